@@ -1,0 +1,119 @@
+"""The ``coproduce`` command.
+
+    coproduce demo            set up the embedded database with demo data and serve on 127.0.0.1:8000
+    coproduce serve           serve (production: set DATABASE_URL, REDIS_URL, SECRET_KEY first)
+    coproduce manage ARGS...  Django management commands (migrate, createsuperuser, ...)
+    coproduce analyse PATH    analyse a Polis export folder without the web platform
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "coproduce.asgi:application",
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        log_level=os.environ.get("UVICORN_LOG_LEVEL", "warning"),
+        lifespan="off",
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ["COPRODUCE_DEMO"] = "1"
+    os.environ.setdefault("COPRODUCE_SITE_URL", f"http://{args.host}:{args.port}")
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if args.reset:
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3"):
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.remove(f"{db['NAME']}{suffix}")
+                except FileNotFoundError:
+                    pass
+    call_command("migrate", interactive=False, verbosity=0)
+    from coproduce.demo import ensure_demo_data, sign_in_instructions
+
+    ensure_demo_data()
+    print(sign_in_instructions(f"http://{args.host}:{args.port}"))
+    sys.stdout.flush()
+    _serve(args.host, args.port, 1)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    if args.migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+    _serve(args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["coproduce manage", *args.rest])
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from coproduce.engine.report import main as analyse_main
+
+    return analyse_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coproduce", description="Co-production in health and social care.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="start Coproduce with demo data on an embedded SQLite database")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--reset", action="store_true", help="start again from fresh demo data")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve Coproduce (ASGI: HTTP and websockets)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="ASGI worker processes (needs REDIS_URL above 1)")
+    serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    analyse = sub.add_parser("analyse", help="analyse a Polis export folder", add_help=False)
+    analyse.add_argument("rest", nargs=argparse.REMAINDER)
+    analyse.set_defaults(func=cmd_analyse)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The numeric core of Coproduce: numpy and scipy only. It never imports Django."""

@@ -1,0 +1,62 @@
+"""People: accounts that other participants know only by a badge name."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, badge_name: str = "", **extra):
+        if not email:
+            raise ValueError("A person needs an e-mail address.")
+        person = self.model(email=self.normalize_email(email).lower(), badge_name=badge_name or "", **extra)
+        person.set_unusable_password()  # sign-in is by e-mailed one-time link only
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, badge_name: str = "", password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, badge_name, **extra)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone who takes part. Others see only ``badge_name``.
+
+    There is no job title or organisation field on a person on purpose: co-production ranks nobody.
+    """
+
+    class ContactPreference(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Phone"
+        POST = "post", "Post"
+
+    email = models.EmailField(unique=True)
+    badge_name = models.CharField(max_length=60, help_text="The only name other participants see.")
+    pronouns = models.CharField(max_length=40, blank=True)
+    contact_preference = models.CharField(
+        max_length=10, choices=ContactPreference.choices, default=ContactPreference.EMAIL
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    postal_address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["badge_name"]
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.badge_name or "Unnamed participant"

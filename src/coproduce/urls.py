@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("coproduce.core.urls")),
+    path("", include("coproduce.people.urls")),
+    path("projects/", include("coproduce.partnerships.urls")),
+    path("events/", include("coproduce.events.urls")),
+]
+
+handler404 = "coproduce.core.views.not_found"
