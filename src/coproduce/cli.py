@@ -18,6 +18,9 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 
 def _serve(host: str, port: int, workers: int) -> None:
@@ -40,7 +43,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     if args.reset:
         db = settings.DATABASES["default"]
         if db["ENGINE"].endswith("sqlite3"):
