@@ -8,6 +8,20 @@ from django.db import models
 from django.utils import timezone
 
 
+class AccessNeed(models.TextChoices):
+    """Communication and access needs a person can state once and have planned for at every session."""
+
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy Read"
+    BSL_INTERPRETER = "bsl", "British Sign Language (BSL) interpreter"
+    LANGUAGE_INTERPRETER = "language_interpreter", "Interpreter for another language"
+    STEP_FREE = "step_free", "Step-free access"
+    HEARING_LOOP = "hearing_loop", "Hearing loop"
+    QUIET_SPACE = "quiet_space", "Quiet space"
+    SUPPORT_WORKER = "support_worker", "A support worker or personal assistant comes with me"
+    DIETARY = "dietary", "Dietary needs"
+
+
 class PersonManager(BaseUserManager):
     use_in_migrations = True
 
@@ -44,6 +58,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     )
     phone = models.CharField(max_length=40, blank=True)
     postal_address = models.TextField(blank=True)
+    access_needs = models.JSONField(default=list, blank=True, help_text="Codes from AccessNeed.")
+    access_needs_details = models.TextField(
+        blank=True, help_text="Anything else, e.g. which language, which diet, what helps you take part."
+    )
+    access_needs_reviewed_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
