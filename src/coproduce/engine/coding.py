@@ -4,20 +4,25 @@ Nothing here applies a code: ``CodeSuggester`` proposes codes with a confidence,
 reject them; ``discover_themes`` proposes candidate themes that a team may adopt into its codebook.
 Both are plain scikit-learn models trained on the project's own data: no model is downloaded.
 
-* ``CodeSuggester`` learns from responses a team has already coded. Features: TF-IDF of word 1-2-grams
-  united with TF-IDF of character 2-5-grams inside word boundaries (robust to the misspellings and
-  run-together words of free-text feedback), sublinear term frequency. Model: a linear classifier per
-  code; confidences are probabilities calibrated by cross-validation (Platt scaling,
-  J. Platt 1999, "Probabilistic outputs for support vector machines"; scikit-learn's
-  ``CalibratedClassifierCV``), so that "0.8" means right about 8 times in 10 on held-out data.
-  Single-label data (one code per response) gives confidences that sum to 1 across codes; multi-label
-  data (a set of codes per response) gives one independent probability per code.
+``CodeSuggester`` learns from responses a team has already coded.
 
-* ``discover_themes`` factorises the TF-IDF matrix with non-negative matrix factorisation (Lee & Seung
-  1999; scikit-learn ``NMF``). Each factor is a candidate theme labelled by its heaviest terms, with the
-  responses that load most on it as representative quotes. With ``n_themes="auto"`` the number of themes
-  is the one whose themes are most coherent, by the normalised pointwise mutual information of their top
-  terms over the responses (Bouma 2009; as used for topic coherence by Röder, Both & Hinneburg 2015).
+* Features: ``textfeatures.PositionalTfidf`` -- TF-IDF of word 1-2-grams and character 2-5-grams of the
+  whole response, plus the same for its first 2, 4, 8, 16 and 32 tokens (people coding a whole response
+  mostly code what it opens with).
+* Model: linear support vector machines, one per code against the rest (scikit-learn ``LinearSVC``,
+  squared hinge loss), with class weights (mean count / count of the code) ** ``balance``, so rare codes
+  are not drowned by common ones without being over-predicted either.
+* Confidences: calibrated on decision values the model gives to texts it was not trained on
+  (``calibration_folds``-fold cross-validation). Single-label data (one code per response): a
+  multinomial logistic regression from the decision values of all codes to the code ("matrix scaling",
+  Guo, Pleiss, Sun & Weinberger 2017, "On calibration of modern neural networks"; stacking, Wolpert
+  1992); confidences sum to 1 over the codes. Multi-label data (a set of codes per response): Platt
+  scaling per code, sigmoid(a * decision + b) (J. Platt 1999, "Probabilistic outputs for support vector
+  machines"), each an independent probability that the code applies.
+
+On the NHS Friends and Family Test comments (9 major categories, ``bench/assisted_coding.py``) this
+reaches Cohen's kappa of about 0.69 against the human codes on held-out comments, where TF-IDF with
+logistic regression reaches about 0.59.
 """
 
 from __future__ import annotations
@@ -29,11 +34,14 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.special import expit
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
+
+from .textfeatures import PositionalTfidf
 
 __all__ = [
     "CodeSuggester",
@@ -73,59 +81,65 @@ def _is_multi_label(labels: list) -> bool:
     return kinds == {True}
 
 
-def _features(min_df: int) -> FeatureUnion:
-    return FeatureUnion(
-        [
-            (
-                "words",
-                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, dtype=np.float32),
-            ),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=min_df, dtype=np.float32
-                ),
-            ),
-        ]
-    )
+def _class_weights(y: np.ndarray, balance: float) -> dict:
+    classes, counts = np.unique(y, return_counts=True)
+    return {c: float((counts.mean() / n) ** balance) for c, n in zip(classes, counts, strict=True)}
 
 
 class CodeSuggester:
-    """Suggest codes for uncoded responses from responses a team has coded.
+    """Suggest codes for uncoded responses from responses a team has coded (see the module docstring).
 
     Parameters
     ----------
-    C : regularisation strength of the linear model (smaller = simpler model).
-    min_examples : a code needs at least this many coded examples to be suggested; codes with fewer are
-        listed in ``skipped_codes_`` and never suggested.
-    min_df : a term must occur in at least this many training texts to be used (when the training set has
-        fewer than 50 texts, 1 is used).
+    C : regularisation of the linear model (smaller = simpler, smoother model).
+    balance : 0 weighs every coded response the same; 1 weighs every code the same; in between
+        (default 0.7) helps rare codes without over-suggesting them.
+    min_examples : a code needs at least this many coded responses to be suggested (and, multi-label,
+        this many without it); codes with fewer are listed in ``skipped_codes_`` and never suggested.
+    min_df : a term must occur in at least this many training texts (1 when there are fewer than 50).
     calibration_folds : folds of the cross-validation that calibrates confidences.
+    random_state : seed of the calibration folds, so the same data gives the same suggestions.
 
     After ``fit``: ``codes_`` (the codes it can suggest, in order), ``multi_label_``,
     ``skipped_codes_``, ``n_examples_``.
     """
 
-    def __init__(self, *, C: float = 0.3, min_examples: int = 3, min_df: int = 2, calibration_folds: int = 3):
+    def __init__(
+        self,
+        *,
+        C: float = 0.04,
+        balance: float = 0.7,
+        min_examples: int = 3,
+        min_df: int = 2,
+        calibration_folds: int = 5,
+        random_state: int = 0,
+    ):
         self.C = C
+        self.balance = balance
         self.min_examples = min_examples
         self.min_df = min_df
         self.calibration_folds = calibration_folds
+        self.random_state = random_state
 
     # -------------------------------------------------------------------------------------- fitting
     def _validate_params(self) -> None:
-        if not (isinstance(self.C, int | float) and self.C > 0):
+        if isinstance(self.C, bool) or not (isinstance(self.C, int | float) and self.C > 0):
             raise CodingDataError(f"C must be a positive number; got {self.C!r}.")
+        if isinstance(self.balance, bool) or not (
+            isinstance(self.balance, int | float) and 0 <= self.balance <= 1
+        ):
+            raise CodingDataError(f"balance must be a number from 0 to 1; got {self.balance!r}.")
         if not (isinstance(self.calibration_folds, int) and self.calibration_folds >= 2):
             raise CodingDataError("calibration_folds must be a whole number, 2 or more.")
-        if not (isinstance(self.min_examples, int) and self.min_examples >= self.calibration_folds):
-            raise CodingDataError(
-                f"min_examples must be a whole number at least calibration_folds ({self.calibration_folds})."
-            )
+        if not (isinstance(self.min_examples, int) and self.min_examples >= 2):
+            raise CodingDataError("min_examples must be a whole number, 2 or more.")
+        if not (isinstance(self.min_df, int) and self.min_df >= 1):
+            raise CodingDataError("min_df must be a whole number, 1 or more.")
 
     def fit(self, texts: Iterable[str], labels: Iterable) -> CodeSuggester:
-        """Learn from coded texts. ``labels[i]`` is the code of ``texts[i]`` (single-label) or a
-        list/set of its codes (multi-label; an empty set means "none of the codes")."""
+        """Learn from coded texts. ``labels[i]`` is the code of ``texts[i]`` (single-label), or a
+        list/set of its codes (multi-label; an empty set means "none of these codes"). Texts with no
+        words are ignored."""
         self._validate_params()
         texts = _check_texts(texts)
         labels = list(labels)
@@ -140,49 +154,65 @@ class CodeSuggester:
             raise CodingDataError("There are no coded texts with any words in them to learn from.")
         self.multi_label_ = _is_multi_label(labels)
         if self.multi_label_:
-            label_sets = [set(label) for label in labels]
-            counts: dict = {}
-            for label_set in label_sets:
-                for code in label_set:
-                    counts[code] = counts.get(code, 0) + 1
-            n = len(texts)
-            usable = [c for c, k in counts.items() if k >= self.min_examples and n - k >= self.min_examples]
+            labels = [frozenset(label) for label in labels]
+            codes_seen = [code for label in labels for code in label]
         else:
-            counts = {}
-            for code in labels:
-                counts[code] = counts.get(code, 0) + 1
-            usable = [c for c, k in counts.items() if k >= self.min_examples]
+            codes_seen = labels
+        counts: dict = {}
+        for code in codes_seen:
+            counts[code] = counts.get(code, 0) + 1
+        n = len(texts)
+        usable = [
+            c
+            for c, k in counts.items()
+            if k >= self.min_examples and (not self.multi_label_ or n - k >= self.min_examples)
+        ]
         self.codes_ = sorted(usable, key=str)
         self.skipped_codes_ = sorted(set(counts) - set(usable), key=str)
         needed = 1 if self.multi_label_ else 2
         if len(self.codes_) < needed:
             raise CodingDataError(
                 f"Code at least {self.min_examples} responses with each of at least {needed} different codes "
-                f"before asking for suggestions (codes with enough examples: {len(self.codes_)})."
+                f"before asking for suggestions (codes with enough examples so far: {len(self.codes_)})."
             )
         if not self.multi_label_:
-            rows = [i for i, code in enumerate(labels) if code in set(self.codes_)]
+            usable_set = set(self.codes_)
+            rows = [i for i, code in enumerate(labels) if code in usable_set]
             texts = [texts[i] for i in rows]
             labels = [labels[i] for i in rows]
         self.n_examples_ = len(texts)
 
-        min_df = self.min_df if len(texts) >= 50 else 1
-        self.features_ = _features(min_df)
+        self.features_ = PositionalTfidf(min_df=self.min_df if len(texts) >= 50 else 1)
         X = self.features_.fit_transform(texts)
         if self.multi_label_:
-            self.models_ = []
+            self.models_, self.platt_ = [], []
             for code in self.codes_:
-                y = np.array([code in label_set for label_set in label_sets])
-                self.models_.append(self._make_model().fit(X, y))
+                y = np.array([code in label for label in labels], dtype=np.int64)
+                oof = self._out_of_fold_scores(X, y)
+                self.platt_.append(LogisticRegression(C=1e4).fit(oof.reshape(-1, 1), y))
+                self.models_.append(self._svm(y).fit(X, y))
         else:
-            y = np.array([self.codes_.index(code) for code in labels])
-            self.models_ = [self._make_model().fit(X, y)]
+            index = {code: i for i, code in enumerate(self.codes_)}
+            y = np.array([index[code] for code in labels], dtype=np.int64)
+            self.calibrator_ = LogisticRegression(C=1.0, max_iter=1000).fit(self._out_of_fold_scores(X, y), y)
+            self.models_ = [self._svm(y).fit(X, y)]
         return self
 
-    def _make_model(self):
-        return CalibratedClassifierCV(
-            LinearSVC(C=self.C, class_weight="balanced"), method="sigmoid", cv=self.calibration_folds
-        )
+    def _svm(self, y: np.ndarray) -> LinearSVC:
+        return LinearSVC(C=self.C, class_weight=_class_weights(y, self.balance))
+
+    def _out_of_fold_scores(self, X: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
+        """Decision values for every training text from a model that did not see it."""
+        # Fewer folds when a code has fewer examples than folds, so every training fold has each code.
+        n_folds = min(self.calibration_folds, int(np.bincount(y).min()))
+        folds = StratifiedKFold(n_folds, shuffle=True, random_state=self.random_state)
+        scores = None
+        for train, test in folds.split(np.zeros(len(y)), y):
+            part = _scores(self._svm(y[train]).fit(X[train], y[train]), X[test])
+            if scores is None:
+                scores = np.zeros((len(y), part.shape[1]))
+            scores[test] = part
+        return scores[:, 1] if scores.shape[1] == 2 and self.multi_label_ else scores
 
     # ----------------------------------------------------------------------------------- predicting
     def _check_fitted(self) -> None:
@@ -192,8 +222,8 @@ class CodeSuggester:
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
         """Confidence for every code (columns in ``codes_`` order) for each text (rows).
 
-        Single-label: each row sums to 1. Multi-label: each entry is the probability that the code applies.
-        An empty text gets confidence 0 for every code.
+        Single-label: each row sums to 1. Multi-label: each entry is the probability that the code
+        applies. A text with no words gets confidence 0 for every code.
         """
         self._check_fitted()
         texts = _check_texts(texts)
@@ -201,45 +231,50 @@ class CodeSuggester:
             return np.zeros((0, len(self.codes_)))
         X = self.features_.transform(texts)
         if self.multi_label_:
-            proba = np.column_stack([model.predict_proba(X)[:, 1] for model in self.models_])
+            proba = np.column_stack(
+                [
+                    expit(platt.coef_[0, 0] * _scores(model, X)[:, 1] + platt.intercept_[0])
+                    for model, platt in zip(self.models_, self.platt_, strict=True)
+                ]
+            )
         else:
-            proba = self.models_[0].predict_proba(X)
-        empty = np.array([not text.strip() for text in texts])
-        proba[empty] = 0.0
+            proba = self.calibrator_.predict_proba(_scores(self.models_[0], X))
+        proba[[not text.strip() for text in texts]] = 0.0
         return proba
 
     def suggest(
         self, texts: Iterable[str], top_k: int = 3, min_confidence: float = 0.0
     ) -> list[list[Suggestion]]:
-        """For each text, up to ``top_k`` suggestions ``(code, confidence)``, most confident first;
-        suggestions below ``min_confidence`` are left out (an empty text gets none)."""
-        if not (isinstance(top_k, int) and top_k >= 1):
+        """For each text, up to ``top_k`` suggestions ``(code, confidence)``, most confident first,
+        leaving out those below ``min_confidence``. A text with no words gets none."""
+        if isinstance(top_k, bool) or not (isinstance(top_k, int) and top_k >= 1):
             raise CodingDataError(f"top_k must be a whole number, 1 or more; got {top_k!r}.")
         proba = self.predict_proba(texts)
-        k = min(top_k, len(self.codes_))
-        if proba.shape[0] == 0:
-            return []
-        order = np.argsort(-proba, axis=1, kind="stable")[:, :k]
-        result = []
-        for row, columns in zip(proba, order, strict=True):
-            result.append(
-                [
-                    Suggestion(self.codes_[c], float(row[c]))
-                    for c in columns
-                    if row[c] > 0 and row[c] >= min_confidence
-                ]
-            )
-        return result
+        order = np.argsort(-proba, axis=1, kind="stable")[:, : min(top_k, len(self.codes_))]
+        return [
+            [
+                Suggestion(self.codes_[c], float(row[c]))
+                for c in columns
+                if row[c] > 0 and row[c] >= min_confidence
+            ]
+            for row, columns in zip(proba, order, strict=True)
+        ]
 
     def predict(self, texts: Iterable[str], threshold: float = 0.5) -> list:
         """The most likely code per text (single-label), or the set of codes with confidence at least
-        ``threshold`` (multi-label). An empty text gets ``None`` (single-label) or an empty set."""
+        ``threshold`` (multi-label). A text with no words gets ``None`` (single-label) or an empty set."""
         proba = self.predict_proba(texts)
-        texts = list(texts)
         if self.multi_label_:
             return [{self.codes_[c] for c in np.flatnonzero(row >= threshold)} for row in proba]
-        best = proba.argmax(axis=1) if len(proba) else []
-        return [None if row.max() == 0 else self.codes_[c] for row, c in zip(proba, best, strict=True)]
+        return [self.codes_[int(row.argmax())] if row.max() > 0 else None for row in proba]
+
+
+def _scores(model: LinearSVC, X) -> np.ndarray:
+    """Decision values with one column per class, also for two classes (where scikit-learn gives one)."""
+    scores = model.decision_function(X)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return scores
 
 
 # ------------------------------------------------------------------------------------ theme discovery
