@@ -68,8 +68,12 @@ def scores(truth: list[str], predicted: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="training file (default: %(default)s)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="training file (default: %(default)s)"
+    )
     parser.add_argument("--heldout", type=Path, action="append", default=[], help="extra held-out file(s)")
     parser.add_argument("--text-column", default="feedback")
     parser.add_argument("--label-column", default="label")
@@ -84,18 +88,24 @@ def main(argv: list[str] | None = None) -> None:
         texts, labels, test_size=args.test_size, random_state=args.seed, stratify=labels
     )
     print(f"data: {args.data.name}: {len(texts)} labelled responses, {len(set(labels))} codes")
-    print(f"split (seed {args.seed}): train on {len(train_texts)}, hold out {len(test_texts)} (never trained on)")
+    print(
+        f"split (seed {args.seed}): train on {len(train_texts)}, hold out {len(test_texts)} (never trained on)"
+    )
 
     # --- train both, timed -----------------------------------------------------------------------
     start = time.perf_counter()
     suggester = CodeSuggester().fit(train_texts, train_labels)
     train_time = time.perf_counter() - start
     start = time.perf_counter()
-    baseline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)).fit(train_texts, train_labels)
+    baseline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)).fit(
+        train_texts, train_labels
+    )
     baseline_train_time = time.perf_counter() - start
 
     # --- suggestion time for 10,000 responses ------------------------------------------------------
-    pool = test_texts + [t for path in args.heldout for t in load(path, args.text_column, args.label_column)[0]]
+    pool = test_texts + [
+        t for path in args.heldout for t in load(path, args.text_column, args.label_column)[0]
+    ]
     batch = [pool[i % len(pool)] for i in range(N_SUGGEST)]
     start = time.perf_counter()
     suggester.suggest(batch, top_k=3)
@@ -137,7 +147,9 @@ def main(argv: list[str] | None = None) -> None:
 
     print("\n== time (this machine, this run)")
     print(header)
-    print(f"{'training (s)':34}{train_time:12.2f}{baseline_train_time:12.2f}{train_time / baseline_train_time:8.2f}")
+    print(
+        f"{'training (s)':34}{train_time:12.2f}{baseline_train_time:12.2f}{train_time / baseline_train_time:8.2f}"
+    )
     print(
         f"{'suggest top 3 for 10,000 (s)':34}{suggest_time:12.2f}{baseline_suggest_time:12.2f}"
         f"{suggest_time / baseline_suggest_time:8.2f}"

@@ -28,6 +28,7 @@ logistic regression reaches about 0.59.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -36,6 +37,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -199,7 +201,9 @@ class CodeSuggester:
         return self
 
     def _svm(self, y: np.ndarray) -> LinearSVC:
-        return LinearSVC(C=self.C, class_weight=_class_weights(y, self.balance))
+        return LinearSVC(
+            C=self.C, class_weight=_class_weights(y, self.balance), random_state=self.random_state
+        )
 
     def _out_of_fold_scores(self, X: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
         """Decision values for every training text from a model that did not see it."""
@@ -279,22 +283,43 @@ def _scores(model: LinearSVC, X) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------ theme discovery
 
+# Words that carry no theme in free-text answers, beyond scikit-learn's English stop words.
+_THEME_STOP_WORDS = sorted(
+    ENGLISH_STOP_WORDS
+    | {
+        "also", "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "isn't",
+        "aren't", "wasn't", "weren't", "it's", "i'm", "i've", "i'd", "i'll", "you're", "we're", "they're",
+        "that's", "there's", "let's", "just", "really", "like", "make", "makes", "think", "get", "gets",
+        "got", "lot", "lots", "thing", "things", "way", "yes", "ok", "okay", "bit", "actually", "maybe",
+    }
+)  # fmt: skip
+# Choosing the number of themes fits one model per candidate: do it on a sample of this many texts.
+_SELECTION_SAMPLE = 3000
+
 
 @dataclass(frozen=True)
 class Theme:
-    """A candidate theme found in uncoded text.
+    """A candidate theme found in uncoded text, for people to name, adopt, merge or discard.
 
-    ``label``: a short readable label (its top terms); ``terms``: the heaviest terms, best first;
-    ``quote_indices``: indices of the most representative texts, best first; ``size``: how many texts
-    are mostly about this theme; ``coherence``: NPMI of the top terms (-1..1, higher = terms that
-    really occur together).
+    ``label``: a short readable label (its three heaviest terms); ``terms``: the heaviest terms, best
+    first; ``quote_indices``: indices (into the texts given) of the most representative texts, best
+    first; ``member_indices``: every text mostly about this theme; ``size``: how many those are;
+    ``coherence``: mean NPMI of the top terms (-1..1; higher = terms that really occur together).
     """
 
     label: str
     terms: tuple[str, ...]
     quote_indices: tuple[int, ...]
-    size: int
+    member_indices: tuple[int, ...]
     coherence: float
+
+    @property
+    def size(self) -> int:
+        return len(self.member_indices)
+
+
+def _fold_apostrophes(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _npmi_coherence(binary_docs: sparse.csc_matrix, term_ids: Sequence[int]) -> float:
@@ -316,6 +341,49 @@ def _npmi_coherence(binary_docs: sparse.csc_matrix, term_ids: Sequence[int]) -> 
     return float(np.mean(scores)) if scores else 0.0
 
 
+def _top_terms(component: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> tuple[list[int], list[str]]:
+    """The heaviest terms, skipping a word already shown inside a heavier phrase (or vice versa)."""
+    ids: list[int] = []
+    terms: list[str] = []
+    for index in np.argsort(-component, kind="stable"):
+        if component[index] <= 0 or len(terms) >= n_terms:
+            break
+        term = str(vocabulary[index])
+        words = set(term.split())
+        if any(words <= set(other.split()) or set(other.split()) <= words for other in terms):
+            continue
+        ids.append(int(index))
+        terms.append(term)
+    return ids, terms
+
+
+def _factorise(X, k: int, random_state: int):
+    model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=1000, tol=1e-4)
+    with warnings.catch_warnings():
+        # A not-quite-converged factorisation still gives usable candidate themes.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(X)
+    return weights, model.components_
+
+
+def _choose_n_themes(X, max_themes: int, random_state: int) -> int:
+    """The largest number of themes (2..max_themes) for which every theme is the main theme of at least
+    max(5, 2 %) of the texts: as fine a split as the texts support, without anecdotes posing as themes.
+    Chosen on a sample of texts when there are many (one factorisation per candidate number)."""
+    if X.shape[0] > _SELECTION_SAMPLE:
+        sample = np.random.RandomState(random_state).choice(X.shape[0], _SELECTION_SAMPLE, replace=False)
+        X = X[np.sort(sample)]
+    n_docs = X.shape[0]
+    min_size = max(5, math.ceil(0.02 * n_docs))
+    best = 2
+    for k in range(2, min(max_themes, n_docs // min_size, X.shape[1]) + 1):
+        weights, _ = _factorise(X, k, random_state)
+        dominant = weights.argmax(axis=1)[weights.max(axis=1) > 0]
+        if np.bincount(dominant, minlength=k).min() >= min_size:
+            best = k
+    return best
+
+
 def discover_themes(
     texts: Iterable[str],
     n_themes: int | str = "auto",
@@ -327,84 +395,75 @@ def discover_themes(
 ) -> list[Theme]:
     """Find candidate themes in a collection of uncoded texts (largest theme first).
 
-    ``n_themes`` is a number of themes, or ``"auto"`` to choose between 2 and ``max_themes`` by
-    coherence. Raises ``CodingDataError`` for fewer than 10 non-empty texts, too little vocabulary, or
-    a bad ``n_themes``.
+    Method (see the module docstring): TF-IDF of words and two-word phrases (English stop words and
+    common fillers removed; terms in at least 2 texts and at most half of them), factorised by NMF;
+    each text belongs to the theme it loads on most. ``n_themes`` is a number of themes, or ``"auto"``
+    for the largest number up to ``max_themes`` in which every theme is the main theme of at least
+    max(5, 2 %) of the texts (judged on a sample of 3,000 texts when there are more). Themes no text
+    belongs to are dropped, so fewer than ``n_themes`` may come back. Deterministic for a given
+    ``random_state``.
+
+    Raises ``CodingDataError`` for fewer than 10 texts with words, too little shared vocabulary, or a
+    bad parameter.
     """
     texts = _check_texts(texts)
+    for name, value, low in (
+        ("n_terms", n_terms, 2),
+        ("n_quotes", n_quotes, 1),
+        ("max_themes", max_themes, 2),
+    ):
+        if isinstance(value, bool) or not (isinstance(value, int) and value >= low):
+            raise CodingDataError(f"{name} must be a whole number, {low} or more; got {value!r}.")
+    if n_themes != "auto" and (
+        isinstance(n_themes, bool) or not (isinstance(n_themes, int) and n_themes >= 1)
+    ):
+        raise CodingDataError(f'n_themes must be a whole number, 1 or more, or "auto"; got {n_themes!r}.')
     rows = [i for i, text in enumerate(texts) if text.strip()]
     if len(rows) < 10:
         raise CodingDataError("Theme discovery needs at least 10 texts with words in them.")
-    if n_themes != "auto" and not (
-        isinstance(n_themes, int) and not isinstance(n_themes, bool) and n_themes >= 1
-    ):
-        raise CodingDataError(f'n_themes must be a whole number, 1 or more, or "auto"; got {n_themes!r}.')
-    docs = [texts[i] for i in rows]
     vectoriser = TfidfVectorizer(
         ngram_range=(1, 2),
-        stop_words=sorted(ENGLISH_STOP_WORDS),
+        stop_words=_THEME_STOP_WORDS,
         min_df=2,
         max_df=0.5,
         sublinear_tf=True,
+        preprocessor=_fold_apostrophes,
         token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b",
     )
     try:
-        X = vectoriser.fit_transform(docs)
-    except ValueError:
-        raise CodingDataError("The texts share too few words to find themes in.") from None
-    vocabulary = vectoriser.get_feature_names_out()
-    if X.shape[1] < 4:
+        X = vectoriser.fit_transform([texts[i] for i in rows])
+    except ValueError:  # empty vocabulary after pruning
+        X = None
+    if X is None or X.shape[1] < 4:
         raise CodingDataError("The texts share too few words to find themes in.")
+    vocabulary = vectoriser.get_feature_names_out()
+
+    if n_themes == "auto":
+        k = _choose_n_themes(X, max_themes, random_state)
+    else:
+        k = min(n_themes, X.shape[0], X.shape[1])
+
+    weights, components = _factorise(X, k, random_state)
     binary = (X > 0).astype(np.float64).tocsc()
-    upper = max(2, min(max_themes, X.shape[0] // 5, X.shape[1] // 2))
-    candidates = range(2, upper + 1) if n_themes == "auto" else [min(n_themes, X.shape[0], X.shape[1])]
-
-    best = None
-    for k in candidates:
-        model = NMF(n_components=k, init="nndsvd", random_state=random_state, max_iter=400)
-        weights = model.fit_transform(X)
-        components = model.components_
-        top_terms = [_top_terms(component, vocabulary, n_terms) for component in components]
-        coherence = [_npmi_coherence(binary, ids) for ids, _ in top_terms]
-        score = float(np.mean(coherence))
-        if best is None or score > best[0]:
-            best = (score, weights, top_terms, coherence)
-
-    _, weights, top_terms, coherence = best
     dominant = weights.argmax(axis=1)
     has_weight = weights.max(axis=1) > 0
+    share = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
     themes = []
-    for t, (_ids, terms) in enumerate(top_terms):
+    for t, component in enumerate(components):
         members = np.flatnonzero((dominant == t) & has_weight)
         if len(members) == 0:
             continue
-        # Representative quotes: the texts whose weight is most concentrated on this theme.
-        share = weights[:, t] / np.maximum(weights.sum(axis=1), 1e-12)
-        ranked = sorted(members, key=lambda i: (-share[i] * weights[i, t], i))[:n_quotes]
+        ids, terms = _top_terms(component, vocabulary, n_terms)
+        # Representative quotes: strongly about this theme, and about little else.
+        ranked = sorted(members, key=lambda i: (-share[i, t] * weights[i, t], i))[:n_quotes]
         themes.append(
             Theme(
                 label=", ".join(terms[:3]),
                 terms=tuple(terms),
-                quote_indices=tuple(int(rows[i]) for i in ranked),
-                size=int(len(members)),
-                coherence=coherence[t],
+                quote_indices=tuple(rows[i] for i in ranked),
+                member_indices=tuple(rows[i] for i in members),
+                coherence=_npmi_coherence(binary, ids),
             )
         )
     themes.sort(key=lambda theme: (-theme.size, theme.label))
     return themes
-
-
-def _top_terms(component: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> tuple[list[int], list[str]]:
-    """The heaviest terms, skipping a word already shown inside a heavier phrase (or vice versa)."""
-    ids: list[int] = []
-    terms: list[str] = []
-    for index in np.argsort(-component):
-        if component[index] <= 0 or len(terms) >= n_terms:
-            break
-        term = str(vocabulary[index])
-        words = set(term.split())
-        if any(words <= set(other.split()) or set(other.split()) <= words for other in terms):
-            continue
-        ids.append(int(index))
-        terms.append(term)
-    return ids, terms
