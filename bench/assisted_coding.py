@@ -11,6 +11,8 @@ in the same run. It prints figures only, never the comments.
 Also printed, for honesty about duplicates (short comments such as "nothing" recur): kappa on the
 held-out comments whose text never occurs in the training part, and the expected calibration error of
 the top suggestion's confidence (mean |confidence - accuracy| over ten confidence bins, weighted by size).
+When the data has the ``--context-column`` (default ``question``: which question a comment answers), a
+third column shows the suggester given that column as context too; the headline figures are text only.
 """
 
 from __future__ import annotations
@@ -35,13 +37,15 @@ DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "qual" / "nhs-fft" / "p
 N_SUGGEST = 10_000
 
 
-def load(path: Path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
+def load(path: Path, text_column: str, label_column: str, context_column: str | None = None):
+    """Texts, labels and (when ``context_column`` is given and present) contexts of a CSV file."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     if not rows or text_column not in rows[0] or label_column not in rows[0]:
         sys.exit(f"{path}: needs columns {text_column!r} and {label_column!r}.")
     rows = [r for r in rows if (r[text_column] or "").strip() and (r[label_column] or "").strip()]
-    return [r[text_column] for r in rows], [r[label_column].strip() for r in rows]
+    contexts = [r[context_column] for r in rows] if context_column and context_column in rows[0] else None
+    return [r[text_column] for r in rows], [r[label_column].strip() for r in rows], contexts
 
 
 def normalise(text: str) -> str:
@@ -77,22 +81,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heldout", type=Path, action="append", default=[], help="extra held-out file(s)")
     parser.add_argument("--text-column", default="feedback")
     parser.add_argument("--label-column", default="label")
+    parser.add_argument(
+        "--context-column",
+        default="question",
+        help="also measure the suggester given this column as context (default: %(default)s; '' for none)",
+    )
     parser.add_argument("--test-size", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
     if not args.data.exists():
         sys.exit(f"Training data not found: {args.data}")
-    texts, labels = load(args.data, args.text_column, args.label_column)
-    train_texts, test_texts, train_labels, test_labels = train_test_split(
-        texts, labels, test_size=args.test_size, random_state=args.seed, stratify=labels
-    )
+    texts, labels, contexts = load(args.data, args.text_column, args.label_column, args.context_column)
+    indices = list(range(len(texts)))
+    train, test = train_test_split(indices, test_size=args.test_size, random_state=args.seed, stratify=labels)
+    train_texts, test_texts = [texts[i] for i in train], [texts[i] for i in test]
+    train_labels, test_labels = [labels[i] for i in train], [labels[i] for i in test]
     print(f"data: {args.data.name}: {len(texts)} labelled responses, {len(set(labels))} codes")
     print(
         f"split (seed {args.seed}): train on {len(train_texts)}, hold out {len(test_texts)} (never trained on)"
     )
 
-    # --- train both, timed -----------------------------------------------------------------------
+    # --- train, timed ----------------------------------------------------------------------------
     start = time.perf_counter()
     suggester = CodeSuggester().fit(train_texts, train_labels)
     train_time = time.perf_counter() - start
@@ -101,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
         train_texts, train_labels
     )
     baseline_train_time = time.perf_counter() - start
+    with_context = None
+    if contexts is not None:
+        with_context = CodeSuggester().fit(train_texts, train_labels, contexts=[contexts[i] for i in train])
 
     # --- suggestion time for 10,000 responses ------------------------------------------------------
     pool = test_texts + [
@@ -112,47 +125,60 @@ def main(argv: list[str] | None = None) -> None:
     suggest_time = time.perf_counter() - start
     start = time.perf_counter()
     proba = baseline.predict_proba(batch)
-    [np.argsort(-row)[:3] for row in proba]
+    np.argsort(-proba, axis=1)[:, :3]
     baseline_suggest_time = time.perf_counter() - start
 
     # --- quality ---------------------------------------------------------------------------------
     seen = {normalise(t) for t in train_texts}
-    evaluations = [("held-out part of " + args.data.name, test_texts, test_labels)]
+    evaluations = [
+        (
+            "held-out part of " + args.data.name,
+            test_texts,
+            test_labels,
+            None if contexts is None else [contexts[i] for i in test],
+        )
+    ]
     for path in args.heldout:
-        evaluations.append((str(path), *load(path, args.text_column, args.label_column)))
+        evaluations.append((str(path), *load(path, args.text_column, args.label_column, args.context_column)))
 
-    header = f"{'':34}{'Coproduce':>12}{'TF-IDF+LR':>12}{'ratio':>8}"
-    for name, eval_texts, eval_labels in evaluations:
+    header = f"{'':36}{'Coproduce':>11}{'TF-IDF+LR':>11}{'ratio':>7}"
+    if with_context is not None:
+        header += f"{'Coproduce+' + args.context_column:>22}"
+    for name, eval_texts, eval_labels, eval_contexts in evaluations:
         proba = suggester.predict_proba(eval_texts)
         ours = [suggester.codes_[i] for i in proba.argmax(axis=1)]
         theirs = list(baseline.predict(eval_texts))
-        ours_scores, their_scores = scores(eval_labels, ours), scores(eval_labels, theirs)
+        rows = {"ours": scores(eval_labels, ours), "theirs": scores(eval_labels, theirs)}
+        if with_context is not None and eval_contexts is not None:
+            context_predictions = with_context.predict(eval_texts, contexts=eval_contexts)
+            rows["context"] = scores(eval_labels, context_predictions)
         unseen = [i for i, t in enumerate(eval_texts) if normalise(t) not in seen]
         print(f"\n== {name}: {len(eval_texts)} responses ({len(unseen)} with text not seen in training)")
         print(header)
         for key, label in (("kappa", "Cohen's kappa"), ("macro_f1", "macro-F1"), ("accuracy", "accuracy")):
-            a, b = ours_scores[key], their_scores[key]
-            print(f"{label:34}{a:12.4f}{b:12.4f}{a / b:8.2f}")
+            a, b = rows["ours"][key], rows["theirs"][key]
+            line = f"{label:36}{a:11.4f}{b:11.4f}{a / b:7.2f}"
+            if "context" in rows:
+                line += f"{rows['context'][key]:22.4f}"
+            print(line)
         if unseen and len(unseen) < len(eval_texts):
             a = cohen_kappa_score([eval_labels[i] for i in unseen], [ours[i] for i in unseen])
             b = cohen_kappa_score([eval_labels[i] for i in unseen], [theirs[i] for i in unseen])
-            print(f"{'kappa, texts unseen in training':34}{a:12.4f}{b:12.4f}{a / b:8.2f}")
+            print(f"{'kappa, texts not seen in training':36}{a:11.4f}{b:11.4f}{a / b:7.2f}")
         correct = np.array([o == t for o, t in zip(ours, eval_labels, strict=True)])
-        base_proba = baseline.predict_proba(eval_texts)
         base_correct = np.array([o == t for o, t in zip(theirs, eval_labels, strict=True)])
-        print(
-            f"{'calibration error (top confidence)':34}{expected_calibration_error(proba.max(axis=1), correct):12.4f}"
-            f"{expected_calibration_error(base_proba.max(axis=1), base_correct):12.4f}"
-        )
+        ece = expected_calibration_error(proba.max(axis=1), correct)
+        base_ece = expected_calibration_error(baseline.predict_proba(eval_texts).max(axis=1), base_correct)
+        print(f"{'calibration error, top confidence':36}{ece:11.4f}{base_ece:11.4f}")
 
-    print("\n== time (this machine, this run)")
-    print(header)
+    print("\n== time (this machine, this run; text only)")
+    print(f"{'':36}{'Coproduce':>11}{'TF-IDF+LR':>11}{'ratio':>7}")
     print(
-        f"{'training (s)':34}{train_time:12.2f}{baseline_train_time:12.2f}{train_time / baseline_train_time:8.2f}"
+        f"{'training (s)':36}{train_time:11.2f}{baseline_train_time:11.2f}{train_time / baseline_train_time:7.2f}"
     )
     print(
-        f"{'suggest top 3 for 10,000 (s)':34}{suggest_time:12.2f}{baseline_suggest_time:12.2f}"
-        f"{suggest_time / baseline_suggest_time:8.2f}"
+        f"{'suggest top 3 for 10,000 (s)':36}{suggest_time:11.2f}{baseline_suggest_time:11.2f}"
+        f"{suggest_time / baseline_suggest_time:7.2f}"
     )
 
 

@@ -134,6 +134,32 @@ def test_multi_label_accepts_empty_sets_as_none_of_the_codes():
     assert suggester.predict_proba(["kind nurses"])[0, 0] > suggester.predict_proba(["car park"])[0, 0]
 
 
+# ----------------------------------------------------------------------------------------- contexts
+
+
+def test_context_tells_apart_answers_to_different_questions():
+    # The same words mean different codes depending on the question answered.
+    texts = ["nothing really"] * 6 + ["staff were kind", "kind nurses", "lovely staff"] * 2
+    labels = ["praise-none"] * 3 + ["improve-none"] * 3 + ["staff"] * 6
+    contexts = ["good?"] * 3 + ["improve?"] * 3 + ["good?"] * 6
+    suggester = CodeSuggester().fit(texts, labels, contexts=contexts)
+    assert suggester.contexts_ == ["good?", "improve?"]
+    assert suggester.predict(["nothing really", "nothing really"], contexts=["good?", "improve?"]) == [
+        "praise-none",
+        "improve-none",
+    ]
+    # an unknown or missing context is allowed and counts as unknown
+    assert len(suggester.suggest(["nothing really"], contexts=[None])[0]) == 3
+    assert len(suggester.suggest(["nothing really"])[0]) == 3
+
+
+def test_contexts_must_match_the_texts(suggester):
+    with pytest.raises(CodingDataError, match="There are 15 texts but 2 contexts"):
+        CodeSuggester().fit(TEXTS, LABELS, contexts=["a", "b"])
+    with pytest.raises(CodingDataError, match="learned without contexts"):
+        suggester.suggest(["kind staff"], contexts=["good?"])
+
+
 # ------------------------------------------------------------------------------------------ errors
 
 
@@ -164,6 +190,7 @@ def test_bad_training_data_is_refused_with_a_clear_message(texts, labels, messag
         ({"calibration_folds": 1}, "calibration_folds must be"),
         ({"min_examples": 1}, "min_examples must be"),
         ({"min_df": 0}, "min_df must be"),
+        ({"context_weight": -1}, "context_weight must be"),
     ],
 )
 def test_bad_parameters_are_refused_when_fit_starts(params, message):
