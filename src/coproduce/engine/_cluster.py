@@ -24,6 +24,7 @@ BASE_ITERS = 100
 GROUP_ITERS = 20
 MAX_K = 5
 TOLERANCE = 0.01
+NEAR_TIE = 0.003
 
 
 def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
@@ -118,67 +119,142 @@ def silhouette(dist: np.ndarray, labels: np.ndarray, weights: np.ndarray | None 
     return float(np.average(s, weights=weights))
 
 
-def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: dict | None = None,
-                      n_init: int = 1, rng: np.random.Generator | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Weighted k-means of base-cluster centres for each k; returns {k: (labels, centres)}.
+def batch_kmeans(points: np.ndarray, weights: np.ndarray, inits: np.ndarray, max_iters: int = GROUP_ITERS,
+                 tol: float = TOLERANCE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted Lloyd's k-means from many starts at once.
 
-    Each k starts from the first k distinct base centres (Polis's ``init-clusters``) or from
-    ``starts[k]``; with ``n_init > 1`` further weighted k-means++ starts are tried and the one with the
-    lowest weighted within-group sum of squares is kept.
+    ``inits`` is starts × K × 2; a start with fewer than K centres pads with NaN rows, which never win a
+    point. ``weights`` is one weight per point, or starts × points. A centre that loses all its members
+    stays where it is. Returns (labels: starts × points, centres, weighted within-group sum of squares).
     """
-    out = {}
-    for k in ks:
-        candidates = []
-        if starts and k in starts and len(starts[k]):
-            candidates.append(np.asarray(starts[k]))
-        else:
-            candidates.append(centers[first_distinct(centers, k)])
-        for _ in range(max(n_init - 1, 0)):
-            candidates.append(_kmeanspp(centers, weights, k, rng))
-        best = None
-        for init in candidates:
-            labels, cents = kmeans(centers, init, weights=weights, max_iters=GROUP_ITERS)
-            cost = float((weights * ((centers - cents[labels]) ** 2).sum(axis=1)).sum())
-            if best is None or cost < best[0] - 1e-12:
-                best = (cost, labels, cents)
-        out[k] = (best[1], best[2])
-    return out
-
-
-def _kmeanspp(points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    n = points.shape[0]
-    chosen = [int(rng.choice(n, p=weights / weights.sum()))]
-    d2 = ((points - points[chosen[0]]) ** 2).sum(axis=1)
-    for _ in range(1, min(k, n)):
-        p = weights * d2
-        if p.sum() <= 0:
+    centres = np.array(inits, dtype=np.float64)
+    n_starts, k, _ = centres.shape
+    w = np.broadcast_to(weights, (n_starts, points.shape[0]))
+    px, py = points[:, 0], points[:, 1]
+    ks = np.arange(k)
+    for _ in range(max_iters + 1):
+        d2 = (px[None, :, None] - centres[:, None, :, 0]) ** 2 + (py[None, :, None] - centres[:, None, :, 1]) ** 2
+        d2 = np.where(np.isnan(d2), np.inf, d2)
+        labels = d2.argmin(axis=2)
+        onehot = (labels[:, :, None] == ks) * w[:, :, None]
+        mass = onehot.sum(axis=1)
+        sums = np.einsum("snk,nd->skd", onehot, points)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            new = np.where(mass[:, :, None] > 0, sums / mass[:, :, None], centres)
+        moved = np.nanmax(np.abs(new - centres)) if n_starts else 0.0
+        centres = new
+        if not moved >= tol:
             break
-        chosen.append(int(rng.choice(n, p=p / p.sum())))
+    d2 = (px[None, :, None] - centres[:, None, :, 0]) ** 2 + (py[None, :, None] - centres[:, None, :, 1]) ** 2
+    d2 = np.where(np.isnan(d2), np.inf, d2)
+    labels = d2.argmin(axis=2)
+    cost = (np.take_along_axis(d2, labels[:, :, None], axis=2)[:, :, 0] * w).sum(axis=1)
+    return labels, centres, cost
+
+
+def farthest_first(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Deterministic start: the heaviest point, then repeatedly the point farthest from those chosen."""
+    chosen = [int(np.argmax(weights))]
+    d2 = ((points - points[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        chosen.append(int(np.argmax(d2)))
         d2 = np.minimum(d2, ((points - points[chosen[-1]]) ** 2).sum(axis=1))
     return points[chosen]
 
 
+def kmeanspp(points: np.ndarray, weights: np.ndarray, k: int, n_starts: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_starts`` weighted k-means++ seedings (Arthur & Vassilvitskii 2007) drawn together: n_starts × k × 2."""
+    n = points.shape[0]
+    idx = np.empty((n_starts, k), dtype=np.int64)
+    cum = np.cumsum(weights)
+    idx[:, 0] = np.minimum(np.searchsorted(cum, rng.random(n_starts) * cum[-1], side="right"), n - 1)
+    d2 = ((points[None, :, :] - points[idx[:, 0]][:, None, :]) ** 2).sum(axis=2)
+    for j in range(1, k):
+        p = np.cumsum(d2 * weights[None, :], axis=1)
+        total = p[:, -1]
+        u = rng.random(n_starts) * total
+        pick = (p < u[:, None]).sum(axis=1)
+        idx[:, j] = np.where(total > 0, np.minimum(pick, n - 1), idx[:, j - 1])
+        d2 = np.minimum(d2, ((points[None, :, :] - points[idx[:, j]][:, None, :]) ** 2).sum(axis=2))
+    return points[idx]
+
+
+def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: dict | None = None,
+                      n_init: int = 1, rng: np.random.Generator | None = None,
+                      min_group_size: float = 0.0) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Weighted k-means of base-cluster centres for each k; returns {k: (labels, centres)}.
+
+    Starts for each k: Polis's first k distinct base centres (``init-clusters``), ``starts[k]`` from a
+    previous fit, and with ``n_init > 1`` a farthest-first traversal and ``n_init − 2`` weighted
+    k-means++ seedings. Groupings with a group lighter than ``min_group_size`` are set aside unless
+    nothing else is left; of the rest, the smallest weighted within-group sum of squares wins.
+    All starts for all k run as one batch.
+    """
+    rng = rng if rng is not None else np.random.default_rng(0)
+    n_distinct = len(first_distinct(centers, centers.shape[0]))
+    ks = sorted({min(k, n_distinct) for k in ks})
+    width = max(ks)
+    blocks, owner = [], []
+    for k in ks:
+        inits = [centers[first_distinct(centers, k)][None]]
+        if starts and k in starts and len(starts[k]) == k:
+            inits.append(np.asarray(starts[k], dtype=np.float64)[None])
+        if n_init > 1:
+            inits.append(farthest_first(centers, weights, k)[None])
+        if n_init > 2:
+            inits.append(kmeanspp(centers, weights, k, n_init - 2, rng))
+        block = np.concatenate(inits)
+        if k < width:
+            block = np.concatenate([block, np.full((block.shape[0], width - k, 2), np.nan)], axis=1)
+        blocks.append(block)
+        owner += [k] * block.shape[0]
+    labels, cents, cost = batch_kmeans(centers, weights, np.concatenate(blocks))
+    owner = np.asarray(owner)
+    sizes = np.zeros((labels.shape[0], width))
+    np.add.at(sizes, (np.repeat(np.arange(labels.shape[0]), labels.shape[1]), labels.ravel()), np.tile(weights, labels.shape[0]))
+    active = ~np.isnan(cents[:, :, 0])
+    lightest = np.where(active, sizes, np.inf).min(axis=1)
+    out = {}
+    for k in ks:
+        mine = owner == k
+        ok = mine & (lightest >= min_group_size) & (lightest > 0)
+        pool = ok if ok.any() else mine
+        best = int(np.flatnonzero(pool)[np.argmin(cost[pool])])
+        first = int(np.flatnonzero(mine)[0])
+        if pool[first] and cost[first] <= (1 + NEAR_TIE) * cost[best]:
+            best = first
+        out[k] = _compact(labels[best], cents[best])
+    return out
+
+
+def _compact(labels: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    used = np.unique(labels)
+    remap = np.full(centres.shape[0], -1)
+    remap[used] = np.arange(used.size)
+    return remap[labels], centres[used]
+
+
 def choose_groups(centers: np.ndarray, weights: np.ndarray, n_groups="auto", *, starts: dict | None = None,
-                  n_init: int = 1, rng: np.random.Generator | None = None,
-                  weighted_silhouette: bool = False):
+                  n_init: int = 1, rng: np.random.Generator | None = None, min_group_size: float = 0.0):
     """Pick the grouping of base clusters: fixed k, or the k in 2 … max-k with the best silhouette.
 
     Returns (labels per base cluster, group centres, chosen k, {k: silhouette}, {k: centres}).
     Ties go to the larger k, as Clojure's ``max-key`` does.
     """
     n_base = centers.shape[0]
-    n_distinct = len(first_distinct(centers, n_base))
     if n_base == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 2)), 0, {}, {}
+    n_distinct = len(first_distinct(centers, n_base))
     if n_distinct < 2:
         return np.zeros(n_base, dtype=np.int64), centers[:1].copy(), 1, {}, {}
     if n_groups == "auto":
         ks = list(range(2, max_groups(n_base) + 1))
     else:
         ks = [min(int(n_groups), n_distinct)]
-    clusterings = group_clusterings(centers, weights, ks, starts=starts, n_init=n_init, rng=rng)
+    clusterings = group_clusterings(centers, weights, ks, starts=starts, n_init=n_init, rng=rng,
+                                    min_group_size=min_group_size)
     dist = distances(centers)
-    scores = {k: silhouette(dist, clusterings[k][0], weights if weighted_silhouette else None) for k in ks}
+    scores = {k: silhouette(dist, clusterings[k][0]) for k in ks}
     best_k = ks[0]
     for k in ks:
         if scores[k] >= scores[best_k]:

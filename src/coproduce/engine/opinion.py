@@ -53,6 +53,7 @@ __all__ = [
 IN_CONV_MIN_VOTES = 7
 IN_CONV_GREEDY_N = 15
 GROUP_K_BUFFER = 4
+MIN_GROUP_PEOPLE = 3
 
 
 @dataclass
@@ -89,13 +90,15 @@ class OpinionMap:
     """
 
     def __init__(self, n_groups: int | str = "auto", random_state: int | None = 0, *, base_k: int = _cluster.BASE_K,
-                 max_groups: int = _cluster.MAX_K, n_resamples: int = 10, group_n_init: int = 1):
+                 max_groups: int = _cluster.MAX_K, n_resamples: int = 10, group_n_init: int = 8,
+                 min_group_share: float = 0.05):
         self.n_groups = n_groups
         self.random_state = random_state
         self.base_k = base_k
         self.max_groups = max_groups
         self.n_resamples = n_resamples
         self.group_n_init = group_n_init
+        self.min_group_share = min_group_share
 
     # ------------------------------------------------------------------ public API
 
@@ -136,6 +139,8 @@ class OpinionMap:
     def _check_params(self) -> None:
         if self.n_groups != "auto" and not (isinstance(self.n_groups, int | np.integer) and self.n_groups >= 1):
             raise OpinionDataError(f"n_groups must be 'auto' or a positive whole number, not {self.n_groups!r}")
+        if not (isinstance(self.min_group_share, int | float) and 0 <= self.min_group_share < 0.5):
+            raise OpinionDataError(f"min_group_share must be a fraction from 0 to 0.5, not {self.min_group_share!r}")
         for name in ("base_k", "max_groups", "group_n_init"):
             value = getattr(self, name)
             if not (isinstance(value, int | np.integer) and value >= 1):
@@ -201,24 +206,24 @@ class OpinionMap:
 
         rng = np.random.default_rng(self.random_state)
         starts = None if warm is None else warm.group_starts
-        labels_b, _, best_k, scores, group_centres = _cluster.choose_groups(
+        labels_b, centres, best_k, scores, group_centres = _cluster.choose_groups(
             base_centers, base_weights, self._n_groups_param(), starts=starts, n_init=self.group_n_init, rng=rng,
+            min_group_size=self._min_group_size(members.size),
         )
         smoother = {}
         if warm is not None and self.n_groups == "auto" and scores:
-            smoothed = _smooth_k(warm.k_smoother, best_k)
-            smoother = smoothed
-            if smoothed["smoothed_k"] != best_k and smoothed["smoothed_k"] in group_centres:
-                k = smoothed["smoothed_k"]
-                labels_b, _ = _cluster.kmeans(base_centers, group_centres[k], weights=base_weights, max_iters=_cluster.GROUP_ITERS)
-                best_k = k
+            smoother = _smooth_k(warm.k_smoother, best_k)
+            if smoother["smoothed_k"] != best_k and smoother["smoothed_k"] in group_centres:
+                best_k = smoother["smoothed_k"]
+                centres = group_centres[best_k]
         elif scores:
             smoother = {"last_k": best_k, "last_k_count": 1, "smoothed_k": best_k}
 
-        labels_b = _order_by_size(labels_b, base_weights)
-        n_groups = int(labels_b.max()) + 1 if labels_b.size else 0
         groups = np.full(n_p, -1, dtype=np.int64)
-        groups[members] = labels_b[base_of_member]
+        if members.size:
+            groups[members] = _nearest(proj[members], centres)
+            groups[members] = _order_by_size(groups[members])
+        n_groups = int(groups.max()) + 1 if members.size else 0
         base_labels = np.full(n_p, -1, dtype=np.int64)
         base_labels[members] = base_of_member
 
@@ -259,6 +264,9 @@ class OpinionMap:
         if warm is None or previous is None or previous[1] != n_groups or n_votes >= 1.1 * previous[0]:
             self.stability_ = self._bootstrap(table, excluded, in_matrix, center, comps, base_centers, groups, rng)
             self._stability_at = (n_votes, n_groups)
+
+    def _min_group_size(self, n_clustered: int) -> float:
+        return max(MIN_GROUP_PEOPLE, self.min_group_share * n_clustered)
 
     def _n_groups_param(self):
         if self.n_groups == "auto":
@@ -303,8 +311,9 @@ class OpinionMap:
             pts = proj[drawn]
             base_of, centres = _cluster.kmeans(pts, _refit_centres(pts, base_centers), weights=w[drawn], max_iters=20)
             bw = np.bincount(base_of, weights=w[drawn], minlength=centres.shape[0])
-            labels_b, *_ = _cluster.choose_groups(centres, bw, self._n_groups_param(), n_init=self.group_n_init, rng=rng)
-            scores.append(max(adjusted_rand_index(groups[drawn], labels_b[base_of]), 0.0))
+            _, group_centres, *_ = _cluster.choose_groups(centres, bw, self._n_groups_param(), n_init=self.group_n_init,
+                                                          rng=rng, min_group_size=self._min_group_size(drawn.size))
+            scores.append(max(adjusted_rand_index(groups[drawn], _nearest(pts, group_centres)), 0.0))
         return float(np.mean(scores)) if scores else 0.0
 
 
@@ -404,12 +413,18 @@ def _smooth_k(state: dict, this_k: int) -> dict:
     return {"last_k": this_k, "last_k_count": count, "smoothed_k": smoothed}
 
 
-def _order_by_size(labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Renumber groups largest first (ties: the group holding the earliest base cluster first)."""
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    return d2.argmin(axis=1)
+
+
+def _order_by_size(labels: np.ndarray) -> np.ndarray:
+    """Renumber groups 0, 1, … largest first (ties: the group of the earliest participant first)."""
     if labels.size == 0:
         return labels
+    labels = np.unique(labels, return_inverse=True)[1].ravel()
     k = int(labels.max()) + 1
-    size = np.bincount(labels, weights=weights, minlength=k)
+    size = np.bincount(labels, minlength=k)
     first = np.full(k, labels.size)
     np.minimum.at(first, labels, np.arange(labels.size))
     order = np.lexsort((first, -size))
