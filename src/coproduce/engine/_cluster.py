@@ -17,7 +17,6 @@ From compdemocracy/polis ``math/src/polismath/math/clusters.clj`` and ``conversa
 from __future__ import annotations
 
 import numpy as np
-from scipy.cluster.vq import vq
 
 BASE_K = 100
 BASE_ITERS = 100
@@ -31,9 +30,28 @@ def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
     """Indices of the first ``k`` distinct rows of ``points`` (``init-clusters``)."""
     if points.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    _, first = np.unique(points, axis=0, return_index=True)
+    _, first = np.unique(points[:, 0] + 1j * points[:, 1], return_index=True)
     first.sort()
     return first[:k]
+
+
+def _two_nearest(points: np.ndarray, centres: np.ndarray, chunk: int = 16384):
+    """Index of the nearest centre, its distance, and the distance to the second nearest."""
+    n, k = points.shape[0], centres.shape[0]
+    labels = np.empty(n, dtype=np.int64)
+    first = np.empty(n)
+    second = np.full(n, np.inf)
+    for lo in range(0, n, chunk):
+        p = points[lo:lo + chunk]
+        d2 = (p[:, 0, None] - centres[None, :, 0]) ** 2 + (p[:, 1, None] - centres[None, :, 1]) ** 2
+        lab = d2.argmin(axis=1)
+        rows = np.arange(p.shape[0])
+        labels[lo:lo + chunk] = lab
+        first[lo:lo + chunk] = d2[rows, lab]
+        if k > 1:
+            d2[rows, lab] = np.inf
+            second[lo:lo + chunk] = d2.min(axis=1)
+    return labels, np.sqrt(first), np.sqrt(second)
 
 
 def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | None = None,
@@ -41,30 +59,44 @@ def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | Non
     """Lloyd's k-means as ``clusters/kmeans`` runs it; returns (label per point, centres).
 
     Labels index the returned centres; clusters that lose all their members are dropped, so there may
-    be fewer centres than given.
+    be fewer centres than given. The result is exactly Lloyd's, but Hamerly's bounds (2010) skip the
+    points whose nearest centre cannot have changed, so late iterations touch few points.
     """
     points = np.ascontiguousarray(points, dtype=np.float64)
-    centers = np.asarray(centers, dtype=np.float64)
-    w = np.ones(points.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
-    labels = np.zeros(points.shape[0], dtype=np.int64)
+    centres = np.array(centers, dtype=np.float64)
+    n = points.shape[0]
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    wx, wy = w * points[:, 0], w * points[:, 1]
+    labels, upper, lower = _two_nearest(points, centres)
     for _ in range(max_iters + 1):
-        labels, _ = vq(points, centers, check_finite=False)
-        k = centers.shape[0]
+        k = centres.shape[0]
         mass = np.bincount(labels, weights=w, minlength=k)
-        sx = np.bincount(labels, weights=w * points[:, 0], minlength=k)
-        sy = np.bincount(labels, weights=w * points[:, 1], minlength=k)
         keep = mass > 0
-        new_centers = np.column_stack([sx[keep], sy[keep]]) / mass[keep, None]
+        new = np.column_stack([np.bincount(labels, weights=wx, minlength=k)[keep],
+                               np.bincount(labels, weights=wy, minlength=k)[keep]]) / mass[keep, None]
+        moved = np.sqrt(((new - centres[keep]) ** 2).sum(axis=1))
         if not keep.all():
-            remap = np.cumsum(keep) - 1
-            labels = remap[labels]
-            centers = new_centers
-            continue
-        moved = np.sqrt(((new_centers - centers) ** 2).sum(axis=1)).max() if k else 0.0
-        centers = new_centers
-        if moved < tol:
+            labels = (np.cumsum(keep) - 1)[labels]
+        centres = new
+        if keep.all() and (moved.max() if moved.size else 0.0) < tol:
             break
-    return labels.astype(np.int64), centers
+        upper = upper + moved[labels]
+        lower = lower - (moved.max() if moved.size else 0.0)
+        if centres.shape[0] > 1:
+            gap = distances(centres)
+            np.fill_diagonal(gap, np.inf)
+            bound = np.maximum(lower, gap.min(axis=1)[labels] / 2)
+        else:
+            bound = lower
+        stale = np.flatnonzero(upper > bound)
+        if stale.size:
+            own = centres[labels[stale]]
+            upper[stale] = np.sqrt(((points[stale] - own) ** 2).sum(axis=1))
+            stale = stale[upper[stale] > bound[stale]]
+        if stale.size:
+            lab, up, low = _two_nearest(points[stale], centres)
+            labels[stale], upper[stale], lower[stale] = lab, up, low
+    return labels, centres
 
 
 def base_clusters(points: np.ndarray, k: int = BASE_K, *, start: np.ndarray | None = None,
@@ -124,32 +156,43 @@ def batch_kmeans(points: np.ndarray, weights: np.ndarray, inits: np.ndarray, max
     """Weighted Lloyd's k-means from many starts at once.
 
     ``inits`` is starts × K × 2; a start with fewer than K centres pads with NaN rows, which never win a
-    point. ``weights`` is one weight per point, or starts × points. A centre that loses all its members
-    stays where it is. Returns (labels: starts × points, centres, weighted within-group sum of squares).
+    point. A centre that loses all its members stays where it is. Each start stops once no centre
+    moves by ``tol`` or more, or after ``max_iters`` steps. Returns (labels: starts × points, centres
+    with NaN padding kept, weighted within-group sum of squares per start).
     """
     centres = np.array(inits, dtype=np.float64)
+    pad = np.isnan(centres[:, :, 0])
+    centres[pad] = _FAR
     n_starts, k, _ = centres.shape
-    w = np.broadcast_to(weights, (n_starts, points.shape[0]))
     px, py = points[:, 0], points[:, 1]
-    ks = np.arange(k)
+    active = np.arange(n_starts)
     for _ in range(max_iters + 1):
-        d2 = (px[None, :, None] - centres[:, None, :, 0]) ** 2 + (py[None, :, None] - centres[:, None, :, 1]) ** 2
-        d2 = np.where(np.isnan(d2), np.inf, d2)
-        labels = d2.argmin(axis=2)
-        onehot = (labels[:, :, None] == ks) * w[:, :, None]
-        mass = onehot.sum(axis=1)
-        sums = np.einsum("snk,nd->skd", onehot, points)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            new = np.where(mass[:, :, None] > 0, sums / mass[:, :, None], centres)
-        moved = np.nanmax(np.abs(new - centres)) if n_starts else 0.0
-        centres = new
-        if not moved >= tol:
+        if active.size == 0:
             break
+        c = centres[active]
+        m = active.size
+        d2 = (px[None, :, None] - c[:, None, :, 0]) ** 2 + (py[None, :, None] - c[:, None, :, 1]) ** 2
+        idx = (d2.argmin(axis=2) + (np.arange(m) * k)[:, None]).ravel()
+        wflat = np.tile(weights, m)
+        mass = np.bincount(idx, weights=wflat, minlength=m * k)
+        sx = np.bincount(idx, weights=wflat * np.tile(px, m), minlength=m * k)
+        sy = np.bincount(idx, weights=wflat * np.tile(py, m), minlength=m * k)
+        has = mass > 0
+        new = c.reshape(-1, 2).copy()
+        new[has, 0] = sx[has] / mass[has]
+        new[has, 1] = sy[has] / mass[has]
+        new = new.reshape(m, k, 2)
+        moved = np.abs(new - c).max(axis=(1, 2))
+        centres[active] = new
+        active = active[moved >= tol]
     d2 = (px[None, :, None] - centres[:, None, :, 0]) ** 2 + (py[None, :, None] - centres[:, None, :, 1]) ** 2
-    d2 = np.where(np.isnan(d2), np.inf, d2)
     labels = d2.argmin(axis=2)
-    cost = (np.take_along_axis(d2, labels[:, :, None], axis=2)[:, :, 0] * w).sum(axis=1)
+    cost = (np.take_along_axis(d2, labels[:, :, None], axis=2)[:, :, 0] * weights[None, :]).sum(axis=1)
+    centres[pad] = np.nan
     return labels, centres, cost
+
+
+_FAR = 1e100
 
 
 def farthest_first(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
@@ -184,11 +227,13 @@ def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: d
                       min_group_size: float = 0.0) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Weighted k-means of base-cluster centres for each k; returns {k: (labels, centres)}.
 
-    Starts for each k: Polis's first k distinct base centres (``init-clusters``), ``starts[k]`` from a
-    previous fit, and with ``n_init > 1`` a farthest-first traversal and ``n_init − 2`` weighted
-    k-means++ seedings. Groupings with a group lighter than ``min_group_size`` are set aside unless
-    nothing else is left; of the rest, the smallest weighted within-group sum of squares wins.
-    All starts for all k run as one batch.
+    Starts for each k: the previous fit's centres ``starts[k]`` when updating (Polis's
+    ``:last-clusters``), Polis's first k distinct base centres (``init-clusters``), and with
+    ``n_init > 1`` a farthest-first traversal and ``n_init − 2`` weighted k-means++ seedings. Groupings
+    with a group lighter than ``min_group_size`` are set aside unless nothing else is left; of the
+    rest, the smallest weighted within-group sum of squares wins — except that the first start's
+    grouping (Polis's own answer) is kept when it is within ``NEAR_TIE`` (0.3%) of the best, so
+    near-ties resolve the way Polis resolves them. All starts for all k run as one batch.
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     n_distinct = len(first_distinct(centers, centers.shape[0]))
@@ -198,7 +243,7 @@ def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: d
     for k in ks:
         inits = [centers[first_distinct(centers, k)][None]]
         if starts and k in starts and len(starts[k]) == k:
-            inits.append(np.asarray(starts[k], dtype=np.float64)[None])
+            inits.insert(0, np.asarray(starts[k], dtype=np.float64)[None])
         if n_init > 1:
             inits.append(farthest_first(centers, weights, k)[None])
         if n_init > 2:

@@ -122,8 +122,6 @@ class OpinionMap:
         New participants and statements are appended. PCA, base clusters and groups are warm-started,
         so an update after a few votes costs a small fraction of ``fit``. The number of groups only
         changes once a new best k has won 4 updates in a row (Polis's ``group-k-smoother``).
-        ``stability_`` is re-estimated when the groups change in number or votes have grown by 10%
-        since it was last estimated; otherwise the last estimate is kept.
         """
         if not hasattr(self, "_table"):
             return self.fit(participant_ids, statement_ids, values, excluded_statements=excluded_statements or ())
@@ -163,11 +161,20 @@ class OpinionMap:
         cols = np.fromiter((_code(s_index, statements, x) for x in s.tolist()), dtype=np.int64, count=s.size)
         new_participants = _extend(old.participants, participants)
         new_statements = _extend(old.statements, statements)
-        all_rows = np.concatenate([old.rows, rows])
-        all_cols = np.concatenate([old.cols, cols])
-        all_vals = np.concatenate([old.vals, v])
-        r, c, val = latest_votes(all_rows, all_cols, all_vals, len(statements))
-        return VoteTable(new_participants, new_statements, r, c, val)
+        n_s = len(statements)
+        rows, cols, v = latest_votes(rows, cols, v, n_s)
+        # both sides are sorted by (row, column): overwrite repeated votes, insert the rest in place
+        old_key = old.rows.astype(np.int64) * n_s + old.cols
+        new_key = rows * n_s + cols
+        pos = np.searchsorted(old_key, new_key)
+        hit = pos < old_key.size
+        hit[hit] = old_key[pos[hit]] == new_key[hit]
+        vals = old.vals.copy()
+        vals[pos[hit]] = v[hit]
+        fresh = ~hit
+        at = pos[fresh]
+        return VoteTable(new_participants, new_statements, np.insert(old.rows, at, rows[fresh]),
+                         np.insert(old.cols, at, cols[fresh]), np.insert(vals, at, v[fresh]))
 
     def _index(self, name: str, ids: np.ndarray) -> dict:
         index = getattr(self, name, None)
@@ -191,7 +198,7 @@ class OpinionMap:
         center[excluded] = 0.0
         c = _pca.centred_matrix(rows, cols, vals, (n_p, n_s), center, zeroed=excluded)
         start = None if warm is None else _pad_columns(warm.components, n_s)
-        comps = _pca.principal_components(c, 2, start=start, iters=None if warm is None else 12)
+        comps = _pca.principal_components(c, 2, start=start, iters=None if warm is None else 30)
         # zeroed columns count as a vote by everyone in Polis's projection
         zeroed_cols = int((excluded & in_matrix).sum())
         votes_excl = np.bincount(rows[~excluded[cols]], minlength=n_p) + zeroed_cols
@@ -234,7 +241,7 @@ class OpinionMap:
         self.repness_: list[list[RepresentativeStatement]] = (
             select_representative(stats, ids, candidates) if n_groups else []
         )
-        all_agree, all_disagree, all_seen = group_counts(np.zeros(n_p, dtype=np.int64), 1, rows, cols, table.vals, n_s)
+        all_agree, all_disagree, all_seen = group_counts(None, 1, rows, cols, table.vals, n_s)
         self.consensus_: list[ConsensusStatement] = select_consensus(all_agree[0], all_disagree[0], all_seen[0], ids, candidates)
         self.group_informed_consensus_ = group_informed_consensus(agree, seen) if n_groups else np.full(n_s, np.nan)
         extremity = _pca.statement_extremity(center, comps, max(n_matrix_cols, 1))
@@ -259,11 +266,21 @@ class OpinionMap:
         self._table = table
         self._warm = _Warm(comps, base_centers, base_labels, group_centres, in_conv, smoother)
 
-        n_votes = int(rows.size)
-        previous = getattr(self, "_stability_at", None)
-        if warm is None or previous is None or previous[1] != n_groups or n_votes >= 1.1 * previous[0]:
-            self.stability_ = self._bootstrap(table, excluded, in_matrix, center, comps, base_centers, groups, rng)
-            self._stability_at = (n_votes, n_groups)
+        self._stability = None
+        self._in_matrix = in_matrix
+
+    @property
+    def stability_(self) -> float:
+        """How solid the groups are, 0–1: mean adjusted Rand index between the groups and those found
+        again on bootstrap resamples of the participants (see ``stability``). Worked out the first time
+        it is read after a fit or update, because it costs several refits; NaN when ``n_resamples`` is 0."""
+        if not hasattr(self, "_table"):
+            raise AttributeError("stability_ is available after fit()")
+        if self._stability is None:
+            rng = np.random.default_rng(self.random_state)
+            self._stability = self._bootstrap(self._table, self.excluded_, self._in_matrix, self.components_,
+                                              self.base_centers_, self.groups_, rng)
+        return self._stability
 
     def _min_group_size(self, n_clustered: int) -> float:
         return max(MIN_GROUP_PEOPLE, self.min_group_share * n_clustered)
@@ -286,7 +303,7 @@ class OpinionMap:
             in_conv[order[: IN_CONV_GREEDY_N - count]] = True
         return in_conv
 
-    def _bootstrap(self, table, excluded, in_matrix, center, comps, base_centers, groups, rng) -> float:
+    def _bootstrap(self, table, excluded, in_matrix, comps, base_centers, groups, rng) -> float:
         if self.n_resamples == 0:
             return float("nan")
         members = np.flatnonzero(groups >= 0)
@@ -393,7 +410,7 @@ def _warm_base_centres(proj: np.ndarray, members: np.ndarray, prev_labels: np.nd
     centres = np.unique(np.column_stack([sx[keep], sy[keep]]) / mass[keep, None], axis=0)
     possible = min(k, len(_cluster.first_distinct(pts, k)))
     while centres.shape[0] < possible:
-        _, dist = _cluster.vq(pts, centres, check_finite=False)
+        _, dist, _ = _cluster._two_nearest(pts, centres)
         far = int(np.argmax(dist))
         if dist[far] <= 0:
             break
