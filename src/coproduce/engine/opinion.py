@@ -253,6 +253,7 @@ class OpinionMap:
         self.excluded_ = excluded
         self.in_conversation_ = in_conv
         self.votes_cast_ = votes_cast
+        self.votes_per_statement_ = votes_per_statement
         self.groups_ = groups
         self.n_groups_ = n_groups
         self.group_sizes_ = np.bincount(groups[groups >= 0], minlength=n_groups)
