@@ -23,11 +23,16 @@ class OpinionDataError(ValueError):
 AGREE, DISAGREE, PASS = 1, -1, 0
 
 
-def _as_id_array(ids, name: str) -> np.ndarray:
+def as_id_array(ids, name: str) -> np.ndarray:
     try:
         arr = np.asarray(ids)
     except (TypeError, ValueError) as exc:  # ragged input
         raise OpinionDataError(f"{name} must be a flat sequence of ids ({exc})") from None
+    if arr.dtype.kind == "U" and not isinstance(ids, np.ndarray):
+        items = list(ids)
+        if not all(isinstance(x, str) for x in items):  # numpy would turn 7 into "7": keep ids as given
+            arr = np.empty(len(items), dtype=object)
+            arr[:] = items
     if arr.ndim == 0:
         raise OpinionDataError(f"{name} must be a sequence of ids, not a single value")
     if arr.ndim != 1:
@@ -81,11 +86,11 @@ def as_values(values, n: int) -> np.ndarray:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             bad = next(i for i, v in enumerate(arr.tolist()) if not _is_number(v))
-            raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr[bad]!r} at position {bad}") from None
+            raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}") from None
     ok = (arr == 1) | (arr == -1) | (arr == 0)
     if not ok.all():
         bad = int(np.flatnonzero(~ok)[0])
-        raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr[bad]!r} at position {bad}")
+        raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}")
     return arr.astype(np.int8)
 
 
@@ -156,8 +161,8 @@ def build_vote_table(participant_ids, statement_ids, values, *, statements=None)
     ``statements`` optionally lists every statement id (including ones nobody has voted on yet); they
     come first in the column order, and a vote on any other statement is an error.
     """
-    p = _as_id_array(participant_ids, "participant_ids")
-    s = _as_id_array(statement_ids, "statement_ids")
+    p = as_id_array(participant_ids, "participant_ids")
+    s = as_id_array(statement_ids, "statement_ids")
     if p.size != s.size:
         raise OpinionDataError(f"participant_ids and statement_ids must have the same length; got {p.size} and {s.size}")
     v = as_values(values, p.size)
@@ -165,7 +170,7 @@ def build_vote_table(participant_ids, statement_ids, values, *, statements=None)
     if statements is None:
         stmts, cols = factorize(s)
     else:
-        declared = _as_id_array(list(statements) if not isinstance(statements, np.ndarray) else statements, "statements")
+        declared = as_id_array(list(statements) if not isinstance(statements, np.ndarray) else statements, "statements")
         stmts, cols = _codes_against(declared, s)
     rows, cols, vals = latest_votes(rows, cols, v, stmts.size)
     return VoteTable(participants, stmts, rows, cols, vals)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _cluster, _pca
-from ._votes import OpinionDataError, VoteTable, as_values, build_vote_table, latest_votes
+from ._votes import OpinionDataError, VoteTable, as_id_array, as_values, build_vote_table, latest_votes
 from .stability import adjusted_rand_index
 from .statements import (
     ConsensusStatement,
@@ -148,9 +148,9 @@ class OpinionMap:
 
     def _merge(self, participant_ids, statement_ids, values) -> VoteTable:
         old = self._table
-        p = np.asarray(participant_ids)
-        s = np.asarray(statement_ids)
-        if p.ndim != 1 or s.ndim != 1 or p.size != s.size:
+        p = as_id_array(participant_ids, "participant_ids")
+        s = as_id_array(statement_ids, "statement_ids")
+        if p.size != s.size:
             raise OpinionDataError("participant_ids and statement_ids must be flat sequences of the same length")
         v = as_values(values, p.size)
         p_index = self._index("_p_index", old.participants)
