@@ -24,6 +24,7 @@ GROUP_ITERS = 20
 MAX_K = 5
 TOLERANCE = 0.01
 NEAR_TIE = 0.003
+_SMALL = 200_000
 
 
 def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
@@ -80,6 +81,9 @@ def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | Non
         centres = new
         if keep.all() and (moved.max() if moved.size else 0.0) < tol:
             break
+        if n * centres.shape[0] <= _SMALL:  # plain Lloyd: cheaper than keeping bounds
+            labels, upper, lower = _two_nearest(points, centres)
+            continue
         upper = upper + moved[labels]
         lower = lower - (moved.max() if moved.size else 0.0)
         if centres.shape[0] > 1:
@@ -165,6 +169,9 @@ def batch_kmeans(points: np.ndarray, weights: np.ndarray, inits: np.ndarray, max
     centres[pad] = _FAR
     n_starts, k, _ = centres.shape
     px, py = points[:, 0], points[:, 1]
+    w_all = np.tile(weights, (n_starts, 1))
+    wx_all, wy_all = w_all * px, w_all * py
+    offsets = (np.arange(n_starts) * k)[:, None]
     active = np.arange(n_starts)
     for _ in range(max_iters + 1):
         if active.size == 0:
@@ -172,11 +179,10 @@ def batch_kmeans(points: np.ndarray, weights: np.ndarray, inits: np.ndarray, max
         c = centres[active]
         m = active.size
         d2 = (px[None, :, None] - c[:, None, :, 0]) ** 2 + (py[None, :, None] - c[:, None, :, 1]) ** 2
-        idx = (d2.argmin(axis=2) + (np.arange(m) * k)[:, None]).ravel()
-        wflat = np.tile(weights, m)
-        mass = np.bincount(idx, weights=wflat, minlength=m * k)
-        sx = np.bincount(idx, weights=wflat * np.tile(px, m), minlength=m * k)
-        sy = np.bincount(idx, weights=wflat * np.tile(py, m), minlength=m * k)
+        idx = (d2.argmin(axis=2) + offsets[:m]).ravel()
+        mass = np.bincount(idx, weights=w_all[active].ravel(), minlength=m * k)
+        sx = np.bincount(idx, weights=wx_all[active].ravel(), minlength=m * k)
+        sy = np.bincount(idx, weights=wy_all[active].ravel(), minlength=m * k)
         has = mass > 0
         new = c.reshape(-1, 2).copy()
         new[has, 0] = sx[has] / mass[has]

@@ -74,10 +74,10 @@ class OpinionMap:
     Parameters
     ----------
     n_groups : "auto" or int
-        "auto" picks 2–5 groups by silhouette as Polis does; an int fixes the number of groups.
+        "auto" picks 2–5 groups by silhouette over base clusters, as Polis does; an int fixes it.
     random_state : int
-        Seeds the bootstrap behind ``stability_`` (and extra group starts); the groups themselves
-        are deterministic given the votes.
+        Seeds the k-means++ starts of the group search and the bootstrap behind ``stability_``;
+        the same votes and the same ``random_state`` always give the same map.
     base_k : int
         Number of base clusters (Polis: 100).
     max_groups : int
@@ -85,8 +85,31 @@ class OpinionMap:
     n_resamples : int
         Bootstrap draws for ``stability_``; 0 skips it (``stability_`` is then NaN).
     group_n_init : int
-        Starts tried for each k of the group k-means: 1 is Polis's single deterministic start;
-        more add weighted k-means++ starts and keep the tightest grouping.
+        Starts tried for each k of the group k-means. 1 is Polis's single deterministic start
+        (the first k distinct base clusters); more add a farthest-first start and k-means++ starts,
+        and the tightest grouping wins unless Polis's own start is within 0.3% of it. Polis carries
+        its groups over from update to update, so its final groups are rarely the tightest; this
+        keeps its answer on near-ties but escapes the poor local optima a single start can give.
+    min_group_share : float
+        A grouping in which a group holds fewer than this share of the grouped participants (and
+        fewer than 3 people) is only used when there is no other: a handful of outliers is not an
+        opinion group. 0 turns this off.
+
+    Attributes (after ``fit`` or ``update``)
+    ----------------------------------------
+    participants_, statements_ : ids in row / column order (order of first vote).
+    in_conversation_ : bool per participant — voted enough to be grouped (Polis's rule).
+    groups_ : int per participant, 0 = largest group, −1 if not grouped.
+    n_groups_, group_sizes_ : number of groups and people in each.
+    projection_ : (participants × 2) positions; components_, center_ : the PCA.
+    repness_ : per group, list of ``RepresentativeStatement`` (agrees first, at most 5).
+    consensus_ : list of ``ConsensusStatement`` (at most 5 agree, then 5 disagree).
+    group_informed_consensus_, priority_, excluded_, votes_per_statement_ : aligned to statements_.
+    votes_cast_ : votes per participant; silhouettes_ : silhouette per k tried.
+    stability_ : 0–1, bootstrap agreement of the groups (computed when first read).
+
+    Participants join the group whose centre is nearest to them (Polis hands down each base
+    cluster's group; the two differ only at group borders).
     """
 
     def __init__(self, n_groups: int | str = "auto", random_state: int | None = 0, *, base_k: int = _cluster.BASE_K,
@@ -108,7 +131,7 @@ class OpinionMap:
         ``values`` are 1 (agree), −1 (disagree) or 0 (pass). ``excluded_statements`` are moderated-out
         or meta statements: kept in ``statements_`` but never shown as representative, consensus or
         with priority. ``statements`` optionally lists every statement id, including those nobody has
-        voted on yet (they then get a priority, highest for the newest).
+        voted on yet (they get Polis's priority for an unseen statement, which lets them be shown soon).
         """
         self._check_params()
         table = build_vote_table(participant_ids, statement_ids, values, statements=statements)
