@@ -86,7 +86,8 @@ def do_edit_code(code: Code, *, based_on_version: int, name: str, description: s
         current.version += 1
         current.updated_at = timezone.now()
         current.save()
-        _revise(current, "; ".join(changes).capitalize(), acting_user)
+        summary = "; ".join(changes)
+        _revise(current, summary[:1].upper() + summary[1:], acting_user)
         record("sensemaking.code_edited", current, acting_user=acting_user, version=current.version)
     return current
 

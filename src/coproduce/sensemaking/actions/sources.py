@@ -12,7 +12,7 @@ from django.utils import timezone
 from coproduce.core.audit import record
 
 from ..errors import SensemakingError
-from ..importers import ParsedSource, ParsedTable, SourceFileError, read_upload, source_from_table
+from ..importers import ParsedSource, ParsedTable, SourceFileError, check_size, read_upload, source_from_table
 from ..models import (
     Audience,
     Coding,
@@ -83,12 +83,10 @@ def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
 def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
     """Read a Django UploadedFile, refusing it before reading if it is over the size limit."""
     max_bytes = settings.SENSEMAKING_MAX_UPLOAD_BYTES
-    if uploaded.size is not None and uploaded.size > max_bytes:
-        from ..importers import check_size
-
-        check_size(uploaded.size, max_bytes)
-    data = uploaded.read(max_bytes + 1)
     try:
+        if uploaded.size is not None:
+            check_size(uploaded.size, max_bytes)
+        data = uploaded.read(max_bytes + 1)
         return read_upload(uploaded.name or "", data, max_bytes=max_bytes)
     except SourceFileError as error:
         raise SensemakingError(str(error), field="file") from None

@@ -22,7 +22,7 @@ from ..display import segment_views
 from ..errors import SensemakingError
 from ..forms import ApplyCodeForm, CodeForm, ImportCodebookForm, MemoForm, SelectionCodeForm, code_choices
 from ..models import Coding, Memo, Suggestion
-from .common import add_error, refuse, render_project
+from .common import add_error, posted, refuse, render_project
 
 
 def _coding_page(request, project, source, *, selection_form=None, segment_form=None, status=200):
@@ -158,7 +158,7 @@ def codebook(request, project_id):
     project = access_project_by_id(request.user, project_id)
     if not perms.can_edit_codebook(request.user, project):
         refuse()
-    form = CodeForm(request.POST or None, project=project)
+    form = CodeForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
             code = coding_actions.do_add_code(

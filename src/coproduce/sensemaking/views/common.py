@@ -63,3 +63,12 @@ def _human_limit() -> str:
 
 def render_project(request, template: str, project, context: dict | None = None, status: int = 200):
     return render(request, template, {**project_context(request, project), **(context or {})}, status=status)
+
+
+def posted(request):
+    """The POST data for a bound form, or None on GET (an empty POST still binds, so it is validated)."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None

@@ -35,7 +35,7 @@ from ..forms import (
 )
 from ..importers import ParsedTable
 from ..models import CorrectionRequest, Flag, PendingImport, Source
-from .common import add_error, refuse, render_project
+from .common import add_error, posted, posted_files, refuse, render_project
 
 
 @login_required
@@ -66,7 +66,7 @@ def upload(request, project_id):
     project = access_project_by_id(request.user, project_id)
     if not perms.can_add_source(request.user, project):
         refuse()
-    form = SourceUploadForm(request.POST or None, request.FILES or None, project=project)
+    form = SourceUploadForm(posted(request), posted_files(request), project=project)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
@@ -104,7 +104,7 @@ def choose_columns(request, project_id, pending_id):
                for i in range(len(pending.columns))}
     guess = source_actions.guess_text_column(pending.columns, pending.rows)
     form = TableColumnsForm(
-        request.POST or None, columns=pending.columns, samples=samples,
+        posted(request), columns=pending.columns, samples=samples,
         initial={"text_column": guess, "attribute_columns": [i for i in range(len(pending.columns)) if i != guess]},
     )
     if request.method == "POST" and "cancel" in request.POST:
@@ -175,7 +175,7 @@ def change_consent(request, project_id, source_id):
         refuse()
     initial = {"consent_use": source.consent_use, "consent_audiences": source.consent_audiences,
                "consent_until": source.consent_until}
-    form = ConsentForm(request.POST or None, initial=initial)
+    form = ConsentForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
@@ -195,7 +195,7 @@ def change_narrator(request, project_id, source_id):
     if not perms.can_manage_source(request.user, source) or not perms.can_resolve_flags(request.user, project):
         refuse()
     kind = "member" if source.narrator_person_id else ("outside" if source.narrator_name else "several")
-    form = NarratorForm(request.POST or None, project=project, initial={
+    form = NarratorForm(posted(request), project=project, initial={
         "narrator_kind": kind, "narrator_person": str(source.narrator_person_id or ""),
         "narrator_name": source.narrator_name, "narrator_pseudonym": source.narrator_pseudonym})
     if request.method == "POST" and form.is_valid():
@@ -213,7 +213,7 @@ def speakers(request, project_id, source_id):
     if not perms.can_manage_source(request.user, source):
         refuse()
     speaker_list = list(source.speakers.select_related("person"))
-    form = SpeakerMappingForm(request.POST or None, speakers=speaker_list, project=project)
+    form = SpeakerMappingForm(posted(request), speakers=speaker_list, project=project)
     if request.method == "POST" and form.is_valid():
         for speaker, person, pseudonym in form.mapping():
             if (speaker.person_id, speaker.pseudonym) != (getattr(person, "pk", None), pseudonym.strip()):
@@ -297,7 +297,7 @@ def withdraw(request, project_id, source_id):
     source = access_source_by_id(request.user, project, source_id)
     if not perms.can_withdraw_source(request.user, source):
         refuse()
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         on_behalf = not perms.is_narrator(request.user, source)
         try:

@@ -21,7 +21,7 @@ from ..actions.coding import resolve_span
 from ..errors import SensemakingError
 from ..forms import IdentifierForm, QuoteWordingForm, QuoteWordsForm, ThemeForm
 from ..models import IdentifierEntry, Quote, ReplacementLog, Segment
-from .common import add_error, refuse, render_project
+from .common import add_error, posted, refuse, render_project
 
 
 @login_required
@@ -29,7 +29,7 @@ def theme_list(request, project_id):
     project = access_project_by_id(request.user, project_id)
     if not perms.can_edit_themes(request.user, project):
         refuse()
-    form = ThemeForm(request.POST or None, project=project)
+    form = ThemeForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
             theme = theme_actions.do_create_theme(
@@ -91,7 +91,7 @@ def theme_detail(request, project_id, theme_id):
     if not perms.can_edit_themes(request.user, project):
         refuse()
     theme = access_theme_by_id(request.user, project, theme_id)
-    form = ThemeForm(request.POST or None, project=project, initial={
+    form = ThemeForm(posted(request), project=project, initial={
         "name": theme.name, "description": theme.description, "audience": theme.audience,
         "codes": [str(c.pk) for c in theme.codes.all()]})
     if request.method == "POST" and form.is_valid():
@@ -187,7 +187,7 @@ def register(request, project_id):
     project = access_project_by_id(request.user, project_id)
     if not perms.can_manage_register(request.user, project):
         refuse()
-    form = IdentifierForm(request.POST or None)
+    form = IdentifierForm(posted(request))
     if request.method == "POST" and "remove" in request.POST:
         entry = get_object_or_404(IdentifierEntry, pk=request.POST.get("remove"), project=project)
         theme_actions.do_remove_identifier(entry, acting_user=request.user)
