@@ -10,7 +10,12 @@ import pytest
 from django.urls import reverse
 
 from coproduce.sensemaking.actions.coding import do_add_code, do_add_memo
-from coproduce.sensemaking.actions.exchange import codebook_qdc, do_export_qdpx, do_import_codebook, do_import_qdpx
+from coproduce.sensemaking.actions.exchange import (
+    codebook_qdc,
+    do_export_qdpx,
+    do_import_codebook,
+    do_import_qdpx,
+)
 from coproduce.sensemaking.actions.sources import ConsentDetails
 from coproduce.sensemaking.actions.themes import do_create_theme
 from coproduce.sensemaking.errors import SensemakingError

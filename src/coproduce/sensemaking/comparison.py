@@ -1,4 +1,4 @@
-"""Compare coders: gather codings from the database and hand spans to ``coproduce._engine().agreement``.
+"""Compare coders: gather codings from the database and hand spans to ``coproduce.engine.agreement``.
 
 Only sources in the analysis (not withdrawn) and that at least two of the chosen coders have coded
 are compared; a code is compared in a source when any chosen coder used it there.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from coproduce.engine import agreement as engine
 
 from .models import Code, Coding, Source
 
@@ -45,25 +47,19 @@ def _spans(codings) -> dict:
     return spans
 
 
-def _engine():
-    from coproduce.engine import agreement
-
-    return agreement
-
-
 def _all_agree(length: int, spans_by_coder: dict, n_coders: int) -> float:
     """Per cent of characters on which every coder agrees (all coded, or none did)."""
     if length == 0:
         return 100.0
-    runs = _engine().coverage_runs(length, spans_by_coder)
+    runs = engine.coverage_runs(length, spans_by_coder)
     agreed = sum(r.end - r.start for r in runs if len(r.coders) in (0, n_coders))
     return 100.0 * agreed / length
 
 
 def _alpha(length: int, spans_by_coder: dict) -> float | None:
     try:
-        return _engine().span_alpha(length, spans_by_coder)
-    except _engine().AgreementDataError:
+        return engine.span_alpha(length, spans_by_coder)
+    except engine.AgreementDataError:
         return None
 
 
@@ -89,7 +85,7 @@ def compare(sources: list[Source], codes: dict[int, Code], coders: list, codings
             used = [c for c in coders if by_coder.get(c.pk)]
             if report.pairwise:
                 a, b = coder_ids
-                result = _engine().span_agreement(length, spans_by_coder[a], spans_by_coder[b])
+                result = engine.span_agreement(length, spans_by_coder[a], spans_by_coder[b])
                 percent, kappa = result.percent_agreement, result.kappa
             else:
                 percent, kappa = _all_agree(length, spans_by_coder, len(coder_ids)), None
@@ -111,7 +107,7 @@ def compare(sources: list[Source], codes: dict[int, Code], coders: list, codings
         length = entry["length"]
         if report.pairwise:
             a, b = coder_ids
-            result = _engine().span_agreement(length, entry["spans"][a], entry["spans"][b])
+            result = engine.span_agreement(length, entry["spans"][a], entry["spans"][b])
             percent, kappa = result.percent_agreement, result.kappa
         else:
             percent, kappa = _all_agree(length, entry["spans"], len(coder_ids)), None
@@ -140,7 +136,7 @@ def differences(source: Source, code: Code, coders: list, codings: list[Coding])
     for coding in codings:
         if coding.coder_id in spans_by_coder:
             spans_by_coder[coding.coder_id].append((coding.start, coding.end))
-    runs = _engine().coverage_runs(len(source.text), spans_by_coder)
+    runs = engine.coverage_runs(len(source.text), spans_by_coder)
     result = []
     for run in runs:
         if 0 < len(run.coders) < len(coders):

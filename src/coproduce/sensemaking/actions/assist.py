@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.core.audit import record
+from coproduce.engine import coding as engine
 
 from ..access import analysable_codings, analysable_sources
 from ..errors import SensemakingError
@@ -23,20 +24,15 @@ SUGGESTIONS_PER_PASSAGE = 2
 MIN_PASSAGES_FOR_DISCOVERY = 10
 
 
-def _engine():
-    from coproduce.engine import coding
-
-    return coding
-
-
 def _segments_in_analysis(project) -> list[Segment]:
     return [s for s in Segment.objects.filter(source__in=analysable_sources(project)).select_related("source")
             .order_by("source__added_at", "source_id", "index") if s.speech.strip()]
 
 
-def training_data(project) -> tuple[list[Segment], list[str], list[Segment]]:
-    """(coded segments, their codes, uncoded segments). A coded segment's label is the code that covers
-    most of its words, whoever applied it; a segment nobody has coded is a candidate for suggestions."""
+def training_data(project) -> tuple[list[Segment], list[set[str]], list[Segment]]:
+    """(coded segments, their codes, uncoded segments). A coded segment's labels are every code anyone
+    applied to its words (passages often carry several codes); a segment nobody has coded is a
+    candidate for suggestions."""
     segments = _segments_in_analysis(project)
     coverage: dict[int, Counter] = defaultdict(Counter)
     by_source = defaultdict(list)
@@ -51,7 +47,7 @@ def training_data(project) -> tuple[list[Segment], list[str], list[Segment]]:
     for segment in segments:
         if coverage[segment.pk]:
             coded.append(segment)
-            labels.append(str(coverage[segment.pk].most_common(1)[0][0]))
+            labels.append({str(code_id) for code_id in coverage[segment.pk]})
         else:
             uncoded.append(segment)
     return coded, labels, uncoded
@@ -64,16 +60,17 @@ def do_generate_suggestions(project, *, acting_user) -> int:
     Returns how many suggestions are waiting for a decision.
     """
     coded, labels, uncoded = training_data(project)
-    if len(coded) < MIN_CODED_PASSAGES or len(set(labels)) < 2:
+    if len(coded) < MIN_CODED_PASSAGES or len(set().union(*labels)) < 2:
         raise SensemakingError(
             f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, before asking for "
             "suggestions: Coproduce learns from what you have coded.")
     if not uncoded:
         raise SensemakingError("Every passage has been coded by someone: there is nothing left to suggest for.")
     try:
-        suggester = _engine().CodeSuggester().fit([s.speech for s in coded], labels)
-        results = suggester.suggest([s.speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE)
-    except _engine().CodingDataError as error:
+        suggester = engine.CodeSuggester().fit([s.speech for s in coded], labels)
+        results = suggester.suggest([s.speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE,
+                                    min_confidence=MIN_CONFIDENCE)
+    except engine.CodingDataError as error:
         raise SensemakingError(f"Suggestions could not be made from this coding: {error}") from None
     codes = {str(c.pk): c for c in Code.objects.filter(project=project)}
     rejected = set(Suggestion.objects.filter(project=project, status=Suggestion.Status.REJECTED).values_list(
@@ -130,16 +127,15 @@ def do_discover_themes(project, *, acting_user) -> list[ThemeCandidate]:
             f"there are {len(uncoded)}.")
     texts = [s.speech for s in uncoded]
     try:
-        themes = _engine().discover_themes(texts)
-    except _engine().CodingDataError as error:
+        themes = engine.discover_themes(texts, n_quotes=5)
+    except engine.CodingDataError as error:
         raise SensemakingError(f"Themes could not be found in these passages: {error}") from None
     with transaction.atomic():
         ThemeCandidate.objects.filter(project=project, adopted_code__isnull=True).delete()
         candidates = [
             ThemeCandidate.objects.create(
-                project=project, label=theme.label[:200], keywords=list(getattr(theme, "keywords", []))[:10],
-                segment_ids=[uncoded[i].pk for i in theme.representatives],
-                size=int(getattr(theme, "size", len(theme.representatives))),
+                project=project, label=theme.label[:200], keywords=list(theme.terms)[:10],
+                segment_ids=[uncoded[i].pk for i in theme.quote_indices], size=theme.size,
             )
             for theme in themes
         ]
