@@ -218,3 +218,30 @@ def test_only_coordinators_export_words_but_every_member_gets_the_codebook(clien
     response = client.get(reverse("sensemaking:export_codebook", args=[project.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     assert not ExportRecord.objects.exists()
+
+
+def test_project_import_over_http_is_for_coordinators_and_respects_the_size_limit(
+        client, project, other_project, coordinator, facilitator, analysed, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    qdpx = do_export_qdpx(project, acting_user=coordinator)
+    other_project.memberships.create(person=coordinator, role="coordinator")
+    other_project.memberships.create(person=facilitator, role="facilitator")
+    form = {"project-consent_use": "anonymous", "project-consent_audiences": ["team"], "project-consent_until": ""}
+    url = reverse("sensemaking:import_project", args=[other_project.pk])
+
+    client.force_login(facilitator)
+    assert client.post(url, {**form, "project-file": SimpleUploadedFile("p.qdpx", qdpx)}).status_code == 404
+
+    client.force_login(coordinator)
+    settings.SENSEMAKING_MAX_UPLOAD_BYTES = 100
+    response = client.post(url, {**form, "project-file": SimpleUploadedFile("p.qdpx", qdpx)})
+    assert response.status_code == 400
+    assert "and the limit is 100 bytes." in response.content.decode()
+    assert not Source.objects.filter(project=other_project).exists()
+
+    settings.SENSEMAKING_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    response = client.post(url, {**form, "project-file": SimpleUploadedFile("p.qdpx", qdpx)}, follow=True)
+    assert "Imported 1 source(s), 3 new code(s), 3 coding(s), 2 memo(s) and 1 theme(s)." in response.content.decode()
+    imported = Source.objects.get(project=other_project)
+    assert (imported.consent_use, imported.consent_audiences) == ("anonymous", ["team"])

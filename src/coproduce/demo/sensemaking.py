@@ -8,7 +8,12 @@ de-identified, signed-off quote, and one narrator who agreed to analysis only.
 from __future__ import annotations
 
 from coproduce.sensemaking.actions.coding import do_add_code, do_add_memo, do_apply_code
-from coproduce.sensemaking.actions.sources import ConsentDetails, NarratorDetails, do_add_source, do_map_speaker
+from coproduce.sensemaking.actions.sources import (
+    ConsentDetails,
+    NarratorDetails,
+    do_add_source,
+    do_map_speaker,
+)
 from coproduce.sensemaking.actions.themes import (
     do_add_identifier,
     do_attach_quote,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import permissions as perms
@@ -148,7 +149,7 @@ def segment_memo(request, project_id, segment_id):
     else:
         messages.error(request, "Write your memo before adding it.")
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/sensemaking/") and "//" not in next_url:
+    if next_url.startswith("/sensemaking/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
         return redirect(next_url)
     return _back_to(project, segment.source, segment.pk)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from ..access import access_project_by_id
 from ..actions import exchange
 from ..errors import SensemakingError
 from ..forms import ExportCodingsForm, ExportQuotesForm, ImportCodebookForm, ImportProjectForm
+from ..importers import human_size
 from .common import add_error, refuse, render_project
 
 CONTENT_TYPES = {
@@ -130,16 +132,11 @@ def import_project(request, project_id):
     form = ImportProjectForm(request.POST, request.FILES, prefix="project")
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
-        from django.conf import settings
-
         try:
             if uploaded.size > settings.SENSEMAKING_MAX_UPLOAD_BYTES:
-                from ..importers import SourceFileError, check_size
-
-                try:
-                    check_size(uploaded.size, settings.SENSEMAKING_MAX_UPLOAD_BYTES)
-                except SourceFileError as error:
-                    raise SensemakingError(str(error), field="file") from None
+                raise SensemakingError(
+                    f"This file is {human_size(uploaded.size)} and the limit is "
+                    f"{human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)}.", field="file")
             summary = exchange.do_import_qdpx(project, uploaded.read(), consent=form.consent(),
                                               acting_user=request.user)
         except SensemakingError as error:
