@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from coproduce.partnerships.access import role_in_project
 from coproduce.partnerships.models import Membership, Project
 
 
 def can_invite_to_project(user, project: Project) -> bool:
     """Only the project's coordinators invite people into it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(project=project, person=user, role=Membership.Role.COORDINATOR).exists()
+    return role_in_project(user, project) == Membership.Role.COORDINATOR
 
 
 def can_view_perspectives(user, person) -> bool:

@@ -44,7 +44,8 @@ ADDRESS_LIMITED = ("We have sent several sign-in e-mails to this address in the 
 # --- Sign-in ---------------------------------------------------------------------------------------
 
 
-def _demo_people() -> list[Person]:
+def _demo_people() -> list[tuple]:
+    """(DemoPerson, Person) pairs, only in demo mode."""
     if not settings.DEMO_MODE:
         return []
     from coproduce.demo.cast import DEMO_PEOPLE
@@ -220,7 +221,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase_me(request: HttpRequest) -> HttpResponse:
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         do_erase_person(request.user, acting_user=request.user)
         logout(request)
@@ -239,7 +240,7 @@ def invite(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project_by_id(request.user, project_id)
     if not can_invite_to_project(request.user, project):
         raise Http404("No such project.")
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         invitation = do_invite_person_to_project(project, acting_user=request.user, **form.cleaned_data)
         if invitation.already_member:
