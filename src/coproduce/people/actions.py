@@ -53,8 +53,9 @@ class IssuedSignIn:
 
 @dataclass(frozen=True)
 class SignInResult:
-    """``person`` when signed in; otherwise ``problem`` is one of "unknown", "expired", "used",
-    "wrong_code", "too_many"; ``token`` is the matched row when there was one."""
+    """``person`` when signed in (or, from ``find_sign_in_link``, when the link would sign them in);
+    otherwise ``problem`` is "unknown", "expired", "used" or "wrong_code". ``token`` is the matched row
+    when there was one. Too many wrong codes in one browser is the view's to say (it counts per session)."""
 
     person: Person | None = None
     next_url: str = ""
