@@ -182,3 +182,28 @@ def test_resolving_a_flag_needs_a_note_of_what_was_done(client, project, coordin
                 {"resolution": "Deleted the spreadsheet from the shared drive"})
     flag.refresh_from_db()
     assert (flag.resolution, flag.resolved_by) == ("Deleted the spreadsheet from the shared drive", coordinator)
+
+
+def test_a_persons_data_download_and_erasure_include_their_words(project, coordinator, narrator, member,
+                                                                used_everywhere):
+    from coproduce.people.actions import do_erase_person
+    from coproduce.people.data_rights import export_person_data
+
+    mine = used_everywhere["mine"]
+    Memo.objects.create(project=project, segment=mine.segments.first(), author=member, text="Member's memo")
+    data = export_person_data(narrator)["sensemaking"]
+    assert data["your_words"][0]["title"] == "Maya's interview"
+    assert WORDS in data["your_words"][0]["text"]
+    assert export_person_data(member)["sensemaking"]["your_memos"] == [
+        {"text": "Member's memo", "written_at": Memo.objects.get().created_at.isoformat()}]
+
+    counts = do_erase_person(narrator, acting_user=narrator)
+    assert counts["sensemaking.sources_erased"] == 1
+    erased = Source.objects.get(pk=mine.pk)
+    assert erased.is_erased and erased.text == "" and erased.narrator_person is None
+    assert Flag.objects.filter(source=erased, reason=Flag.Reason.WITHDRAWN).count() == 3
+
+    # A co-analyst's codings stay (their work counts); their memos go.
+    do_erase_person(member, acting_user=member)
+    assert Coding.objects.filter(coder=member, source=used_everywhere["other"]).exists()
+    assert not Memo.objects.filter(text="Member's memo").exists()
