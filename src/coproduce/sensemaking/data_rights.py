@@ -64,7 +64,8 @@ def erase(person, *, acting_user):
         erased += 1
     memos, _ = Memo.objects.filter(author=person).delete()
     speakers = Speaker.objects.filter(person=person).update(person=None)
-    return {"sources_erased": erased, "memos_deleted": memos, "speakers_unlinked": speakers}
+    counts = {"sources_erased": erased, "memos_deleted": memos, "speakers_unlinked": speakers}
+    return {key: value for key, value in counts.items() if value}  # nothing to say for most people
 
 
 register("sensemaking", export=export, erase=erase)
