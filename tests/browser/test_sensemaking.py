@@ -47,15 +47,24 @@ def test_code_a_span_using_only_the_keyboard(page, live_server, coding_setup):
             break
     assert page.evaluate("document.activeElement.id") == "source-text"
 
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    for _ in range(4):
-        page.keyboard.press("Shift+ArrowRight")
     status = page.locator("#selection-status")
+
+    def press(key):
+        """Press a key and wait for coding.js to read the new selection back (selectionchange is async)."""
+        before = status.inner_text()
+        page.keyboard.press(key)
+        page.wait_for_function("(before) => document.querySelector('#selection-status').textContent !== before",
+                               arg=before)
+
+    press("ArrowRight")
+    press("ArrowRight")
+    assert status.inner_text().startswith("Nothing selected. The cursor is after “I ”")
+    for _ in range(4):
+        press("Shift+ArrowRight")
     assert status.inner_text() == "Selected: “rang” (4 characters). Press Enter to choose a code."
     # Ctrl+Shift+Right extends a word at a time (where a word ends differs a little between platforms).
     for _ in range(4):
-        page.keyboard.press("Control+Shift+ArrowRight")
+        press("Control+Shift+ArrowRight")
         if "crisis" in status.inner_text():
             break
     assert status.inner_text().startswith("Selected: “rang the crisis")
