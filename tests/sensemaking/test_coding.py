@@ -136,3 +136,27 @@ def test_memos_on_passages_and_on_codes(client, project, source, codes, member):
     page = client.get(reverse("sensemaking:code_source", args=[project.pk, source.pk])).content.decode()
     assert "Kindness from one person changed the night." in page
     assert "Memos (1)" in page
+
+
+def test_long_sources_are_coded_a_page_of_passages_at_a_time(client, project, coordinator, codes, member):
+    text = "\n\n".join(f"Response number {i} about the ward." for i in range(1, 201))
+    source = add_text_source(project, coordinator, text)
+    client.force_login(member)
+    url = reverse("sensemaking:code_source", args=[project.pk, source.pk])
+    first = client.get(url)
+    assert len(first.context["views"]) == 150
+    assert "Passages 1 to 150 of 200" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    segment = second.context["views"][0].segment
+    assert segment.index == 150
+    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+                           {"segment": segment.pk, "code": codes["waiting"].pk, "words": ""})
+    assert response["Location"] == f"{url}?page=2#segment-{segment.pk}"
+    assert Coding.objects.get().text == "Response number 151 about the ward."
+    # A mistake on page 2 is shown on page 2, next to the passage's own form.
+    later = second.context["views"][3].segment
+    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+                           {"segment": later.pk, "code": codes["waiting"].pk, "words": "not there"})
+    assert response.status_code == 400
+    assert response.context["views"][0].segment.index == 150
+    assert f'id="s{later.pk}_words"' in response.content.decode()

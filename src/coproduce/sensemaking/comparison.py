@@ -144,7 +144,7 @@ def differences(source: Source, code: Code, coders: list, codings: list[Coding])
             if not text.strip():
                 continue
             result.append(Difference(
-                start=run.start, end=run.end, text=text,
+                start=run.start, end=run.end, text=text.strip(),
                 coded_by=[c for c in coders if c.pk in run.coders],
                 not_coded_by=[c for c in coders if c.pk not in run.coders],
             ))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,11 +26,20 @@ from ..forms import ApplyCodeForm, CodeForm, ImportCodebookForm, MemoForm, Selec
 from ..models import Coding, Memo, Suggestion
 from .common import add_error, posted, refuse, render_project
 
+PASSAGES_PER_PAGE = 150
+
 
 def _coding_page(request, project, source, *, selection_form=None, segment_form=None, status=200):
     """The coding page: every passage with the coder's own codings, a form to code it (no JavaScript
     needed), memos, and the selection panel coding.js reveals."""
-    segments = list(source.segments.select_related("speaker"))
+    # Long sources (a spreadsheet of a thousand responses) are coded a page of passages at a time.
+    failed_segment = int(segment_form.data.get("segment") or 0) if segment_form is not None else None
+    page_number = request.GET.get("page")
+    if failed_segment:  # show the page holding the form that needs correcting
+        index = source.segments.filter(pk=failed_segment).values_list("index", flat=True).first() or 0
+        page_number = index // PASSAGES_PER_PAGE + 1
+    page = Paginator(source.segments.select_related("speaker"), PASSAGES_PER_PAGE).get_page(page_number)
+    segments = list(page.object_list)
     my_codings = list(Coding.objects.filter(source=source, coder=request.user).select_related("code"))
     for coding in my_codings:
         coding.source = source
@@ -38,7 +48,6 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
                        .select_related("code"))
     views = segment_views(source, segments, my_codings, memos, suggestions)
     choices = code_choices(project, blank="Choose a code")
-    failed_segment = int(segment_form.data.get("segment") or 0) if segment_form is not None else None
     for view in views:
         pk = view.segment.pk
         if pk == failed_segment:
@@ -50,6 +59,7 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     return render_project(request, "sensemaking/code_source.html", project, {
         "source": source,
         "views": views,
+        "page": page,
         "selection_form": selection_form or SelectionCodeForm(project=project, choices=choices, prefix="selection"),
         "failed_segment": failed_segment,
         "has_codes": len(choices) > 1,
@@ -74,7 +84,11 @@ def code_source(request, project_id, source_id):
 
 def _back_to(project, source, segment_id=None):
     url = reverse("sensemaking:code_source", kwargs={"project_id": project.pk, "source_id": source.pk})
-    return redirect(f"{url}#segment-{segment_id}" if segment_id else url)
+    if segment_id:
+        index = source.segments.filter(pk=segment_id).values_list("index", flat=True).first() or 0
+        page = index // PASSAGES_PER_PAGE + 1
+        return redirect(f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}")
+    return redirect(url)
 
 
 @login_required

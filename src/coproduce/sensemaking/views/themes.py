@@ -66,7 +66,7 @@ def _candidate_passages(request, project, theme):
     visible = sources_visible_to(request.user, project)
     codings = analysable_codings(project).filter(code__in=theme.codes.all(), source__in=visible).select_related(
         "source", "code", "coder").order_by("source__added_at", "source_id", "start")
-    seen = set()
+    seen = set(theme.quotes.values_list("source_id", "start", "end"))  # already quoted here
     passages = []
     for coding in codings:
         key = (coding.source_id, coding.start, coding.end)
