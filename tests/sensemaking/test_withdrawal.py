@@ -207,3 +207,13 @@ def test_a_persons_data_download_and_erasure_include_their_words(project, coordi
     do_erase_person(member, acting_user=member)
     assert Coding.objects.filter(coder=member, source=used_everywhere["other"]).exists()
     assert not Memo.objects.filter(text="Member's memo").exists()
+
+
+def test_the_daily_job_flags_quotes_whose_consent_has_run_out(project, coordinator, narrator, used_everywhere):
+    mine = used_everywhere["mine"]
+    Source.objects.filter(pk=mine.pk).update(consent_until=timezone.localdate() - dt.timedelta(days=1))
+    erase_withdrawn_sources()
+    flag = Flag.objects.get(reason=Flag.Reason.CONSENT_EXPIRED)
+    assert (flag.quote, flag.source) == (used_everywhere["quote"], mine)
+    erase_withdrawn_sources()  # once per quote, however often the job runs
+    assert Flag.objects.filter(reason=Flag.Reason.CONSENT_EXPIRED).count() == 1
