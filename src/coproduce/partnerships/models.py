@@ -95,6 +95,11 @@ class Membership(models.Model):
         return f"{self.person} in {self.project} ({self.get_role_display()})"
 
 
+def split_rules(text: str) -> list[str]:
+    """Ground rules are written one per line; blank lines are ignored."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class GroundRulesVersion(models.Model):
     """One published version of a project's ground rules. Versions are numbered 1, 2, 3... and kept."""
 
@@ -117,6 +122,10 @@ class GroundRulesVersion(models.Model):
     def __str__(self) -> str:
         return f"Ground rules for {self.project}, version {self.number}"
 
+    @property
+    def rules(self) -> list[str]:
+        return split_rules(self.text)
+
 
 class GroundRulesDraft(models.Model):
     """The shared working copy the next version is written in.
@@ -135,6 +144,10 @@ class GroundRulesDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft ground rules for {self.project} (revision {self.revision})"
+
+    @property
+    def rules(self) -> list[str]:
+        return split_rules(self.text)
 
 
 class GroundRulesAgreement(models.Model):
