@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from coproduce.partnerships import views
 from coproduce.partnerships.actions import (
     do_add_member,
     do_agree_to_ground_rules,
@@ -12,6 +11,7 @@ from coproduce.partnerships.actions import (
     do_save_ground_rules_draft,
 )
 from coproduce.partnerships.models import Membership
+from coproduce.people.actions import do_set_perspectives
 from tests.conftest import make_person
 
 from .conftest import assert_no_axe_violations, sign_in_browser
@@ -47,8 +47,8 @@ def assert_fits_the_screen(page) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", WIDTHS)
-def test_project_page_is_accessible(new_page, live_server, project, coordinator, rules, viewport, monkeypatch):
-    monkeypatch.setattr(views, "project_perspective_counts", lambda p: [("Lived experience", 2), ("Carer", 1)])
+def test_project_page_is_accessible(new_page, live_server, project, coordinator, member, rules, viewport):
+    do_set_perspectives(member, ["lived_experience", "carer"], acting_user=member)
     page = new_page(viewport=viewport)
     sign_in_browser(page, live_server, coordinator)
     page.goto(f"{live_server.url}/projects/{project.pk}/")

@@ -344,3 +344,18 @@ def test_agreement_overview_takes_the_same_queries_however_many_members(project,
     with django_assert_num_queries(3):
         overview = agreement_overview(project)
     assert (len(overview.agreed), overview.total) == (6, 13)
+
+
+@pytest.mark.django_db
+def test_a_persons_data_download_includes_their_ground_rules_agreements(project, coordinator, member):
+    from coproduce.people.actions import do_export_person_data
+
+    first = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
+    agreement = do_agree_to_ground_rules(first, acting_user=member)
+    assert do_export_person_data(member, acting_user=member)["ground_rules"] == {
+        "agreed_to": [{"project": "Better discharge together", "version": 1, "agreed_at": agreement.agreed_at.isoformat()}],
+        "published": [],
+    }
+    assert do_export_person_data(coordinator, acting_user=coordinator)["ground_rules"]["published"] == [
+        {"project": "Better discharge together", "version": 1, "published_at": first.published_at.isoformat()}
+    ]

@@ -74,33 +74,32 @@ def test_project_page_asks_a_member_to_agree_to_new_ground_rules(client, project
 
 
 @pytest.mark.django_db
-def test_perspective_counts_show_to_coordinators_only_and_only_when_the_people_app_offers_them(
-    client, project, coordinator, member, monkeypatch
-):
-    url = reverse("partnerships:project_detail", args=[project.pk])
-    monkeypatch.setattr(views, "project_perspective_counts", lambda p: None)
-    client.force_login(coordinator)
-    assert "Project perspectives" not in text_of(client.get(url))
+def test_perspective_counts_show_to_coordinators_only_never_who(client, project, coordinator, facilitator, member):
+    from coproduce.people.actions import do_set_perspectives
 
-    monkeypatch.setattr(views, "project_perspective_counts", lambda p: [("Lived experience", 2), ("Carer", 1)])
+    do_set_perspectives(member, ["lived_experience", "carer"], acting_user=member)
+    do_set_perspectives(facilitator, ["lived_experience"], acting_user=facilitator)
+    url = reverse("partnerships:project_detail", args=[project.pk])
+    client.force_login(coordinator)
     page = text_of(client.get(url))
     assert "Project perspectives" in page
-    assert "<tr><td>Lived experience</td><td>2</td></tr>" in page
-    client.force_login(member)
-    assert "Project perspectives" not in text_of(client.get(url))
+    assert "the 3 members chose to share" in page
+    assert '<tr><th scope="row">Lived experience of using services</th><td>2</td></tr>' in page
+    assert '<tr><th scope="row">Carer</th><td>1</td></tr>' in page
+    assert '<tr><th scope="row">Student</th><td>0</td></tr>' in page
+    assert '<tr><th scope="row">Did not say</th><td>1</td></tr>' in page
+    for who in (facilitator, member):
+        client.force_login(who)
+        page = text_of(client.get(url))
+        assert "Project perspectives" not in page
+        assert "Lived experience" not in page
 
 
-def test_perspective_counts_accept_a_mapping_or_pairs_from_the_people_app(monkeypatch):
-    from types import SimpleNamespace
-
-    from coproduce.partnerships import perspectives
-
-    monkeypatch.setattr(perspectives, "_provider", lambda: None)
-    assert perspectives.project_perspective_counts(SimpleNamespace()) is None
-    monkeypatch.setattr(perspectives, "_provider", lambda: lambda project: {"Carer": 3})
-    assert perspectives.project_perspective_counts(SimpleNamespace()) == [("Carer", 3)]
-    monkeypatch.setattr(perspectives, "_provider", lambda: lambda project: [("Student", 1)])
-    assert perspectives.project_perspective_counts(SimpleNamespace()) == [("Student", 1)]
+@pytest.mark.django_db
+def test_no_perspectives_section_without_the_people_apps_counts(client, project, coordinator, monkeypatch):
+    monkeypatch.setattr(views, "project_perspective_counts", lambda p: None)
+    client.force_login(coordinator)
+    assert "Project perspectives" not in text_of(client.get(reverse("partnerships:project_detail", args=[project.pk])))
 
 
 # --- creating and editing -----------------------------------------------------------------------------

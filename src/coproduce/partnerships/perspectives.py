@@ -1,40 +1,41 @@
 """Counts of a project's members by self-declared perspective, for its coordinators.
 
-Perspectives belong to the people app (private, self-declared, optional). This module only asks it for
-counts, and copes with that feature not being installed yet: then there is nothing to show.
+Perspectives belong to the people app (private, self-declared, optional): this module only asks it
+for counts (``people.access.perspective_counts``), and shows nothing if that is not installed.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from dataclasses import dataclass
 
 from .models import Project
 
-# Where the people app may offer ``perspective_counts(project)``; the first one found is used.
-_PROVIDERS = ("coproduce.people.perspectives", "coproduce.people.access", "coproduce.people.selectors")
+
+@dataclass(frozen=True)
+class PerspectiveCounts:
+    rows: list[tuple[str, int]]
+    """(perspective label, number of members who declared it), in the people app's order."""
+    not_declared: int
+    members: int
 
 
-def _provider():
-    for module_name in _PROVIDERS:
-        try:
-            module = import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, "perspective_counts", None)
-        if callable(function):
-            return function
-    return None
+def project_perspective_counts(project: Project) -> PerspectiveCounts | None:
+    """How many members declared each perspective, or None when perspectives are not available.
 
-
-def project_perspective_counts(project: Project) -> list[tuple[str, int]] | None:
-    """``[(perspective label, number of members), ...]``, or None when perspectives are not available.
-
-    Only counts ever leave the people app: never who declared what. Call only for someone allowed to
-    see them (``permissions.can_see_member_perspectives``).
+    Only counts leave the people app, never who declared what. Exact counts, because within a
+    project its coordinators may see them. Call only for someone allowed to
+    (``permissions.can_see_member_perspectives``).
     """
-    function = _provider()
-    if function is None:
+    try:
+        from coproduce.people.access import perspective_counts
+        from coproduce.people.models import Perspective
+    except ImportError:
         return None
-    counts = function(project)
-    items = counts.items() if hasattr(counts, "items") else counts
-    return [(str(label), int(number)) for label, number in items]
+    from coproduce.people.models import Person
+
+    counts = perspective_counts(Person.objects.filter(memberships__project=project))
+    return PerspectiveCounts(
+        rows=[(label, counts[code] or 0) for code, label in Perspective.Kind.choices],
+        not_declared=counts["not_declared"] or 0,
+        members=counts["people"],
+    )
