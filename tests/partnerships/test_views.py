@@ -438,3 +438,35 @@ def test_draft_bad_input(client, project, facilitator):
     client.force_login(facilitator)
     response = client.post(reverse("partnerships:ground_rules_draft", args=[project.pk]), {"text": " ", "revision": "0"})
     assert field_error(response, "id_text") == "Write the ground rules before saving them."
+
+
+@pytest.mark.django_db
+def test_project_and_ground_rules_pages_take_the_same_queries_however_many_members(
+    client, project, coordinator, two_versions
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coproduce.partnerships.actions import do_add_member
+    from tests.conftest import make_person
+
+    client.force_login(coordinator)
+    urls = [reverse("partnerships:project_detail", args=[project.pk]),
+            reverse("partnerships:ground_rules", args=[project.pk]),
+            reverse("partnerships:members", args=[project.pk])]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    few = queries()
+    for i in range(10):
+        person = make_person(f"p{i}@example.org", f"P{i}")
+        do_add_member(project, person, acting_user=coordinator)
+        if i % 2:
+            do_agree_to_ground_rules(two_versions, acting_user=person)
+    assert queries() == few
