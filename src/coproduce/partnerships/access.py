@@ -40,6 +40,21 @@ def access_project_by_id(user, project_id: int) -> Project:
         raise Http404("No such project.") from None
 
 
+def memberships_for(user) -> QuerySet[Membership]:
+    """The user's own memberships with their projects, by project title (for "My projects")."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(person=user).select_related("project").order_by("project__title")
+
+
+def own_membership(user, project: Project) -> Membership:
+    """The user's membership of a project they are in, or "not found"."""
+    try:
+        return Membership.objects.select_related("person").get(project=project, person=user)
+    except (Membership.DoesNotExist, TypeError):
+        raise Http404("No such project.") from None
+
+
 def members_of(project: Project) -> QuerySet[Membership]:
     """The project's memberships with each person, ordered by badge name (nobody is ranked by role)."""
     return (

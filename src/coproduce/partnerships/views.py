@@ -60,13 +60,8 @@ def _apply_error(form, error: PartnershipError) -> None:
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(person=request.user)
-        .select_related("project")
-        .order_by("project__title")
-    )
     return render(request, "partnerships/project_list.html", {
-        "memberships": memberships,
+        "memberships": access.memberships_for(request.user),
         "can_create_project": can_create_project(request.user),
     })
 
@@ -252,7 +247,7 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
 @login_required
 def project_leave(request: HttpRequest, project_id: int) -> HttpResponse:
     project, policy = _project_for(request, project_id, "can_leave_project")
-    membership = Membership.objects.select_related("person").get(project=project, person=request.user)
+    membership = access.own_membership(request.user, project)
     error = None
     if request.method == "POST":
         try:
