@@ -14,6 +14,7 @@ STEPS: list[str] = [
     "coproduce.demo.cast",
     "coproduce.demo.partnerships",
     "coproduce.demo.people",
+    "coproduce.demo.events",
     "coproduce.demo.sensemaking",
 ]
 
