@@ -253,8 +253,9 @@ class CodeSuggester:
         return sparse.hstack([X, block], format="csr")
 
     def _svm(self, y: np.ndarray) -> LinearSVC:
+        # tol 1e-3 rather than 1e-4: the same suggestions on the NHS data, a fifth less training time.
         return LinearSVC(
-            C=self.C, class_weight=_class_weights(y, self.balance), random_state=self.random_state
+            C=self.C, class_weight=_class_weights(y, self.balance), tol=1e-3, random_state=self.random_state
         )
 
     def _out_of_fold_scores(self, X: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
