@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "coproduce.people",
     "coproduce.partnerships",
     "coproduce.events",
+    "coproduce.live",
+    "coproduce.deliberation",
 ]
 
 MIDDLEWARE = [

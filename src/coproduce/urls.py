@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("coproduce.people.urls")),
     path("projects/", include("coproduce.partnerships.urls")),
     path("events/", include("coproduce.events.urls")),
+    path("live/", include("coproduce.live.urls")),
+    path("live/", include("coproduce.deliberation.urls")),
 ]
 
 handler404 = "coproduce.core.views.not_found"

@@ -1,0 +1,248 @@
+"""The websocket every page of a live session keeps open: participants, room screens and control pages.
+
+A connection holds only what it needs to route messages (which session, which participant, which
+activity its page shows). Everything else is read from the database, so any worker can serve anyone
+and a dropped connection picks up exactly where it was on reconnecting.
+
+Messages from the browser are JSON objects with a ``type`` and an optional ``ref``, answered with
+``{"type": "ack", "ref": ..., "ok": ..., "message": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import actions, activities
+from .broadcast import everyone_group, map_group, screen_group, session_state
+from .identity import find_participant
+from .models import LiveSession, Participant
+from .permissions import can_control_session
+
+logger = logging.getLogger(__name__)
+
+VIEWS = {"participant", "screen", "control"}
+CONTROL_ACTIONS = {
+    "start": actions.do_start_session,
+    "pause": actions.do_pause_phase,
+    "resume": actions.do_resume_phase,
+    "advance": actions.do_advance_phase,
+    "finish": actions.do_finish_session,
+}
+CLOSE_NOT_FOUND = 4404
+
+
+def _load_session(session_id: int) -> LiveSession | None:
+    return LiveSession.objects.select_related("event__project", "current_phase").filter(pk=session_id).first()
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    session_id: int
+    view: str
+    participant_id: int | None = None
+    can_control: bool = False
+    phase_id: int | None = None
+    activity: str | None = None
+
+    # --- connecting --------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        try:
+            self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        except (KeyError, ValueError):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.view = query.get("as", ["participant"])[0]
+        if self.view not in VIEWS:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        state = await database_sync_to_async(self._identify)()
+        if state is None:  # not a participant of this session, nor allowed to control it
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.joined_groups = [everyone_group(self.session_id)]
+        if self.view in ("screen", "control"):
+            self.joined_groups += [screen_group(self.session_id), map_group(self.session_id)]
+        elif self.activity in activities.MAP_ACTIVITIES:
+            self.joined_groups.append(map_group(self.session_id))
+        for group in self.joined_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "state", **state})
+
+    def _identify(self) -> dict | None:
+        session = _load_session(self.session_id)
+        if session is None:
+            return None
+        user = self.scope.get("user")
+        self.can_control = can_control_session(user, session)
+        if self.view == "participant":
+            participant = find_participant(self.scope.get("session"), user, session)
+            if participant is None:
+                return None
+            self.participant_id = participant.pk
+        elif not self.can_control:
+            return None
+        self._note_phase(session)
+        return session_state(session)
+
+    def _note_phase(self, session: LiveSession) -> None:
+        phase = session.current_phase if session.is_live else None
+        self.phase_id = phase.pk if phase else None
+        self.activity = phase.activity if phase else None
+
+    async def disconnect(self, code) -> None:
+        for group in getattr(self, "joined_groups", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- messages from the browser -------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        try:
+            content = json.loads(text_data or "")
+        except ValueError:
+            content = None
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_json({"type": "error", "message": "That message was not understood."})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind, ref = content["type"], content.get("ref")
+        if kind == "ping":
+            await self.send_json({"type": "pong", "ref": ref})
+            return
+        if kind == "sync":
+            await self._send_sync()
+            return
+        if kind == "control":
+            await self._control(content, ref)
+            return
+        handler = activities.SOCKET_HANDLERS.get(kind)
+        if handler is None or self.participant_id is None:
+            await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "That message was not understood."})
+            return
+        try:
+            reply = await database_sync_to_async(self._handle)(handler, content)
+        except Exception:  # one person's bad request must never end anyone's session
+            logger.exception("Live session %s: %s failed", self.session_id, kind)
+            reply = activities.SocketReply(ok=False, message="Something went wrong. Please try again.")
+        await self.send_json({"type": "ack", "ref": ref, "ok": reply.ok, "message": reply.message, **reply.data})
+        if reply.redraw_panel:
+            await self._send_panel()
+
+    def _handle(self, handler, content: dict) -> activities.SocketReply:
+        session = _load_session(self.session_id)
+        participant = Participant.objects.filter(pk=self.participant_id, session_id=self.session_id).first()
+        if session is None or participant is None:
+            return activities.SocketReply(ok=False, message="You are no longer in this session.", redraw_panel=False)
+        return handler(session, participant, content)
+
+    async def _control(self, content: dict, ref) -> None:
+        if not self.can_control:
+            await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "Only facilitators can do that."})
+            return
+        try:
+            message = await database_sync_to_async(self._run_control)(content)
+            ok = message == ""
+        except Exception:
+            logger.exception("Live session %s: control failed", self.session_id)
+            ok, message = False, "Something went wrong. Please try again."
+        await self.send_json({"type": "ack", "ref": ref, "ok": ok, "message": message})
+
+    def _run_control(self, content: dict) -> str:
+        session = _load_session(self.session_id)
+        user = self.scope.get("user")
+        if session is None or not can_control_session(user, session):
+            return "Only facilitators can do that."
+        action = content.get("action")
+        version = content.get("version")
+        version = version if isinstance(version, int) else None
+        try:
+            if action == "extend":
+                minutes = content.get("minutes")
+                actions.do_extend_phase(session, minutes=minutes if isinstance(minutes, int) else 0,
+                                        acting_user=user, expected_version=version)
+            elif action in CONTROL_ACTIONS:
+                CONTROL_ACTIONS[action](session, acting_user=user, expected_version=version)
+            else:
+                return "That is not something a session can do."
+        except actions.LiveSessionError as error:
+            return error.message
+        return ""
+
+    # --- redrawing -----------------------------------------------------------------------------------
+
+    def _render_panel(self) -> str | None:
+        session = _load_session(self.session_id)
+        if session is None:
+            return None
+        self._note_phase(session)
+        if self.view == "participant":
+            participant = Participant.objects.filter(pk=self.participant_id).first()
+            if participant is None:
+                return None
+            return activities.render_participant_panel(session, participant)
+        if self.view == "screen":
+            return activities.render_screen_panel(session)
+        return None
+
+    async def _send_panel(self) -> None:
+        html = await database_sync_to_async(self._render_panel)()
+        if html is not None:
+            await self.send_json({"type": "panel", "html": html, "phase": self.phase_id})
+
+    async def _send_sync(self) -> None:
+        def read():
+            session = _load_session(self.session_id)
+            return session_state(session) if session else None
+
+        state = await database_sync_to_async(read)()
+        if state is not None:
+            await self.send_json({"type": "state", **state})
+        await self._send_panel()
+
+    async def _follow_map(self, activity: str | None) -> None:
+        """Participants receive map updates only while their phase shows the map."""
+        if self.view != "participant":
+            return
+        group = map_group(self.session_id)
+        wants = activity in activities.MAP_ACTIVITIES
+        if wants and group not in self.joined_groups:
+            self.joined_groups.append(group)
+            await self.channel_layer.group_add(group, self.channel_name)
+        elif not wants and group in self.joined_groups:
+            self.joined_groups.remove(group)
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- messages from the channel layer -------------------------------------------------------------
+
+    async def live_state(self, event) -> None:
+        state = event["state"]
+        await self.send_json({"type": "state", **state})
+        phase = state.get("phase") or {}
+        new_phase_id = phase.get("id")
+        if new_phase_id != self.phase_id or state.get("status") != "live":
+            self.phase_id = new_phase_id
+            self.activity = phase.get("activity")
+            await self._follow_map(self.activity)
+            if self.view in ("participant", "screen"):
+                await self._send_panel()
+
+    async def live_map(self, event) -> None:
+        await self.send_json({"type": "map", "html": event["html"], "read_at": event.get("read_at"),
+                              "votes": event.get("votes")})
+
+    async def live_fragment(self, event) -> None:
+        """A piece of a room screen or control page that changed (take-home wall, moderation queue)."""
+        if self.view in event.get("views", ("screen", "control")):
+            await self.send_json({"type": "fragment", "target": event["target"], "html": event.get("html", "")})
+
+    async def live_notice(self, event) -> None:
+        """Something participants may want to react to, e.g. new statements to vote on."""
+        await self.send_json({"type": "notice", "what": event["what"]})
