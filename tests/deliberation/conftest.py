@@ -1,0 +1,32 @@
+import pytest
+from django.core.cache import cache
+
+from coproduce.partnerships.models import Membership
+
+from tests.live.factories import make_event, make_session
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def event(project):
+    return make_event(project)
+
+
+@pytest.fixture
+def live_session(event, facilitator):
+    return make_session(event, facilitator)
+
+
+@pytest.fixture
+def steering(project):
+    from tests.conftest import make_person
+
+    person = make_person("steering@example.org", "Ash")
+    Membership.objects.create(project=project, person=person, role=Membership.Role.STEERING)
+    return person
