@@ -2,7 +2,6 @@ import pytest
 from django.core.cache import cache
 
 from coproduce.partnerships.models import Membership
-
 from tests.live.factories import make_event, make_session
 
 

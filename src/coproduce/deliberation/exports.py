@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
@@ -93,40 +95,50 @@ def pieces_csv(session: LiveSession) -> str:
     return _csv(rows, ["piece", "line", "text"])
 
 
-def _polis_datetime(moment) -> str:
-    return moment.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
+def _polis_folder(session: LiveSession, folder) -> None:
+    """Write votes.csv and comments.csv with the engine's Polis writer, so its reader (and
+    ``coproduce analyse``) reads back exactly what was written."""
+    from coproduce.engine.polis_io import write_polis_export
+
+    voters, numbers = _voter_numbers(session), _statement_numbers(session)
+    votes = list(Vote.objects.filter(session=session).order_by("updated_at", "id")
+                 .values_list("participant_id", "statement_id", "value", "updated_at"))
+    statements = list(Statement.objects.filter(session=session).order_by("created_at", "id"))
+    write_polis_export(
+        folder,
+        [voters[p] for p, _s, _v, _t in votes],
+        [numbers[s] for _p, s, _v, _t in votes],
+        [v for _p, _s, v, _t in votes],
+        timestamps=[int(t.timestamp() * 1000) for _p, _s, _v, t in votes],
+        statements={numbers[s.pk]: s.text for s in statements},
+        moderated={numbers[s.pk]: MODERATED[s.status] for s in statements},
+        authors={numbers[s.pk]: voters[s.author_id] for s in statements if s.author_id in voters},
+    )
+
+
+def _polis_file(session: LiveSession, name: str) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        _polis_folder(session, folder)
+        return (Path(folder) / name).read_text(encoding="utf-8")
 
 
 def polis_votes_csv(session: LiveSession) -> str:
     """Polis ``votes.csv``: timestamp, datetime, comment-id, voter-id, vote (1 agree, -1 disagree, 0 pass)."""
-    voters, statements = _voter_numbers(session), _statement_numbers(session)
-    votes = Vote.objects.filter(session=session).order_by("updated_at", "id")
-    rows = [[int(v.updated_at.timestamp()), _polis_datetime(v.updated_at), statements[v.statement_id],
-             voters[v.participant_id], v.value] for v in votes]
-    return _csv(rows, ["timestamp", "datetime", "comment-id", "voter-id", "vote"])
+    return _polis_file(session, "votes.csv")
 
 
 def polis_comments_csv(session: LiveSession) -> str:
     """Polis ``comments.csv``: timestamp, datetime, comment-id, author-id, agrees, disagrees, moderated,
     comment-body. Statements written by a facilitator have an empty author-id."""
-    voters = _voter_numbers(session)
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for statement_id, value in Vote.objects.filter(session=session).values_list("statement_id", "value"):
-        counts[statement_id][value] += 1
-    rows = []
-    for number, s in enumerate(Statement.objects.filter(session=session).order_by("created_at", "id")):
-        author = voters.get(s.author_id, "") if s.author_id else ""
-        rows.append([int(s.created_at.timestamp()), _polis_datetime(s.created_at), number, author,
-                     counts[s.pk][1], counts[s.pk][-1], MODERATED[s.status], s.text])
-    return _csv(rows, ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated",
-                       "comment-body"])
+    return _polis_file(session, "comments.csv")
 
 
 def polis_zip(session: LiveSession) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("votes.csv", polis_votes_csv(session))
-        archive.writestr("comments.csv", polis_comments_csv(session))
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _polis_folder(session, folder)
+        for name in ("votes.csv", "comments.csv"):
+            archive.write(Path(folder) / name, name)
     return buffer.getvalue()
 
 

@@ -131,7 +131,8 @@ def compute_opinion_map(session_id: int) -> dict[str, Any]:
     values = [r[2] for r in rows]
     try:
         model = OpinionMap(n_groups="auto", random_state=0).fit(
-            participant_ids, statement_ids, values, excluded_statements=excluded
+            participant_ids, statement_ids, values, excluded_statements=excluded,
+            statements=sorted(sid for sid, _status in statements),
         )
     except Exception as error:  # too few votes for groups yet, or similar: not a failure of the session
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
