@@ -84,10 +84,10 @@ def _notify_statements_changed(session: LiveSession) -> None:
 # --- statements -----------------------------------------------------------------------------------
 
 
-def _check_not_duplicate(session: LiveSession, text: str) -> None:
+def _check_not_duplicate(session: LiveSession, text: str, *, other_than: int | None = None) -> None:
     if Statement.objects.filter(
         session=session, text__iexact=text, status__in=[Statement.Status.ACCEPTED, Statement.Status.PENDING]
-    ).exists():
+    ).exclude(pk=other_than).exists():
         raise DeliberationError("That statement is already here, so you can vote on it instead.", field="text")
 
 
@@ -136,7 +136,7 @@ def do_moderate_statement(statement: Statement, *, decision: str, acting_user) -
     if statement.status == targets[decision]:
         raise DeliberationError(f"This statement is already {statement.get_status_display().lower()}.")
     if decision == "accept":
-        _check_not_duplicate(statement.session, statement.text)
+        _check_not_duplicate(statement.session, statement.text, other_than=statement.pk)
     previous = statement.status
     statement.status = targets[decision]
     statement.updated_at = timezone.now()

@@ -155,7 +155,10 @@ EXPORTS = {
 def download(session: LiveSession, name: str) -> HttpResponse:
     if name not in EXPORTS:
         raise Http404("No such export.")
+    from .map_refresh import current_map
+
     make, content_type = EXPORTS[name]
+    current_map(session, max_age=0)  # common ground and bridging as of now
     content = make(session)
     response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8" if content_type == "text/csv"
                             else content_type)
