@@ -38,7 +38,7 @@ STALE_MESSAGE = (
 
 
 def _locked(session: LiveSession) -> LiveSession:
-    return LiveSession.objects.select_for_update().select_related("current_phase").get(pk=session.pk)
+    return LiveSession.objects.select_for_update(of=("self",)).select_related("current_phase").get(pk=session.pk)
 
 
 def _check_version(session: LiveSession, expected_version: int | None) -> None:
