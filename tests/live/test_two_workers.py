@@ -80,6 +80,7 @@ def test_a_vote_on_one_worker_updates_the_screen_on_the_other(live_session, faci
             receive_until(screen, "state")
             receive_until(phone, "state")
             receive_until(control, "state")
+            time.sleep(6)  # idle for longer than redis-py's default read timeout: connections must survive it
             phone.send(json.dumps({"type": "vote", "ref": 1, "statement": statement.pk, "value": "agree"}))
             ack = receive_until(phone, "ack")
             assert ack["ok"] is True, ack
