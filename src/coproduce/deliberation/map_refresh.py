@@ -28,7 +28,9 @@ _running_tasks: set[asyncio.Task] = set()
 
 
 def refresh_interval() -> float:
-    return float(getattr(settings, "LIVE_MAP_REFRESH_SECONDS", 1.0))
+    """Seconds between recomputations of one session's map (setting or environment; default 1)."""
+    return float(os.environ.get("COPRODUCE_LIVE_MAP_REFRESH_SECONDS")
+                 or getattr(settings, "LIVE_MAP_REFRESH_SECONDS", 1.0))
 
 
 def _pending_key(session_id: int) -> str:
@@ -78,8 +80,10 @@ def _delay(session_id: int) -> float:
 
 async def _refresh_later(session_id: int) -> None:
     try:
+        from coproduce.live.consumers import parallel_database
+
         await asyncio.sleep(await sync_to_async(_delay, thread_sensitive=False)(session_id))
-        await sync_to_async(_refresh_and_broadcast, thread_sensitive=False)(session_id)
+        await sync_to_async(_refresh_and_broadcast, thread_sensitive=not parallel_database())(session_id)
     except Exception:
         logger.exception("Could not refresh the opinion map of session %s", session_id)
         cache.delete(_pending_key(session_id))
@@ -118,15 +122,21 @@ def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: b
 
 
 def broadcast_map(session_id: int, refreshed) -> None:
-    from coproduce.live.broadcast import map_group, send_now
+    """Send the new map to the room screens, and to participants while their phase is reviewing it."""
+    from coproduce.live.activities import MAP_ACTIVITIES
+    from coproduce.live.broadcast import everyone_group, map_group, send_now
 
     from .rendering import render_map_for_session
 
     snapshot, read_at = refreshed
-    send_now(map_group(session_id), {
-        "type": "live.map", "html": render_map_for_session(snapshot.session, snapshot),
-        "read_at": read_at, "votes": snapshot.data.get("votes", 0),
-    })
+    session = snapshot.session
+    common = {"type": "live.map", "read_at": read_at, "votes": snapshot.data.get("votes", 0)}
+    send_now(map_group(session_id), {**common, "variant": "screen",
+                                     "html": render_map_for_session(session, snapshot)})
+    phase = session.current_phase if session.is_live else None
+    if phase is not None and phase.activity in MAP_ACTIVITIES:
+        send_now(everyone_group(session_id), {**common, "variant": "participant",
+                                              "html": render_map_for_session(session, snapshot, variant="participant")})
 
 
 def current_map(session, *, max_age: float | None = None):

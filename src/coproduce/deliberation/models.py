@@ -100,6 +100,9 @@ class OpinionMapSnapshot(models.Model):
     computed_at = models.DateTimeField()
     fingerprint = models.CharField(max_length=120)
     data = models.JSONField(default=dict)
+    # The engine's statement priority, {statement id: priority}, kept apart from ``data`` because it is
+    # read after every vote to choose the next statement.
+    priority = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"opinion map of session {self.session_id}"

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PER_GROUP = 3
 COMMON_GROUND = 5
 BRIDGING = 3
+STABILITY_EVERY_SECONDS = 10
 
 
 def fingerprint(session_id: int) -> str:
@@ -53,9 +55,17 @@ def compute_and_store(session_id: int, *, force: bool = False) -> tuple[OpinionM
     if existing is not None and existing.fingerprint == current and not force:
         return None
     read_at = time.time()
-    data = compute_opinion_map(session_id)
+    # Stability needs ten bootstrap refits, most of the cost of a map: estimate it every few seconds and
+    # carry the last estimate in between, so a map can be recomputed every second under load.
+    previous = (existing.data or {}).get("stability") if existing is not None else None
+    stability_due = cache.add(f"coproduce:live:{session_id}:stability", 1, timeout=STABILITY_EVERY_SECONDS)
+    data = compute_opinion_map(session_id, with_stability=stability_due or previous is None)
+    if data.get("stability") is None and previous is not None and data.get("ready"):
+        data["stability"] = previous
+    priority = data.pop("priority", {})
     snapshot, _ = OpinionMapSnapshot.objects.update_or_create(
-        session_id=session_id, defaults={"computed_at": timezone.now(), "fingerprint": current, "data": data}
+        session_id=session_id,
+        defaults={"computed_at": timezone.now(), "fingerprint": current, "data": data, "priority": priority},
     )
     return snapshot, read_at
 
@@ -100,7 +110,7 @@ def _finite(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def compute_opinion_map(session_id: int) -> dict[str, Any]:
+def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict[str, Any]:
     """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data."""
     statements = list(Statement.objects.filter(session_id=session_id).values_list("id", "status"))
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
@@ -130,7 +140,7 @@ def compute_opinion_map(session_id: int) -> dict[str, Any]:
     statement_ids = [r[1] for r in rows]
     values = [r[2] for r in rows]
     try:
-        model = OpinionMap(n_groups="auto", random_state=0).fit(
+        model = OpinionMap(n_groups="auto", random_state=0, n_resamples=10 if with_stability else 0).fit(
             participant_ids, statement_ids, values, excluded_statements=excluded,
             statements=sorted(sid for sid, _status in statements),
         )

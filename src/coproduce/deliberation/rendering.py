@@ -15,7 +15,7 @@ from coproduce.live.models import LiveSession, Participant, Phase
 
 from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm
 from .models import OpinionMapSnapshot, Piece, Statement, TakeHomeMessage, Vote
-from .selection import statement_for, voting_progress
+from .selection import next_statement
 
 VOTE_LABELS = {1: "Agree", -1: "Disagree", 0: "Pass"}
 
@@ -77,28 +77,44 @@ def _current_map(session: LiveSession):
 # --- participant panels ---------------------------------------------------------------------------
 
 
-def render_statements_panel(
-    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
-    errors: dict[str, str] | None = None, text: str = "",
-) -> str:
-    statement = statement_for(participant)
-    voted, total = voting_progress(participant)
-    my_votes = list(
-        Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED)
-        .select_related("statement").order_by("-updated_at")
-    )
+def _statement_form_html(errors: dict[str, str] | None, text: str) -> str:
+    """The "add a statement" field. Rendered once and reused when empty: it is the same for everyone,
+    and the form machinery is the slowest part of a panel redrawn after every vote."""
+    global _EMPTY_STATEMENT_FIELD
+    if not errors and not text and _EMPTY_STATEMENT_FIELD is not None:
+        return _EMPTY_STATEMENT_FIELD
     form = StatementForm(initial={"text": text})
     if errors and errors.get("text"):
         form = StatementForm(data={"text": text})
         form.is_valid()
         form.add_error("text", errors["text"])
+    html = render_to_string("deliberation/_statement_field.html", {"form": form})
+    if not errors and not text:
+        _EMPTY_STATEMENT_FIELD = html
+    return html
+
+
+_EMPTY_STATEMENT_FIELD: str | None = None
+
+
+def render_statements_panel(
+    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
+    errors: dict[str, str] | None = None, text: str = "",
+) -> str:
+    queue = next_statement(participant)
     return render_to_string("deliberation/panels/statements.html", {
         "session": session, "phase": phase, "participant": participant, "csrf_token": csrf_token,
-        "statement": statement, "voted": voted, "total": total, "form": form,
+        "statement": queue.statement, "voted": queue.voted, "total": queue.total,
+        "statement_field": _statement_form_html(errors, text),
         "vote_error": (errors or {}).get("vote", ""),
-        "my_votes": [{"statement": v.statement, "value": v.value, "label": VOTE_LABELS[v.value]} for v in my_votes],
         "moderated": session.moderation == LiveSession.Moderation.FACILITATOR,
     })
+
+
+def my_votes(participant: Participant) -> list[dict[str, Any]]:
+    votes = (Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED)
+             .select_related("statement").order_by("-updated_at"))
+    return [{"statement": v.statement, "value": v.value, "label": VOTE_LABELS[v.value]} for v in votes]
 
 
 def render_common_ground_panel(session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "") -> str:

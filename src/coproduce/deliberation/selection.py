@@ -9,36 +9,55 @@ stored, so a reload or a reconnect shows the same statement.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from coproduce.live.models import Participant
 
 from .models import CurrentStatement, OpinionMapSnapshot, Statement, Vote
 
 
+@dataclass(frozen=True)
+class VotingQueue:
+    """Where a participant is: the statement to vote on now (None when they have voted on them all),
+    how many accepted statements they have voted on, and how many there are."""
+
+    statement: Statement | None
+    voted: int
+    total: int
+
+
+def next_statement(participant: Participant) -> VotingQueue:
+    """The statement this participant should vote on now, with their progress. Few queries: it runs after
+    every vote."""
+    voted = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
+    accepted = dict(
+        Statement.objects.filter(session_id=participant.session_id, status=Statement.Status.ACCEPTED)
+        .values_list("id", "text")
+    )
+    progress = {"voted": len(voted & accepted.keys()), "total": len(accepted)}
+    current = CurrentStatement.objects.filter(participant=participant).values_list("statement_id", flat=True).first()
+    if current in accepted and current not in voted:
+        chosen = current
+    else:
+        candidates = sorted(accepted.keys() - voted)
+        chosen = None
+        if candidates:
+            priority = (OpinionMapSnapshot.objects.filter(session_id=participant.session_id)
+                        .values_list("priority", flat=True).first()) or {}
+            newest = max(priority.values(), default=1.0) or 1.0
+            weights = [max(float(priority.get(str(sid), newest)), 1e-6) for sid in candidates]
+            chosen = random.Random(f"{participant.pk}:{len(voted)}").choices(candidates, weights=weights)[0]
+        CurrentStatement.objects.bulk_create(
+            [CurrentStatement(participant=participant, statement_id=chosen)],
+            update_conflicts=True, unique_fields=["participant"], update_fields=["statement"],
+        )
+    statement = None
+    if chosen is not None:
+        statement = Statement(pk=chosen, text=accepted[chosen], session_id=participant.session_id,
+                              status=Statement.Status.ACCEPTED)
+    return VotingQueue(statement=statement, **progress)
+
+
 def statement_for(participant: Participant) -> Statement | None:
     """The statement this participant should vote on now, or None when they have voted on them all."""
-    voted = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
-    current = CurrentStatement.objects.select_related("statement").filter(participant=participant).first()
-    if (current is not None and current.statement is not None and current.statement.is_votable
-            and current.statement_id not in voted):
-        return current.statement
-    candidates = list(
-        Statement.objects.filter(session_id=participant.session_id, status=Statement.Status.ACCEPTED)
-        .exclude(pk__in=voted).order_by("id").values_list("id", flat=True)
-    )
-    chosen = None
-    if candidates:
-        snapshot = OpinionMapSnapshot.objects.filter(session_id=participant.session_id).only("data").first()
-        priority = (snapshot.data.get("priority") or {}) if snapshot is not None else {}
-        newest = max(priority.values(), default=1.0) or 1.0
-        weights = [max(float(priority.get(str(sid), newest)), 1e-6) for sid in candidates]
-        chosen = random.Random(f"{participant.pk}:{len(voted)}").choices(candidates, weights=weights)[0]
-    CurrentStatement.objects.update_or_create(participant=participant, defaults={"statement_id": chosen})
-    return Statement.objects.get(pk=chosen) if chosen is not None else None
-
-
-def voting_progress(participant: Participant) -> tuple[int, int]:
-    """(statements voted on, statements that can be voted on) for this participant."""
-    total = Statement.objects.filter(session_id=participant.session_id, status=Statement.Status.ACCEPTED).count()
-    voted = Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED).count()
-    return voted, total
+    return next_statement(participant).statement

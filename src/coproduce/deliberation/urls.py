@@ -6,6 +6,7 @@ app_name = "deliberation"
 urlpatterns = [
     path("<int:session_id>/statements/new/", views.submit_statement, name="submit_statement"),
     path("<int:session_id>/statements/vote/", views.vote, name="vote"),
+    path("<int:session_id>/statements/mine/", views.my_votes, name="my_votes"),
     path("<int:session_id>/statements/add/", views.seed_statement, name="seed_statement"),
     path("<int:session_id>/statements/<int:statement_id>/moderate/", views.moderate, name="moderate"),
     path("<int:session_id>/take-home/", views.take_home, name="take_home"),

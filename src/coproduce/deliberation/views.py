@@ -65,7 +65,17 @@ def vote(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Vote saved.")
+    if request.POST.get("back") == "mine":
+        return redirect("deliberation:my_votes", session_id=session.pk)
     return _back(session)
+
+
+@never_cache
+def my_votes(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A participant's own votes, to look back on or change. Nobody else can see them."""
+    session, participant = access_participation_by_id(request, session_id)
+    return render(request, "deliberation/my_votes.html",
+                  {"session": session, "votes": rendering.my_votes(participant)})
 
 
 @require_POST

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from . import actions, activities
 from .broadcast import everyone_group, map_group, screen_group, session_state
@@ -34,6 +35,17 @@ CONTROL_ACTIONS = {
     "finish": actions.do_finish_session,
 }
 CLOSE_NOT_FOUND = 4404
+
+
+def in_thread(fn):
+    """Run database work off the event loop. On PostgreSQL in a pool thread with its own connection, so
+    one connection's slow render never holds up another's vote; on SQLite, which writes one at a time
+    anyway, in the one shared database thread."""
+    return database_sync_to_async(fn, thread_sensitive=not parallel_database())
+
+
+def parallel_database() -> bool:
+    return not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _load_session(session_id: int) -> LiveSession | None:
@@ -61,15 +73,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if self.view not in VIEWS:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        state = await database_sync_to_async(self._identify)()
+        state = await in_thread(self._identify)()
         if state is None:  # not a participant of this session, nor allowed to control it
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.joined_groups = [everyone_group(self.session_id)]
         if self.view in ("screen", "control"):
+            # Participants are sent the map through the everyone group, and only while their phase shows it.
             self.joined_groups += [screen_group(self.session_id), map_group(self.session_id)]
-        elif self.activity in activities.MAP_ACTIVITIES:
-            self.joined_groups.append(map_group(self.session_id))
         for group in self.joined_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -128,7 +139,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "That message was not understood."})
             return
         try:
-            reply = await database_sync_to_async(self._handle)(handler, content)
+            reply = await in_thread(self._handle)(handler, content)
         except Exception:  # one person's bad request must never end anyone's session
             logger.exception("Live session %s: %s failed", self.session_id, kind)
             reply = activities.SocketReply(ok=False, message="Something went wrong. Please try again.")
@@ -148,7 +159,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "Only facilitators can do that."})
             return
         try:
-            message = await database_sync_to_async(self._run_control)(content)
+            message = await in_thread(self._run_control)(content)
             ok = message == ""
         except Exception:
             logger.exception("Live session %s: control failed", self.session_id)
@@ -193,7 +204,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return None
 
     async def _send_panel(self) -> None:
-        html = await database_sync_to_async(self._render_panel)()
+        html = await in_thread(self._render_panel)()
         if html is not None:
             await self.send_json({"type": "panel", "html": html, "phase": self.phase_id})
 
@@ -202,23 +213,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             session = _load_session(self.session_id)
             return session_state(session) if session else None
 
-        state = await database_sync_to_async(read)()
+        state = await in_thread(read)()
         if state is not None:
             await self.send_json({"type": "state", **state})
         await self._send_panel()
-
-    async def _follow_map(self, activity: str | None) -> None:
-        """Participants receive map updates only while their phase shows the map."""
-        if self.view != "participant":
-            return
-        group = map_group(self.session_id)
-        wants = activity in activities.MAP_ACTIVITIES
-        if wants and group not in self.joined_groups:
-            self.joined_groups.append(group)
-            await self.channel_layer.group_add(group, self.channel_name)
-        elif not wants and group in self.joined_groups:
-            self.joined_groups.remove(group)
-            await self.channel_layer.group_discard(group, self.channel_name)
 
     # --- messages from the channel layer -------------------------------------------------------------
 
@@ -230,11 +228,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if new_phase_id != self.phase_id or state.get("status") != "live":
             self.phase_id = new_phase_id
             self.activity = phase.get("activity")
-            await self._follow_map(self.activity)
             if self.view in ("participant", "screen"):
                 await self._send_panel()
 
     async def live_map(self, event) -> None:
+        if (self.view == "participant") != (event.get("variant") == "participant"):
+            return
         await self.send_json({"type": "map", "html": event["html"], "read_at": event.get("read_at"),
                               "votes": event.get("votes")})
 
