@@ -102,7 +102,7 @@ def test_the_engine_priority_chooses_the_next_statement(voting, jo):
     favourite = statements[2]
     priority = {str(s.pk): (1000.0 if s == favourite else 1e-9) for s in statements}
     OpinionMapSnapshot.objects.create(session=voting, computed_at=voting.started_at, fingerprint="x",
-                                      data={"priority": priority})
+                                      priority=priority)
     assert statement_for(jo) == favourite
 
 
