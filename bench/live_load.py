@@ -87,6 +87,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # --- the stack ------------------------------------------------------------------------------------
 
 
@@ -181,6 +187,7 @@ class Client:
         self.panel_event = asyncio.Event()
         self.state_waiters: list[tuple[callable, asyncio.Future]] = []
         self.maps: list[tuple[float, float, int]] = []  # (arrival, read_at, votes)
+        self.voted: set[int] = set()
 
     async def connect(self, session_id: int, origin: str) -> None:
         import websockets
@@ -258,7 +265,10 @@ async def participate(client: Client, until: float, rng: random.Random, stats: d
             _, ack = await asyncio.wait_for(future, 30)
             stats["statements_ok"] += ack["ok"]
             continue
-        if client.statement is None:
+        if client.statement is None or client.statement in client.voted:
+            # Nothing new to vote on (or a panel drawn just before our last vote): ask for the current one.
+            client.panel_event.clear()
+            await client.send({"type": "sync"})
             continue
         statement = client.statement
         client.panel_event.clear()
@@ -270,6 +280,7 @@ async def participate(client: Client, until: float, rng: random.Random, stats: d
         if ack["ok"]:
             stats["votes_ok"] += 1
             stats["acked_at"].append(time.time())
+            client.voted.add(statement)
         else:
             stats["votes_refused"] += 1
             stats["refusals"].add(ack["message"])
@@ -279,7 +290,7 @@ async def participate(client: Client, until: float, rng: random.Random, stats: d
             stats["panel_timeouts"] += 1
 
 
-async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: list[str]) -> dict:
+async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: list[str], pids: list[int]) -> dict:
     names = [f"P{i:03d}" for i in range(args.participants)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -306,6 +317,8 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
     stats = {"votes_sent": 0, "votes_ok": 0, "votes_refused": 0, "ack_latencies": [], "acked_at": [],
              "statements_sent": 0, "statements_ok": 0, "refusals": set(), "panel_timeouts": 0,
              "think_min": args.think_min, "think_max": args.think_max}
+    cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
+    client_before = time.process_time()
     begin = time.perf_counter()
     until = begin + args.seconds
     rng = random.Random(1)
@@ -320,6 +333,8 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
     await phase_change(control, participants, "resume", lambda m: m.get("running") is True, timer_samples)
     await asyncio.gather(*tasks)
     voting_seconds = time.perf_counter() - begin
+    server_cpu = sum(process_cpu_seconds(pid) for pid in pids) - cpu_before
+    client_cpu = time.process_time() - client_before
     await asyncio.sleep(3.0)  # let the last map broadcast arrive
     await phase_change(control, participants, "advance",
                        lambda m: (m.get("phase") or {}).get("activity") == "common_ground", phase_samples)
@@ -338,7 +353,8 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
     for client in [control, screen, *participants]:
         await client.ws.close()
     return {"stats": stats, "phase": phase_samples, "timer": timer_samples, "map": map_latencies,
-            "map_unseen": unseen, "maps": len(maps), "join_seconds": join_seconds, "voting_seconds": voting_seconds}
+            "map_unseen": unseen, "maps": len(maps), "join_seconds": join_seconds, "voting_seconds": voting_seconds,
+            "server_cpu": server_cpu, "client_cpu": client_cpu}
 
 
 def main() -> int:
@@ -383,7 +399,8 @@ def main() -> int:
         for port, server, log in zip(ports, servers, logs, strict=True):
             wait_for(port, server, log)
         urls = [f"http://127.0.0.1:{p}" for p in ports]
-        result = asyncio.run(run(args, session.pk, session.join_code, facilitator_cookie, urls))
+        result = asyncio.run(run(args, session.pk, session.join_code, facilitator_cookie, urls,
+                                 [server.pid for server in servers]))
     finally:
         for server in servers:
             server.terminate()
@@ -414,9 +431,13 @@ def main() -> int:
           f"p95 {ms(percentile(map_l, 95))}, max {ms(max(map_l) if map_l else float('nan'))}; "
           f"{result['maps']} map updates, {result['map_unseen']} votes not yet shown   (target within 2 s)")
     print(f"  votes sent {stats['votes_sent']}, acknowledged {stats['votes_ok']}, refused {stats['votes_refused']}, "
-          f"stored {stored_votes}   -> {'stored = sent' if stored_votes == stats['votes_sent'] else 'MISMATCH'}")
+          f"stored {stored_votes}   -> {'stored = sent' if stored_votes == stats['votes_sent'] else 'MISMATCH'}"
+          " (each simulated person votes at most once per statement, so every vote sent is one row)")
     print(f"  statements sent {stats['statements_sent']}, accepted {stats['statements_ok']}, stored {stored_statements}")
-    print(f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s")
+    server_cpu, client_cpu = result["server_cpu"], result["client_cpu"]
+    print(f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s; while voting the two workers "
+          f"used {server_cpu:.1f} CPU s ({1000 * server_cpu / max(stats['votes_sent'], 1):.1f} ms per vote, "
+          f"map and statements included), the benchmark client {client_cpu:.1f} CPU s")
     if stats["refusals"]:
         print(f"  refusal messages: {sorted(stats['refusals'])}")
     if stats["panel_timeouts"]:

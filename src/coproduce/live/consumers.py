@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -37,11 +38,18 @@ CONTROL_ACTIONS = {
 CLOSE_NOT_FOUND = 4404
 
 
-def in_thread(fn):
+# Participants' messages (votes, statements) get threads of their own, so an acknowledgement never
+# waits behind redrawing panels, e.g. the hundreds redrawn when a phase changes.
+_MESSAGE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live-messages")
+
+
+def in_thread(fn, *, messages: bool = False):
     """Run database work off the event loop. On PostgreSQL in a pool thread with its own connection, so
     one connection's slow render never holds up another's vote; on SQLite, which writes one at a time
     anyway, in the one shared database thread."""
-    return database_sync_to_async(fn, thread_sensitive=not parallel_database())
+    if not parallel_database():
+        return database_sync_to_async(fn)
+    return database_sync_to_async(fn, thread_sensitive=False, executor=_MESSAGE_THREADS if messages else None)
 
 
 def parallel_database() -> bool:
@@ -52,10 +60,16 @@ def _load_session(session_id: int) -> LiveSession | None:
     return LiveSession.objects.select_related("event__project", "current_phase").filter(pk=session_id).first()
 
 
+def _load_session_for_activity(session_id: int) -> LiveSession | None:
+    """The session as a participant's message needs it: status and current phase, one join."""
+    return LiveSession.objects.select_related("current_phase").filter(pk=session_id).first()
+
+
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     session_id: int
     view: str
     participant_id: int | None = None
+    participant: Participant | None = None
     can_control: bool = False
     phase_id: int | None = None
     activity: str | None = None
@@ -97,6 +111,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             if participant is None:
                 return None
             self.participant_id = participant.pk
+            self.participant = participant
         elif not self.can_control:
             return None
         self._note_phase(session)
@@ -138,21 +153,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if handler is None or self.participant_id is None:
             await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "That message was not understood."})
             return
+        session = None
         try:
-            reply = await in_thread(self._handle)(handler, content)
+            reply, session = await in_thread(self._handle, messages=True)(handler, content)
         except Exception:  # one person's bad request must never end anyone's session
             logger.exception("Live session %s: %s failed", self.session_id, kind)
             reply = activities.SocketReply(ok=False, message="Something went wrong. Please try again.")
         await self.send_json({"type": "ack", "ref": ref, "ok": reply.ok, "message": reply.message, **reply.data})
         if reply.redraw_panel:
-            await self._send_panel()
+            await self._send_panel(session)
 
-    def _handle(self, handler, content: dict) -> activities.SocketReply:
-        session = _load_session(self.session_id)
-        participant = Participant.objects.filter(pk=self.participant_id, session_id=self.session_id).first()
-        if session is None or participant is None:
-            return activities.SocketReply(ok=False, message="You are no longer in this session.", redraw_panel=False)
-        return handler(session, participant, content)
+    def _handle(self, handler, content: dict) -> tuple[activities.SocketReply, LiveSession | None]:
+        session = _load_session_for_activity(self.session_id)
+        if session is None or self.participant is None:
+            reply = activities.SocketReply(ok=False, message="You are no longer in this session.", redraw_panel=False)
+            return reply, None
+        return handler(session, self.participant, content), session
 
     async def _control(self, content: dict, ref) -> None:
         if not self.can_control:
@@ -189,22 +205,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # --- redrawing -----------------------------------------------------------------------------------
 
-    def _render_panel(self) -> str | None:
-        session = _load_session(self.session_id)
+    def _render_panel(self, session: LiveSession | None = None) -> str | None:
+        if session is None:
+            session = _load_session(self.session_id)
         if session is None:
             return None
         self._note_phase(session)
         if self.view == "participant":
-            participant = Participant.objects.filter(pk=self.participant_id).first()
-            if participant is None:
-                return None
-            return activities.render_participant_panel(session, participant)
+            return activities.render_participant_panel(session, self.participant) if self.participant else None
         if self.view == "screen":
             return activities.render_screen_panel(session)
         return None
 
-    async def _send_panel(self) -> None:
-        html = await in_thread(self._render_panel)()
+    async def _send_panel(self, session: LiveSession | None = None) -> None:
+        """Redraw this page's panel; ``session`` may be one just read for the message being answered."""
+        html = await in_thread(self._render_panel)(session)
         if html is not None:
             await self.send_json({"type": "panel", "html": html, "phase": self.phase_id})
 
