@@ -12,6 +12,7 @@ from .cast import DEMO_PEOPLE, ensure_cast
 
 STEPS: list[str] = [
     "coproduce.demo.cast",
+    "coproduce.demo.live",
 ]
 
 
