@@ -13,13 +13,21 @@ class _TextForm(forms.Form):
         return self.cleaned_data["text"]
 
 
+def bound_with_error(form_class, text: str, message: str):
+    """A form showing ``text`` with the action's ``message`` as the field's only error."""
+    form = form_class(data={"text": text})
+    form.is_valid()
+    form.errors.pop("text", None)
+    form.add_error("text", message)
+    return form
+
+
 class StatementForm(_TextForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "statement-%s")
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = "Your statement"
-        field.required = False
         field.help_text = f"One idea, in up to {STATEMENT_MAX} characters. It is shown without your name."
 
 
@@ -29,7 +37,6 @@ class SeedStatementForm(_TextForm):
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = "Add a statement to start the conversation"
-        field.required = False
         field.help_text = f"Up to {STATEMENT_MAX} characters. Shown straight away, without a name."
 
 
@@ -39,7 +46,6 @@ class TakeHomeForm(_TextForm):
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = "Your take-home message"
-        field.required = False
         field.widget.attrs["maxlength"] = MESSAGE_MAX
         field.help_text = (f"One thing you will take home from today, in up to {MESSAGE_MAX} characters. "
                            "It goes on the wall without your name; you can change it.")
@@ -51,7 +57,6 @@ class PieceStartForm(_TextForm):
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = "Start a piece"
-        field.required = False
         field.widget.attrs["maxlength"] = MESSAGE_MAX
         field.help_text = f"An idea or a first sentence, in up to {MESSAGE_MAX} characters."
 
@@ -62,7 +67,6 @@ class PieceAddForm(_TextForm):
         super().__init__(*args, **kwargs)
         field = self.fields["text"]
         field.label = "Add one line"
-        field.required = False
         field.widget.attrs["maxlength"] = MESSAGE_MAX
         field.help_text = f"Build on what is there, in up to {MESSAGE_MAX} characters."
 

@@ -13,6 +13,7 @@ recompute it when it is out of date.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import time
@@ -60,7 +61,8 @@ def request_map_refresh(session_id: int) -> None:
         return  # no server here (a command, a test): the map is recomputed when it is next read
     if not cache.add(_pending_key(session_id), 1, timeout=15):
         return
-    loop.call_soon_threadsafe(_start, loop, session_id)
+    # A fresh context: the task must not inherit the request's (whose thread executor ends with it).
+    loop.call_soon_threadsafe(_start, loop, session_id, context=contextvars.Context())
 
 
 def request_map_refresh_after_commit(session_id: int) -> None:
@@ -68,7 +70,7 @@ def request_map_refresh_after_commit(session_id: int) -> None:
 
 
 def _start(loop: asyncio.AbstractEventLoop, session_id: int) -> None:
-    task = loop.create_task(_refresh_later(session_id))
+    task = loop.create_task(_refresh_later(session_id), context=contextvars.Context())
     _running_tasks.add(task)
     task.add_done_callback(_running_tasks.discard)
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from coproduce.live.models import LiveSession, Participant, Phase
 
-from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm
+from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm, bound_with_error
 from .models import OpinionMapSnapshot, Piece, Statement, TakeHomeMessage, Vote
 from .selection import next_statement
 
@@ -85,9 +85,7 @@ def _statement_form_html(errors: dict[str, str] | None, text: str) -> str:
         return _EMPTY_STATEMENT_FIELD
     form = StatementForm(initial={"text": text})
     if errors and errors.get("text"):
-        form = StatementForm(data={"text": text})
-        form.is_valid()
-        form.add_error("text", errors["text"])
+        form = bound_with_error(StatementForm, text, errors["text"])
     html = render_to_string("deliberation/_statement_field.html", {"form": form})
     if not errors and not text:
         _EMPTY_STATEMENT_FIELD = html
@@ -131,9 +129,7 @@ def render_take_home_panel(
     mine = TakeHomeMessage.objects.filter(phase=phase, participant=participant).first()
     form = TakeHomeForm(initial={"text": text if text is not None else (mine.text if mine else "")})
     if errors and errors.get("text"):
-        form = TakeHomeForm(data={"text": text or ""})
-        form.is_valid()
-        form.add_error("text", errors["text"])
+        form = bound_with_error(TakeHomeForm, text or "", errors["text"])
     snapshot = _current_map(session)
     return render_to_string("deliberation/panels/take_home.html", {
         "session": session, "phase": phase, "csrf_token": csrf_token, "form": form, "mine": mine,
@@ -157,9 +153,7 @@ def render_pass_it_on_panel(
     form_class = PieceAddForm if started is not None else PieceStartForm
     form = form_class(initial={"text": text})
     if errors and errors.get("text"):
-        form = form_class(data={"text": text})
-        form.is_valid()
-        form.add_error("text", errors["text"])
+        form = bound_with_error(form_class, text, errors["text"])
     added = Piece.objects.filter(phase=phase, contributions__participant=participant).exclude(
         started_by=participant).count()
     return render_to_string("deliberation/panels/pass_it_on.html", {
