@@ -7,9 +7,13 @@ from tests.live.factories import make_event, make_session
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from coproduce.deliberation import selection
+
     cache.clear()
+    selection._priorities.clear()
     yield
     cache.clear()
+    selection._priorities.clear()
 
 
 @pytest.fixture

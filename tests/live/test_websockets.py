@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from coproduce.asgi import application
 from coproduce.deliberation import actions as deliberation
+from coproduce.deliberation import map_refresh
 from coproduce.deliberation.models import Statement, Vote
 from coproduce.live import actions
 from coproduce.live.models import Phase
@@ -237,5 +239,6 @@ def test_votes_reach_the_room_screen_as_a_new_map(running, facilitator):
         assert f"4 people have cast {total} votes on 3 statements." in json.dumps(update["html"])
         assert "Ann" not in update["html"] and "Bea" not in update["html"]
         await screen.disconnect()
+        await asyncio.gather(*list(map_refresh._running_tasks), return_exceptions=True)  # let refreshes finish
 
     async_to_sync(scenario)()

@@ -9,7 +9,10 @@ stored, so a reload or a reconnect shows the same statement.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 
 from coproduce.live.models import Participant
 
@@ -27,35 +30,59 @@ class VotingQueue:
 
 
 def next_statement(participant: Participant) -> VotingQueue:
-    """The statement this participant should vote on now, with their progress. Few queries: it runs after
-    every vote."""
-    voted = set(Vote.objects.filter(participant=participant).values_list("statement_id", flat=True))
-    accepted = dict(
+    """The statement this participant should vote on now, with their progress.
+
+    It runs after every vote, so it reads in one query every accepted statement with whether this
+    participant voted on it and whether it is the one they were shown; choosing a new one costs one
+    write (and the priority, read at most once a second per worker).
+    """
+    rows = list(
         Statement.objects.filter(session_id=participant.session_id, status=Statement.Status.ACCEPTED)
-        .values_list("id", "text")
+        .annotate(
+            voted=Exists(Vote.objects.filter(statement=OuterRef("pk"), participant=participant)),
+            shown=Exists(CurrentStatement.objects.filter(participant=participant, statement=OuterRef("pk"))),
+        )
+        .order_by("id").values_list("id", "text", "voted", "shown")
     )
-    progress = {"voted": len(voted & accepted.keys()), "total": len(accepted)}
-    current = CurrentStatement.objects.filter(participant=participant).values_list("statement_id", flat=True).first()
-    if current in accepted and current not in voted:
-        chosen = current
-    else:
-        candidates = sorted(accepted.keys() - voted)
-        chosen = None
-        if candidates:
-            priority = (OpinionMapSnapshot.objects.filter(session_id=participant.session_id)
-                        .values_list("priority", flat=True).first()) or {}
+    texts = {sid: text for sid, text, _voted, _shown in rows}
+    waiting = [sid for sid, _text, voted, _shown in rows if not voted]
+    progress = {"voted": len(rows) - len(waiting), "total": len(rows)}
+    chosen = next((sid for sid, _text, voted, shown in rows if shown and not voted), None)
+    if chosen is None:
+        if waiting:
+            priority = _priority(participant.session_id)
             newest = max(priority.values(), default=1.0) or 1.0
-            weights = [max(float(priority.get(str(sid), newest)), 1e-6) for sid in candidates]
-            chosen = random.Random(f"{participant.pk}:{len(voted)}").choices(candidates, weights=weights)[0]
+            weights = [max(float(priority.get(str(sid), newest)), 1e-6) for sid in waiting]
+            seed = f"{participant.pk}:{progress['voted']}"
+            chosen = random.Random(seed).choices(waiting, weights=weights)[0]
         CurrentStatement.objects.bulk_create(
             [CurrentStatement(participant=participant, statement_id=chosen)],
             update_conflicts=True, unique_fields=["participant"], update_fields=["statement"],
         )
     statement = None
     if chosen is not None:
-        statement = Statement(pk=chosen, text=accepted[chosen], session_id=participant.session_id,
+        statement = Statement(pk=chosen, text=texts[chosen], session_id=participant.session_id,
                               status=Statement.Status.ACCEPTED)
     return VotingQueue(statement=statement, **progress)
+
+
+_PRIORITY_SECONDS = 1.0
+_priorities: dict[int, tuple[float, dict]] = {}
+
+
+def _priority(session_id: int) -> dict:
+    """The latest map's statement priority. Kept for a second in this worker: a cache of what is in the
+    database, never the only copy."""
+    now = time.monotonic()
+    cached = _priorities.get(session_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    priority = (OpinionMapSnapshot.objects.filter(session_id=session_id)
+                .values_list("priority", flat=True).first()) or {}
+    if len(_priorities) > 1000:
+        _priorities.clear()
+    _priorities[session_id] = (now + _PRIORITY_SECONDS, priority)
+    return priority
 
 
 def statement_for(participant: Participant) -> Statement | None:

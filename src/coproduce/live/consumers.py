@@ -10,6 +10,7 @@ Messages from the browser are JSON objects with a ``type`` and an optional ``ref
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import close_old_connections
 
 from . import actions, activities
 from .broadcast import everyone_group, map_group, screen_group, session_state
@@ -49,7 +51,16 @@ def in_thread(fn, *, messages: bool = False):
     anyway, in the one shared database thread."""
     if not parallel_database():
         return database_sync_to_async(fn)
-    return database_sync_to_async(fn, thread_sensitive=False, executor=_MESSAGE_THREADS if messages else None)
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        # Tidy connections here too, inside the context the work ran in: connections are context-local.
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return database_sync_to_async(run, thread_sensitive=False, executor=_MESSAGE_THREADS if messages else None)
 
 
 def parallel_database() -> bool:
