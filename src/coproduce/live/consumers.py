@@ -21,7 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import close_old_connections
 
-from . import actions, activities
+from . import actions, activities, fanout
 from .broadcast import everyone_group, map_group, screen_group, session_state
 from .identity import find_participant
 from .models import LiveSession, Participant
@@ -102,12 +102,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if state is None:  # not a participant of this session, nor allowed to control it
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.joined_groups = [everyone_group(self.session_id)]
+        # Everyone's messages reach this page through its worker's one subscription for the session
+        # (see fanout.py); the few room screens and control pages also have groups of their own.
+        self.joined_groups = []
         if self.view in ("screen", "control"):
             # Participants are sent the map through the everyone group, and only while their phase shows it.
             self.joined_groups += [screen_group(self.session_id), map_group(self.session_id)]
         for group in self.joined_groups:
             await self.channel_layer.group_add(group, self.channel_name)
+        await fanout.join(self.channel_layer, everyone_group(self.session_id), self)
+        self.in_fanout = True
         await self.accept()
         await self.send_json({"type": "state", **state})
 
@@ -134,6 +138,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.activity = phase.activity if phase else None
 
     async def disconnect(self, code) -> None:
+        if getattr(self, "in_fanout", False):
+            await fanout.leave(everyone_group(self.session_id), self)
         for group in getattr(self, "joined_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
