@@ -240,14 +240,18 @@ class Client:
         return future
 
 
-async def phase_change(control: Client, participants: list[Client], action: str, predicate, samples: list[float]):
+async def phase_change(control: Client, participants: list[Client], action: str, predicate, samples: list[float],
+                       events: list | None = None):
     waits = [p.expect_state(predicate) for p in participants]
     sent = time.perf_counter()
-    ack = await asyncio.wait_for(await control.request({"type": "control", "action": action}), 30)
-    if not ack[1]["ok"]:
-        raise SystemExit(f"{action} failed: {ack[1]['message']}")
+    latency, ack = await asyncio.wait_for(await control.request({"type": "control", "action": action}), 30)
+    if not ack["ok"]:
+        raise SystemExit(f"{action} failed: {ack['message']}")
     arrivals = await asyncio.wait_for(asyncio.gather(*waits), 60)
-    samples.extend(a - sent for a in arrivals)
+    delays = [a - sent for a in arrivals]
+    samples.extend(delays)
+    if events is not None:
+        events.append((action, latency, percentile(delays, 50), max(delays)))
 
 
 async def participate(client: Client, until: float, rng: random.Random, stats: dict, write_at: float | None):
@@ -308,10 +312,11 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
 
     phase_samples: list[float] = []
     timer_samples: list[float] = []
-    await phase_change(control, participants, "start", lambda m: m.get("status") == "live", phase_samples)
+    events: list = []
+    await phase_change(control, participants, "start", lambda m: m.get("status") == "live", phase_samples, events)
     await asyncio.sleep(1.0)
     await phase_change(control, participants, "advance",
-                       lambda m: (m.get("phase") or {}).get("activity") == "statements", phase_samples)
+                       lambda m: (m.get("phase") or {}).get("activity") == "statements", phase_samples, events)
     await asyncio.sleep(1.0)
 
     stats = {"votes_sent": 0, "votes_ok": 0, "votes_refused": 0, "ack_latencies": [], "acked_at": [],
@@ -329,15 +334,15 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
     )) for i, client in enumerate(participants)]
 
     await asyncio.sleep(args.seconds / 2)
-    await phase_change(control, participants, "pause", lambda m: m.get("running") is False, timer_samples)
-    await phase_change(control, participants, "resume", lambda m: m.get("running") is True, timer_samples)
+    await phase_change(control, participants, "pause", lambda m: m.get("running") is False, timer_samples, events)
+    await phase_change(control, participants, "resume", lambda m: m.get("running") is True, timer_samples, events)
     await asyncio.gather(*tasks)
     voting_seconds = time.perf_counter() - begin
     server_cpu = sum(process_cpu_seconds(pid) for pid in pids) - cpu_before
     client_cpu = time.process_time() - client_before
     await asyncio.sleep(3.0)  # let the last map broadcast arrive
     await phase_change(control, participants, "advance",
-                       lambda m: (m.get("phase") or {}).get("activity") == "common_ground", phase_samples)
+                       lambda m: (m.get("phase") or {}).get("activity") == "common_ground", phase_samples, events)
 
     # Map: for each acknowledged vote, the first screen map computed from a read after it.
     maps = sorted(screen.maps, key=lambda m: m[1])
@@ -354,7 +359,7 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
         await client.ws.close()
     return {"stats": stats, "phase": phase_samples, "timer": timer_samples, "map": map_latencies,
             "map_unseen": unseen, "maps": len(maps), "join_seconds": join_seconds, "voting_seconds": voting_seconds,
-            "server_cpu": server_cpu, "client_cpu": client_cpu}
+            "server_cpu": server_cpu, "client_cpu": client_cpu, "events": events}
 
 
 def main() -> int:
@@ -427,6 +432,8 @@ def main() -> int:
     print(f"  phase change reaching all {args.participants}: p50 {ms(percentile(phase, 50))}, "
           f"p95 {ms(percentile(phase, 95))}, max {ms(max(phase))} over {len(phase)} deliveries   (target p95 < 300 ms)")
     print(f"  pause/resume reaching all: p50 {ms(percentile(timer, 50))}, p95 {ms(percentile(timer, 95))}")
+    print("  each change (control acknowledged / median / last page): " + "; ".join(
+        f"{action} {ms(ack)} / {ms(mid)} / {ms(last)}" for action, ack, mid, last in result["events"]))
     print(f"  vote shown on the live map (screen on the other worker): p50 {ms(percentile(map_l, 50))}, "
           f"p95 {ms(percentile(map_l, 95))}, max {ms(max(map_l) if map_l else float('nan'))}; "
           f"{result['maps']} map updates, {result['map_unseen']} votes not yet shown   (target within 2 s)")

@@ -92,17 +92,25 @@ async def _refresh_later(session_id: int) -> None:
 
 
 def _refresh_and_broadcast(session_id: int) -> None:
+    from .opinion_maps import stability_due
+
     close_old_connections()
     try:
         cache.delete(_pending_key(session_id))  # votes from now on claim the next refresh
         refreshed = refresh_opinion_map(session_id)
         if refreshed is not None:
             broadcast_map(session_id, refreshed)
+            # Stability is slow to estimate: do it after the new votes are on screens, every few seconds.
+            if stability_due(session_id):
+                again = refresh_opinion_map(session_id, force=True, with_stability=True)
+                if again is not None:
+                    broadcast_map(session_id, again)
     finally:
         close_old_connections()
 
 
-def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: bool = False):
+def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: bool = False,
+                        with_stability: bool = False):
     """Recompute the map unless it already reflects the current votes.
 
     Returns ``(snapshot, read_at)`` when it computed, or None when the map was already up to date or
@@ -116,9 +124,9 @@ def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: b
             return None
         time.sleep(0.05)
     try:
-        result = compute_and_store(session_id, force=force)
+        # Counted from when the votes are read, so a slow computation does not stretch the interval.
         cache.set(_last_key(session_id), time.time(), timeout=3600)
-        return result
+        return compute_and_store(session_id, force=force, with_stability=with_stability)
     finally:
         cache.delete(_lock_key(session_id))
 

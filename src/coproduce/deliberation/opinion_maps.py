@@ -44,9 +44,12 @@ def fingerprint(session_id: int) -> str:
     return f"v{votes['n']}@{stamp(votes['last'])}|s{statements['n']}@{stamp(statements['last'])}"
 
 
-def compute_and_store(session_id: int, *, force: bool = False) -> tuple[OpinionMapSnapshot, float] | None:
+def compute_and_store(session_id: int, *, force: bool = False, with_stability: bool = False
+                      ) -> tuple[OpinionMapSnapshot, float] | None:
     """Recompute and store the session's map unless it is already up to date.
 
+    Stability needs ten bootstrap refits, most of the cost of a map, so it is estimated only with
+    ``with_stability`` (and for a session's first map); otherwise the last estimate is carried over.
     Returns ``(snapshot, read_at)``: ``read_at`` is the time (``time.time()``) just before the votes
     were read, so every vote committed before it is in the map.
     """
@@ -55,11 +58,8 @@ def compute_and_store(session_id: int, *, force: bool = False) -> tuple[OpinionM
     if existing is not None and existing.fingerprint == current and not force:
         return None
     read_at = time.time()
-    # Stability needs ten bootstrap refits, most of the cost of a map: estimate it every few seconds and
-    # carry the last estimate in between, so a map can be recomputed every second under load.
     previous = (existing.data or {}).get("stability") if existing is not None else None
-    stability_due = cache.add(f"coproduce:live:{session_id}:stability", 1, timeout=STABILITY_EVERY_SECONDS)
-    data = compute_opinion_map(session_id, with_stability=stability_due or previous is None)
+    data = compute_opinion_map(session_id, with_stability=with_stability or previous is None)
     if data.get("stability") is None and previous is not None and data.get("ready"):
         data["stability"] = previous
     priority = data.pop("priority", {})
@@ -68,6 +68,11 @@ def compute_and_store(session_id: int, *, force: bool = False) -> tuple[OpinionM
         defaults={"computed_at": timezone.now(), "fingerprint": current, "data": data, "priority": priority},
     )
     return snapshot, read_at
+
+
+def stability_due(session_id: int) -> bool:
+    """True at most once every STABILITY_EVERY_SECONDS per session, across workers."""
+    return cache.add(f"coproduce:live:{session_id}:stability", 1, timeout=STABILITY_EVERY_SECONDS)
 
 
 def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, Any]:

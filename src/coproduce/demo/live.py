@@ -158,7 +158,7 @@ def _finished_session() -> LiveSession:
     for person, text in zip(people, TAKE_HOME, strict=False):
         deliberation.do_leave_take_home_message(session, person, text=text)
     session = live.do_finish_session(session, acting_user=dee)
-    refresh_opinion_map(session.pk, force=True)
+    refresh_opinion_map(session.pk, force=True, with_stability=True)
     _move_into_the_past(session, event)
     return session
 

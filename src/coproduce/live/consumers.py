@@ -40,8 +40,8 @@ CONTROL_ACTIONS = {
 CLOSE_NOT_FOUND = 4404
 
 
-# Participants' messages (votes, statements) get threads of their own, so an acknowledgement never
-# waits behind redrawing panels, e.g. the hundreds redrawn when a phase changes.
+# Messages from pages (votes, statements, a facilitator's controls) get threads of their own, so an
+# acknowledgement never waits behind redrawing panels, e.g. the hundreds redrawn when a phase changes.
 _MESSAGE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live-messages")
 
 
@@ -192,7 +192,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "Only facilitators can do that."})
             return
         try:
-            message = await in_thread(self._run_control)(content)
+            message = await in_thread(self._run_control, messages=True)(content)
             ok = message == ""
         except Exception:
             logger.exception("Live session %s: control failed", self.session_id)
