@@ -12,7 +12,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 
 from coproduce.live.models import Participant
 
@@ -29,6 +29,18 @@ class VotingQueue:
     total: int
 
 
+def _queue_sql() -> str:
+    """Every accepted statement of a session, with whether the participant voted on it and whether it is
+    the one they were shown. Plain SQL: building it through the ORM cost more than running it."""
+    statement, vote, current = Statement._meta.db_table, Vote._meta.db_table, CurrentStatement._meta.db_table
+    return (
+        f"SELECT s.id, s.text, "
+        f"EXISTS (SELECT 1 FROM {vote} v WHERE v.statement_id = s.id AND v.participant_id = %s), "
+        f"EXISTS (SELECT 1 FROM {current} c WHERE c.participant_id = %s AND c.statement_id = s.id) "
+        f"FROM {statement} s WHERE s.session_id = %s AND s.status = %s ORDER BY s.id"
+    )
+
+
 def next_statement(participant: Participant) -> VotingQueue:
     """The statement this participant should vote on now, with their progress.
 
@@ -36,14 +48,10 @@ def next_statement(participant: Participant) -> VotingQueue:
     participant voted on it and whether it is the one they were shown; choosing a new one costs one
     write (and the priority, read at most once a second per worker).
     """
-    rows = list(
-        Statement.objects.filter(session_id=participant.session_id, status=Statement.Status.ACCEPTED)
-        .annotate(
-            voted=Exists(Vote.objects.filter(statement=OuterRef("pk"), participant=participant)),
-            shown=Exists(CurrentStatement.objects.filter(participant=participant, statement=OuterRef("pk"))),
-        )
-        .order_by("id").values_list("id", "text", "voted", "shown")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_queue_sql(), [participant.pk, participant.pk, participant.session_id,
+                                      Statement.Status.ACCEPTED])
+        rows = [(sid, text, bool(voted), bool(shown)) for sid, text, voted, shown in cursor.fetchall()]
     texts = {sid: text for sid, text, _voted, _shown in rows}
     waiting = [sid for sid, _text, voted, _shown in rows if not voted]
     progress = {"voted": len(rows) - len(waiting), "total": len(rows)}

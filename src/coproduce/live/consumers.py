@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -84,6 +85,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     can_control: bool = False
     phase_id: int | None = None
     activity: str | None = None
+
+    async def dispatch(self, message) -> None:
+        """Channels closes stale database connections before every message, through the one shared
+        database thread. This consumer's database work runs in pool threads that tidy up after
+        themselves, so skip that: it would queue each of hundreds of broadcast deliveries behind the
+        others."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- connecting --------------------------------------------------------------------------------
 
