@@ -10,6 +10,7 @@ Messages from the browser are JSON objects with a ``type`` and an optional ``ref
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -44,6 +45,10 @@ CLOSE_NOT_FOUND = 4404
 # Messages from pages (votes, statements, a facilitator's controls) get threads of their own, so an
 # acknowledgement never waits behind redrawing panels, e.g. the hundreds redrawn when a phase changes.
 _MESSAGE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live-messages")
+# Redrawing panels is the bulk of the work when a phase changes (one per page): two threads at a time,
+# so it never starves the event loop, or the message threads, of Python's interpreter lock.
+_RENDER_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="live-panels")
+_redraws: set[asyncio.Task] = set()
 
 
 def in_thread(fn, *, messages: bool = False):
@@ -61,7 +66,8 @@ def in_thread(fn, *, messages: bool = False):
         finally:
             close_old_connections()
 
-    return database_sync_to_async(run, thread_sensitive=False, executor=_MESSAGE_THREADS if messages else None)
+    return database_sync_to_async(run, thread_sensitive=False,
+                                  executor=_MESSAGE_THREADS if messages else _RENDER_THREADS)
 
 
 def parallel_database() -> bool:
@@ -261,6 +267,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "state", **state})
         await self._send_panel()
 
+    async def _redraw(self) -> None:
+        try:
+            await self._send_panel()
+        except Exception:  # e.g. the page went away meanwhile
+            logger.debug("Live session %s: panel not redrawn", self.session_id, exc_info=True)
+
     # --- messages from the channel layer -------------------------------------------------------------
 
     async def live_state(self, event) -> None:
@@ -272,7 +284,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.phase_id = new_phase_id
             self.activity = phase.get("activity")
             if self.view in ("participant", "screen"):
-                await self._send_panel()
+                # Redraw later: every page of this worker hears of the change first, then the panels follow.
+                task = asyncio.get_running_loop().create_task(self._redraw())
+                _redraws.add(task)
+                task.add_done_callback(_redraws.discard)
 
     async def live_map(self, event) -> None:
         if (self.view == "participant") != (event.get("variant") == "participant"):
