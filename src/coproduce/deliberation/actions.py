@@ -194,10 +194,12 @@ def parse_vote_value(value) -> int:
 
 def _vote_upsert_sql() -> str:
     vote, statement = Vote._meta.db_table, Statement._meta.db_table
+    session, phase = LiveSession._meta.db_table, Phase._meta.db_table
     return (
         f"INSERT INTO {vote} (statement_id, participant_id, session_id, value, created_at, updated_at) "
         f"SELECT s.id, %s, s.session_id, %s, %s, %s FROM {statement} s "
-        f"WHERE s.id = %s AND s.session_id = %s AND s.status = %s "
+        f"JOIN {session} ls ON ls.id = s.session_id JOIN {phase} ph ON ph.id = ls.current_phase_id "
+        f"WHERE s.id = %s AND s.session_id = %s AND s.status = %s AND ls.status = %s AND ph.activity = %s "
         "ON CONFLICT (statement_id, participant_id) DO UPDATE SET value = excluded.value, "
         "updated_at = excluded.updated_at RETURNING statement_id"
     )
@@ -207,30 +209,37 @@ def do_cast_vote(session: LiveSession, participant: Participant, *, statement_id
     """Record (or change) a participant's vote on one statement of their session.
 
     The vote is one SQL statement, ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``: it is stored only if the
-    statement is in this session and accepted, a vote sent twice cannot fail or be stored twice, and it
-    commits in a single round trip to the database (this runs for every vote of a crowded room). Only
-    when nothing was stored is the statement read, to say why.
+    session is at a statements phase and the statement is in it and accepted; a vote sent twice cannot
+    fail or be stored twice; and it commits in one round trip to the database (this runs for every vote
+    of a crowded room). ``session`` is used for its id: its status is checked in that same statement.
+    Only when nothing was stored are the session and statement read, to say why.
     """
-    _require_phase(session, participant, Phase.Activity.STATEMENTS, "vote")
+    if participant.session_id != session.pk:
+        raise DeliberationError("You are not taking part in this session.")
     numeric = parse_vote_value(value)
     try:
         statement_id = int(statement_id)
     except (ValueError, TypeError):
-        raise DeliberationError("We could not find that statement in this session.") from None
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_vote_upsert_sql(), [participant.pk, numeric, now, now, statement_id, session.pk,
-                                            Statement.Status.ACCEPTED])
-        stored = cursor.fetchone()
-    if stored is None:
-        status = Statement.objects.filter(pk=statement_id, session=session).values_list("status", flat=True).first()
-        if status is None:
-            raise DeliberationError("We could not find that statement in this session.")
-        if status == Statement.Status.MERGED:
-            raise DeliberationError("That statement was merged with a similar one, which you will be shown instead.")
-        raise DeliberationError("A facilitator has taken that statement off the list, so it cannot be voted on.")
-    request_map_refresh_after_commit(session.pk)
-    return Vote(statement_id=statement_id, participant_id=participant.pk, session_id=session.pk, value=numeric)
+        statement_id = None
+    if statement_id is not None:
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(_vote_upsert_sql(), [
+                participant.pk, numeric, now, now, statement_id, session.pk, Statement.Status.ACCEPTED,
+                LiveSession.Status.LIVE, Phase.Activity.STATEMENTS,
+            ])
+            stored = cursor.fetchone()
+        if stored is not None:
+            request_map_refresh_after_commit(session.pk)
+            return Vote(statement_id=statement_id, participant_id=participant.pk, session_id=session.pk, value=numeric)
+    fresh = LiveSession.objects.select_related("current_phase").get(pk=session.pk)
+    _require_phase(fresh, participant, Phase.Activity.STATEMENTS, "vote")
+    status = Statement.objects.filter(pk=statement_id, session=fresh).values_list("status", flat=True).first()
+    if status is None:
+        raise DeliberationError("We could not find that statement in this session.")
+    if status == Statement.Status.MERGED:
+        raise DeliberationError("That statement was merged with a similar one, which you will be shown instead.")
+    raise DeliberationError("A facilitator has taken that statement off the list, so it cannot be voted on.")
 
 
 # --- take-home messages ---------------------------------------------------------------------------

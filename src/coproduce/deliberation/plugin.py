@@ -114,7 +114,7 @@ def register() -> None:
                                  screen_panel=rendering.render_take_home_screen)
     activities.register_activity(A.PASS_IT_ON, participant_panel=rendering.render_pass_it_on_panel,
                                  screen_panel=rendering.render_pass_it_on_screen)
-    activities.register_socket_handler("vote", handle_vote)
+    activities.register_socket_handler("vote", handle_vote, checks_phase_itself=True)
     activities.register_socket_handler("statement", handle_statement)
     activities.register_socket_handler("take_home", handle_take_home)
     activities.register_socket_handler("piece_start", handle_piece_start)

@@ -40,6 +40,9 @@ SessionLink = Callable[[Any, LiveSession], "tuple[str, str] | None"]
 PARTICIPANT_PANELS: dict[str, ParticipantPanel] = {}
 SCREEN_PANELS: dict[str, ScreenPanel] = {}
 SOCKET_HANDLERS: dict[str, SocketHandler] = {}
+# Handlers that check the session's status and phase themselves, in the same statement that writes: they
+# are given the session as the connection first read it (for its id) instead of a fresh read.
+CHECKS_PHASE_ITSELF: set[str] = set()
 CONTROL_SECTIONS: list[ControlSection] = []
 SESSION_LINKS: list[SessionLink] = []
 # Activities during which participants' pages follow the live map (room screens always do).
@@ -55,8 +58,10 @@ def register_activity(
         MAP_ACTIVITIES.add(activity)
 
 
-def register_socket_handler(message_type: str, handler: SocketHandler) -> None:
+def register_socket_handler(message_type: str, handler: SocketHandler, *, checks_phase_itself: bool = False) -> None:
     SOCKET_HANDLERS[message_type] = handler
+    if checks_phase_itself:
+        CHECKS_PHASE_ITSELF.add(message_type)
 
 
 def register_control_section(section: ControlSection) -> None:
