@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "coproduce.people",
     "coproduce.partnerships",
     "coproduce.events",
+    "coproduce.sensemaking",
     "coproduce.live",
     "coproduce.deliberation",
 ]
@@ -184,3 +185,8 @@ LOGGING = {
 # `coproduce demo` sets this: the sign-in page then offers one-click sign-in as each demo person.
 # Never set it on a real deployment.
 DEMO_MODE = os.environ.get("COPRODUCE_DEMO", "0") == "1" and not PRODUCTION
+
+# Sense-making: the largest source file accepted, and how long withdrawn words are kept (so a
+# withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
+SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_GRACE_DAYS", "14"))

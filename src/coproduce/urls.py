@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("coproduce.people.urls")),
     path("projects/", include("coproduce.partnerships.urls")),
     path("events/", include("coproduce.events.urls")),
+    path("sensemaking/", include("coproduce.sensemaking.urls")),
     path("live/", include("coproduce.live.urls")),
     path("live/", include("coproduce.deliberation.urls")),
 ]

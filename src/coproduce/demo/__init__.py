@@ -12,6 +12,10 @@ from .cast import DEMO_PEOPLE, ensure_cast
 
 STEPS: list[str] = [
     "coproduce.demo.cast",
+    "coproduce.demo.partnerships",
+    "coproduce.demo.people",
+    "coproduce.demo.events",
+    "coproduce.demo.sensemaking",
     "coproduce.demo.live",
 ]
 

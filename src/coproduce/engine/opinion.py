@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _cluster, _pca
-from ._votes import OpinionDataError, VoteTable, as_values, build_vote_table, latest_votes
+from ._votes import OpinionDataError, VoteTable, as_id_array, as_values, build_vote_table, latest_votes
 from .stability import adjusted_rand_index
 from .statements import (
     ConsensusStatement,
@@ -53,6 +53,7 @@ __all__ = [
 IN_CONV_MIN_VOTES = 7
 IN_CONV_GREEDY_N = 15
 GROUP_K_BUFFER = 4
+MIN_GROUP_PEOPLE = 3
 
 
 @dataclass
@@ -73,10 +74,10 @@ class OpinionMap:
     Parameters
     ----------
     n_groups : "auto" or int
-        "auto" picks 2–5 groups by silhouette as Polis does; an int fixes the number of groups.
+        "auto" picks 2–5 groups by silhouette over base clusters, as Polis does; an int fixes it.
     random_state : int
-        Seeds the bootstrap behind ``stability_`` (and extra group starts); the groups themselves
-        are deterministic given the votes.
+        Seeds the k-means++ starts of the group search and the bootstrap behind ``stability_``;
+        the same votes and the same ``random_state`` always give the same map.
     base_k : int
         Number of base clusters (Polis: 100).
     max_groups : int
@@ -84,18 +85,43 @@ class OpinionMap:
     n_resamples : int
         Bootstrap draws for ``stability_``; 0 skips it (``stability_`` is then NaN).
     group_n_init : int
-        Starts tried for each k of the group k-means: 1 is Polis's single deterministic start;
-        more add weighted k-means++ starts and keep the tightest grouping.
+        Starts tried for each k of the group k-means. 1 is Polis's single deterministic start
+        (the first k distinct base clusters); more add a farthest-first start and k-means++ starts,
+        and the tightest grouping wins unless Polis's own start is within 0.3% of it. Polis carries
+        its groups over from update to update, so its final groups are rarely the tightest; this
+        keeps its answer on near-ties but escapes the poor local optima a single start can give.
+    min_group_share : float
+        A grouping in which a group holds fewer than this share of the grouped participants (and
+        fewer than 3 people) is only used when there is no other: a handful of outliers is not an
+        opinion group. 0 turns this off.
+
+    Attributes (after ``fit`` or ``update``)
+    ----------------------------------------
+    participants_, statements_ : ids in row / column order (order of first vote).
+    in_conversation_ : bool per participant — voted enough to be grouped (Polis's rule).
+    groups_ : int per participant, 0 = largest group, −1 if not grouped.
+    n_groups_, group_sizes_ : number of groups and people in each.
+    projection_ : (participants × 2) positions; components_, center_ : the PCA.
+    repness_ : per group, list of ``RepresentativeStatement`` (agrees first, at most 5).
+    consensus_ : list of ``ConsensusStatement`` (at most 5 agree, then 5 disagree).
+    group_informed_consensus_, priority_, excluded_, votes_per_statement_ : aligned to statements_.
+    votes_cast_ : votes per participant; silhouettes_ : silhouette per k tried.
+    stability_ : 0–1, bootstrap agreement of the groups (computed when first read).
+
+    Participants join the group whose centre is nearest to them (Polis hands down each base
+    cluster's group; the two differ only at group borders).
     """
 
     def __init__(self, n_groups: int | str = "auto", random_state: int | None = 0, *, base_k: int = _cluster.BASE_K,
-                 max_groups: int = _cluster.MAX_K, n_resamples: int = 10, group_n_init: int = 1):
+                 max_groups: int = _cluster.MAX_K, n_resamples: int = 10, group_n_init: int = 8,
+                 min_group_share: float = 0.05):
         self.n_groups = n_groups
         self.random_state = random_state
         self.base_k = base_k
         self.max_groups = max_groups
         self.n_resamples = n_resamples
         self.group_n_init = group_n_init
+        self.min_group_share = min_group_share
 
     # ------------------------------------------------------------------ public API
 
@@ -105,7 +131,7 @@ class OpinionMap:
         ``values`` are 1 (agree), −1 (disagree) or 0 (pass). ``excluded_statements`` are moderated-out
         or meta statements: kept in ``statements_`` but never shown as representative, consensus or
         with priority. ``statements`` optionally lists every statement id, including those nobody has
-        voted on yet (they then get a priority, highest for the newest).
+        voted on yet (they get Polis's priority for an unseen statement, which lets them be shown soon).
         """
         self._check_params()
         table = build_vote_table(participant_ids, statement_ids, values, statements=statements)
@@ -119,8 +145,6 @@ class OpinionMap:
         New participants and statements are appended. PCA, base clusters and groups are warm-started,
         so an update after a few votes costs a small fraction of ``fit``. The number of groups only
         changes once a new best k has won 4 updates in a row (Polis's ``group-k-smoother``).
-        ``stability_`` is re-estimated when the groups change in number or votes have grown by 10%
-        since it was last estimated; otherwise the last estimate is kept.
         """
         if not hasattr(self, "_table"):
             return self.fit(participant_ids, statement_ids, values, excluded_statements=excluded_statements or ())
@@ -136,6 +160,8 @@ class OpinionMap:
     def _check_params(self) -> None:
         if self.n_groups != "auto" and not (isinstance(self.n_groups, int | np.integer) and self.n_groups >= 1):
             raise OpinionDataError(f"n_groups must be 'auto' or a positive whole number, not {self.n_groups!r}")
+        if not (isinstance(self.min_group_share, int | float) and 0 <= self.min_group_share < 0.5):
+            raise OpinionDataError(f"min_group_share must be a fraction from 0 to 0.5, not {self.min_group_share!r}")
         for name in ("base_k", "max_groups", "group_n_init"):
             value = getattr(self, name)
             if not (isinstance(value, int | np.integer) and value >= 1):
@@ -145,9 +171,9 @@ class OpinionMap:
 
     def _merge(self, participant_ids, statement_ids, values) -> VoteTable:
         old = self._table
-        p = np.asarray(participant_ids)
-        s = np.asarray(statement_ids)
-        if p.ndim != 1 or s.ndim != 1 or p.size != s.size:
+        p = as_id_array(participant_ids, "participant_ids")
+        s = as_id_array(statement_ids, "statement_ids")
+        if p.size != s.size:
             raise OpinionDataError("participant_ids and statement_ids must be flat sequences of the same length")
         v = as_values(values, p.size)
         p_index = self._index("_p_index", old.participants)
@@ -158,11 +184,20 @@ class OpinionMap:
         cols = np.fromiter((_code(s_index, statements, x) for x in s.tolist()), dtype=np.int64, count=s.size)
         new_participants = _extend(old.participants, participants)
         new_statements = _extend(old.statements, statements)
-        all_rows = np.concatenate([old.rows, rows])
-        all_cols = np.concatenate([old.cols, cols])
-        all_vals = np.concatenate([old.vals, v])
-        r, c, val = latest_votes(all_rows, all_cols, all_vals, len(statements))
-        return VoteTable(new_participants, new_statements, r, c, val)
+        n_s = len(statements)
+        rows, cols, v = latest_votes(rows, cols, v, n_s)
+        # both sides are sorted by (row, column): overwrite repeated votes, insert the rest in place
+        old_key = old.rows.astype(np.int64) * n_s + old.cols
+        new_key = rows * n_s + cols
+        pos = np.searchsorted(old_key, new_key)
+        hit = pos < old_key.size
+        hit[hit] = old_key[pos[hit]] == new_key[hit]
+        vals = old.vals.copy()
+        vals[pos[hit]] = v[hit]
+        fresh = ~hit
+        at = pos[fresh]
+        return VoteTable(new_participants, new_statements, np.insert(old.rows, at, rows[fresh]),
+                         np.insert(old.cols, at, cols[fresh]), np.insert(vals, at, v[fresh]))
 
     def _index(self, name: str, ids: np.ndarray) -> dict:
         index = getattr(self, name, None)
@@ -186,7 +221,7 @@ class OpinionMap:
         center[excluded] = 0.0
         c = _pca.centred_matrix(rows, cols, vals, (n_p, n_s), center, zeroed=excluded)
         start = None if warm is None else _pad_columns(warm.components, n_s)
-        comps = _pca.principal_components(c, 2, start=start, iters=None if warm is None else 12)
+        comps = _pca.principal_components(c, 2, start=start, iters=None if warm is None else 30)
         # zeroed columns count as a vote by everyone in Polis's projection
         zeroed_cols = int((excluded & in_matrix).sum())
         votes_excl = np.bincount(rows[~excluded[cols]], minlength=n_p) + zeroed_cols
@@ -201,24 +236,24 @@ class OpinionMap:
 
         rng = np.random.default_rng(self.random_state)
         starts = None if warm is None else warm.group_starts
-        labels_b, _, best_k, scores, group_centres = _cluster.choose_groups(
+        labels_b, centres, best_k, scores, group_centres = _cluster.choose_groups(
             base_centers, base_weights, self._n_groups_param(), starts=starts, n_init=self.group_n_init, rng=rng,
+            min_group_size=self._min_group_size(members.size),
         )
         smoother = {}
         if warm is not None and self.n_groups == "auto" and scores:
-            smoothed = _smooth_k(warm.k_smoother, best_k)
-            smoother = smoothed
-            if smoothed["smoothed_k"] != best_k and smoothed["smoothed_k"] in group_centres:
-                k = smoothed["smoothed_k"]
-                labels_b, _ = _cluster.kmeans(base_centers, group_centres[k], weights=base_weights, max_iters=_cluster.GROUP_ITERS)
-                best_k = k
+            smoother = _smooth_k(warm.k_smoother, best_k)
+            if smoother["smoothed_k"] != best_k and smoother["smoothed_k"] in group_centres:
+                best_k = smoother["smoothed_k"]
+                centres = group_centres[best_k]
         elif scores:
             smoother = {"last_k": best_k, "last_k_count": 1, "smoothed_k": best_k}
 
-        labels_b = _order_by_size(labels_b, base_weights)
-        n_groups = int(labels_b.max()) + 1 if labels_b.size else 0
         groups = np.full(n_p, -1, dtype=np.int64)
-        groups[members] = labels_b[base_of_member]
+        if members.size:
+            groups[members] = _nearest(proj[members], centres)
+            groups[members] = _order_by_size(groups[members])
+        n_groups = int(groups.max()) + 1 if members.size else 0
         base_labels = np.full(n_p, -1, dtype=np.int64)
         base_labels[members] = base_of_member
 
@@ -229,7 +264,7 @@ class OpinionMap:
         self.repness_: list[list[RepresentativeStatement]] = (
             select_representative(stats, ids, candidates) if n_groups else []
         )
-        all_agree, all_disagree, all_seen = group_counts(np.zeros(n_p, dtype=np.int64), 1, rows, cols, table.vals, n_s)
+        all_agree, all_disagree, all_seen = group_counts(None, 1, rows, cols, table.vals, n_s)
         self.consensus_: list[ConsensusStatement] = select_consensus(all_agree[0], all_disagree[0], all_seen[0], ids, candidates)
         self.group_informed_consensus_ = group_informed_consensus(agree, seen) if n_groups else np.full(n_s, np.nan)
         extremity = _pca.statement_extremity(center, comps, max(n_matrix_cols, 1))
@@ -241,6 +276,7 @@ class OpinionMap:
         self.excluded_ = excluded
         self.in_conversation_ = in_conv
         self.votes_cast_ = votes_cast
+        self.votes_per_statement_ = votes_per_statement
         self.groups_ = groups
         self.n_groups_ = n_groups
         self.group_sizes_ = np.bincount(groups[groups >= 0], minlength=n_groups)
@@ -254,11 +290,24 @@ class OpinionMap:
         self._table = table
         self._warm = _Warm(comps, base_centers, base_labels, group_centres, in_conv, smoother)
 
-        n_votes = int(rows.size)
-        previous = getattr(self, "_stability_at", None)
-        if warm is None or previous is None or previous[1] != n_groups or n_votes >= 1.1 * previous[0]:
-            self.stability_ = self._bootstrap(table, excluded, in_matrix, center, comps, base_centers, groups, rng)
-            self._stability_at = (n_votes, n_groups)
+        self._stability = None
+        self._in_matrix = in_matrix
+
+    @property
+    def stability_(self) -> float:
+        """How solid the groups are, 0–1: mean adjusted Rand index between the groups and those found
+        again on bootstrap resamples of the participants (see ``stability``). Worked out the first time
+        it is read after a fit or update, because it costs several refits; NaN when ``n_resamples`` is 0."""
+        if not hasattr(self, "_table"):
+            raise AttributeError("stability_ is available after fit()")
+        if self._stability is None:
+            rng = np.random.default_rng(self.random_state)
+            self._stability = self._bootstrap(self._table, self.excluded_, self._in_matrix, self.components_,
+                                              self.base_centers_, self.groups_, rng)
+        return self._stability
+
+    def _min_group_size(self, n_clustered: int) -> float:
+        return max(MIN_GROUP_PEOPLE, self.min_group_share * n_clustered)
 
     def _n_groups_param(self):
         if self.n_groups == "auto":
@@ -278,7 +327,7 @@ class OpinionMap:
             in_conv[order[: IN_CONV_GREEDY_N - count]] = True
         return in_conv
 
-    def _bootstrap(self, table, excluded, in_matrix, center, comps, base_centers, groups, rng) -> float:
+    def _bootstrap(self, table, excluded, in_matrix, comps, base_centers, groups, rng) -> float:
         if self.n_resamples == 0:
             return float("nan")
         members = np.flatnonzero(groups >= 0)
@@ -303,8 +352,9 @@ class OpinionMap:
             pts = proj[drawn]
             base_of, centres = _cluster.kmeans(pts, _refit_centres(pts, base_centers), weights=w[drawn], max_iters=20)
             bw = np.bincount(base_of, weights=w[drawn], minlength=centres.shape[0])
-            labels_b, *_ = _cluster.choose_groups(centres, bw, self._n_groups_param(), n_init=self.group_n_init, rng=rng)
-            scores.append(max(adjusted_rand_index(groups[drawn], labels_b[base_of]), 0.0))
+            _, group_centres, *_ = _cluster.choose_groups(centres, bw, self._n_groups_param(), n_init=self.group_n_init,
+                                                          rng=rng, min_group_size=self._min_group_size(drawn.size))
+            scores.append(max(adjusted_rand_index(groups[drawn], _nearest(pts, group_centres)), 0.0))
         return float(np.mean(scores)) if scores else 0.0
 
 
@@ -384,7 +434,7 @@ def _warm_base_centres(proj: np.ndarray, members: np.ndarray, prev_labels: np.nd
     centres = np.unique(np.column_stack([sx[keep], sy[keep]]) / mass[keep, None], axis=0)
     possible = min(k, len(_cluster.first_distinct(pts, k)))
     while centres.shape[0] < possible:
-        _, dist = _cluster.vq(pts, centres, check_finite=False)
+        _, dist, _ = _cluster._two_nearest(pts, centres)
         far = int(np.argmax(dist))
         if dist[far] <= 0:
             break
@@ -404,12 +454,18 @@ def _smooth_k(state: dict, this_k: int) -> dict:
     return {"last_k": this_k, "last_k_count": count, "smoothed_k": smoothed}
 
 
-def _order_by_size(labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Renumber groups largest first (ties: the group holding the earliest base cluster first)."""
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    d2 = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    return d2.argmin(axis=1)
+
+
+def _order_by_size(labels: np.ndarray) -> np.ndarray:
+    """Renumber groups 0, 1, … largest first (ties: the group of the earliest participant first)."""
     if labels.size == 0:
         return labels
+    labels = np.unique(labels, return_inverse=True)[1].ravel()
     k = int(labels.max()) + 1
-    size = np.bincount(labels, weights=weights, minlength=k)
+    size = np.bincount(labels, minlength=k)
     first = np.full(k, labels.size)
     np.minimum.at(first, labels, np.arange(labels.size))
     order = np.lexsort((first, -size))

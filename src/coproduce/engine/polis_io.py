@@ -220,6 +220,7 @@ def write_polis_export(path: str | Path, participant_ids, statement_ids, values,
                        authors: dict[Any, Any] | None = None) -> None:
     """Write ``votes.csv`` and ``comments.csv`` in Polis's export layout into the folder ``path``.
 
+    Ids must be whole numbers, as in Polis.
     ``timestamps`` are milliseconds since the epoch (default: 0, 1, 2 … keeping the given order);
     ``statements`` maps statement id → text; ``moderated`` maps id → 1, 0 or −1.
     """
@@ -233,6 +234,10 @@ def write_polis_export(path: str | Path, participant_ids, statement_ids, values,
     bad = [v for v in vals if v not in (1, -1, 0)]
     if bad:
         raise OpinionDataError(f"values must be 1, -1 or 0; found {bad[0]!r}")
+    for kind, ids in (("participant", pids), ("statement", tids + list(statements or {}))):
+        wrong = next((x for x in ids if not isinstance(x, int | np.integer) or isinstance(x, bool)), None)
+        if wrong is not None:
+            raise OpinionDataError(f"{kind} ids must be whole numbers in a Polis export; found {wrong!r}")
     stamps = list(range(len(vals))) if timestamps is None else [int(t) for t in timestamps]
     with (folder / "votes.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -73,17 +73,25 @@ class ConsensusStatement:
     n_trials: int
 
 
-def group_counts(labels: np.ndarray, n_groups: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+def group_counts(labels: np.ndarray | None, n_groups: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
                  n_statements: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Agree, disagree and seen counts per (group, statement); participants labelled −1 are skipped."""
-    g = labels[rows]
-    keep = g >= 0
-    key = g[keep].astype(np.int64) * n_statements + cols[keep]
-    v = vals[keep]
+    """Agree, disagree and seen counts per (group, statement); participants labelled −1 are skipped.
+
+    With ``labels`` None every vote counts, as a single group.
+    """
+    if labels is None:  # everyone counts, as one group
+        key, v = cols, vals
+    else:
+        g = labels[rows]
+        keep = g >= 0
+        key = g[keep].astype(np.int64) * n_statements + cols[keep]
+        v = vals[keep]
     size = n_groups * n_statements
     seen = np.bincount(key, minlength=size)
-    agree = np.bincount(key[v == 1], minlength=size)
-    disagree = np.bincount(key[v == -1], minlength=size)
+    net = np.bincount(key, weights=v, minlength=size)  # agrees − disagrees
+    cast = np.bincount(key, weights=np.abs(v), minlength=size)  # agrees + disagrees
+    agree = np.rint((cast + net) / 2).astype(np.int64)
+    disagree = np.rint((cast - net) / 2).astype(np.int64)
     shape = (n_groups, n_statements)
     return agree.reshape(shape), disagree.reshape(shape), seen.reshape(shape)
 
@@ -159,10 +167,6 @@ def _finalize(statement_id, st: dict[str, float], best_agree: bool = False) -> R
     )
 
 
-def _repness_metric(r: RepresentativeStatement) -> float:
-    return r.repness * r.repness_test * r.probability * r.probability_test
-
-
 def select_representative(stats: dict[str, np.ndarray], statement_ids, candidates: np.ndarray,
                           max_per_group: int = 5) -> list[list[RepresentativeStatement]]:
     """``select-rep-comments``: up to five statements per group, agrees first.
@@ -195,9 +199,13 @@ def select_representative(stats: dict[str, np.ndarray], statement_ids, candidate
                 head = [_finalize(statement_ids[cand_idx[best]], stat_at(best))]
             out.append(head)
             continue
-        chosen = [_finalize(statement_ids[cand_idx[i]], stat_at(int(i))) for i in sufficient if i != best_agree]
-        chosen.sort(key=_repness_metric, reverse=True)
-        chosen = (head + chosen)[:max_per_group]
+        sufficient = sufficient[sufficient != best_agree] if best_agree is not None else sufficient
+        agree_side = row["rat"][sufficient] > row["rdt"][sufficient]
+        metric = np.where(agree_side,
+                          row["ra"][sufficient] * row["rat"][sufficient] * row["pa"][sufficient] * row["pat"][sufficient],
+                          row["rd"][sufficient] * row["rdt"][sufficient] * row["pd"][sufficient] * row["pdt"][sufficient])
+        top = sufficient[np.argsort(-metric, kind="stable")[: max_per_group - len(head)]]
+        chosen = head + [_finalize(statement_ids[cand_idx[i]], stat_at(int(i))) for i in top]
         out.append([r for r in chosen if r.direction == "agree"] + [r for r in chosen if r.direction == "disagree"])
     return out
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from coproduce.partnerships.models import Project
 
@@ -73,3 +75,89 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.duration_minutes} min)"
+
+
+class Registration(models.Model):
+    """One person's sign-up to one event: a place, a place on the waitlist, or a cancelled sign-up.
+
+    A person has at most one *active* (registered or waitlisted) registration per event; cancelled ones
+    are kept as history and a person who signs up again gets a new row at the back of the queue.
+    The waitlist order is ``created_at`` then ``id``: a position is derived, never stored, so it cannot
+    go stale when someone ahead cancels or is promoted.
+    """
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "Registered"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices,
+        help_text="How the person takes part: fixed by the event's format, or their choice at a hybrid event.",
+    )
+    access_needs = models.JSONField(default=list, blank=True, help_text="Codes from people.AccessNeed.")
+    access_needs_details = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="Also the place in the waitlist queue.")
+    promoted_at = models.DateTimeField(null=True, blank=True, help_text="When a place came up from the waitlist.")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], condition=~Q(status="cancelled"),
+                name="one_active_registration_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["registered", "waitlisted", "cancelled"]), name="registration_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=["in_person", "online"]), name="registration_attendance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="registered"),
+                name="only_registered_people_check_in",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="cancelled") & Q(cancelled_at__isnull=False))
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="cancelled_registration_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.person} for {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address: anyone holding the token can read their list of events.
+
+    The token is a capability, like a private calendar link in other calendar apps: the person can
+    make a new one (the old address stops working at once) or turn the feed off.
+    """
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"

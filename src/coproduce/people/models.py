@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -79,3 +81,67 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.badge_name or "Unnamed participant"
+
+    def access_needs_review_due(self, today: date | None = None) -> bool:
+        """True when access needs were never reviewed, or last reviewed 12 months ago or more."""
+        if self.access_needs_reviewed_on is None:
+            return True
+        today = today or timezone.localdate()
+        try:
+            a_year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            a_year_ago = today.replace(year=today.year - 1, day=28)
+        return self.access_needs_reviewed_on <= a_year_ago
+
+
+class Perspective(models.Model):
+    """A perspective a person chooses to declare: private, optional, used only as counts.
+
+    Only the person and the coordinators of projects they belong to may see it (see ``people.access``);
+    it is never shown next to a person's name on a participant-facing page.
+    """
+
+    class Kind(models.TextChoices):
+        LIVED_EXPERIENCE = "lived_experience", "Lived experience of using services"
+        CARER = "carer", "Carer"
+        PROFESSIONAL = "professional", "Professional (paid to work in health or social care)"
+        STUDENT = "student", "Student"
+        ORGANISATION = "organisation", "Representing an organisation"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="perspectives")
+    perspective = models.CharField(max_length=20, choices=Kind.choices)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "perspective"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "perspective"], name="one_declaration_per_perspective"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_perspective_display()
+
+
+class SignInToken(models.Model):
+    """One e-mailed sign-in: a link and a short code, single use, short-lived.
+
+    Only hashes are stored. The link's token is 256 random bits, so a plain SHA-256 is enough; the
+    six-digit code is guessable by brute force, so it is keyed with the server's secret and bound to
+    its token, and each token accepts only a few wrong tries.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sign_in_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
+    next_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    wrong_code_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-in for person {self.person_id}"

@@ -1,0 +1,392 @@
+"""Every change to events, agendas, registrations and calendar feeds goes through here.
+
+Anything that changes how many places are taken (signing up, cancelling, changing the capacity) first
+locks the event's row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every write transaction
+already takes the database's write lock when it begins). So two people signing up for the last place
+at the same moment are served one after the other, and the capacity is never exceeded.
+
+E-mails are sent only after the transaction commits, so nobody is told about a place that a rollback
+took away.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coproduce.core.audit import record
+from coproduce.people.actions import do_find_or_create_person
+from coproduce.people.models import AccessNeed
+
+from . import emails
+from .access import waitlist_position
+from .availability import Window, registration_window
+from .models import AgendaItem, CalendarFeed, Event, Registration
+
+
+class EventActionError(Exception):
+    """A change that cannot be made, with a message to show the person. ``field`` names the form field."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+EDITABLE_EVENT_FIELDS = (
+    "title", "description", "kind", "is_public", "starts_at", "ends_at", "time_zone", "format", "venue",
+    "access_information", "online_joining_link", "capacity", "registration_opens_at", "registration_closes_at",
+)
+
+
+def _lock(event: Event) -> Event:
+    """Re-read the event holding its row lock until the transaction ends."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise EventActionError("Enter a time zone such as Europe/London.", field="time_zone") from None
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+
+def do_create_event(
+    project,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    acting_user,
+    description: str = "",
+    kind: str = Event.Kind.WORKSHOP,
+    is_public: bool = False,
+    time_zone: str = "Europe/London",
+    format: str = Event.Format.IN_PERSON,
+    venue: str = "",
+    access_information: str = "",
+    online_joining_link: str = "",
+    capacity: int | None = None,
+    registration_opens_at: datetime | None = None,
+    registration_closes_at: datetime | None = None,
+) -> Event:
+    """Create an event in ``project``. The caller has checked ``can_create_event``."""
+    if ends_at <= starts_at:
+        raise EventActionError("The end must be after the start.", field="ends_at")
+    _check_time_zone(time_zone)
+    with transaction.atomic():
+        event = Event.objects.create(
+            project=project, title=title, description=description, kind=kind, is_public=is_public,
+            starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, format=format, venue=venue,
+            access_information=access_information, online_joining_link=online_joining_link, capacity=capacity,
+            registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at,
+        )
+        record("event.created", event, acting_user=acting_user, project=project.pk)
+    return event
+
+
+def do_update_event(event: Event, *, acting_user, notify: bool = True, **changes) -> Event:
+    """Change some of an event's fields (names from ``EDITABLE_EVENT_FIELDS``).
+
+    If the change frees places (a higher capacity, or no limit), people on the waitlist are given them
+    in queue order and e-mailed. Lowering the capacity below the number registered takes nobody's place
+    away: it only stops new sign-ups until enough people cancel.
+    """
+    unknown = set(changes) - set(EDITABLE_EVENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    if "time_zone" in changes:
+        _check_time_zone(changes["time_zone"])
+    with transaction.atomic():
+        locked = _lock(event)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, changes[name])
+        if locked.ends_at <= locked.starts_at:
+            raise EventActionError("The end must be after the start.", field="ends_at")
+        if changed:
+            locked.save(update_fields=changed)
+            record("event.updated", locked, acting_user=acting_user, fields=sorted(changed))
+        promoted = _fill_free_places(locked, acting_user=acting_user) if "capacity" in changed else []
+        if notify:
+            _after_commit_send_promoted(promoted)
+    for name in changed:
+        setattr(event, name, getattr(locked, name))
+    return event
+
+
+# ------------------------------------------------------------------------------------------ sign-up
+
+
+def _clean_access_needs(access_needs) -> list[str]:
+    codes = list(dict.fromkeys(access_needs or []))  # keep order, drop repeats
+    unknown = [code for code in codes if code not in AccessNeed.values]
+    if unknown:
+        raise EventActionError("Choose access needs from the list.", field="access_needs")
+    return codes
+
+
+def _attendance_for(event: Event, attendance: str | None) -> str:
+    if event.format == Event.Format.IN_PERSON:
+        return Registration.Attendance.IN_PERSON
+    if event.format == Event.Format.ONLINE:
+        return Registration.Attendance.ONLINE
+    if attendance not in Registration.Attendance.values:
+        raise EventActionError("Choose whether you will take part in person or online.", field="attendance")
+    return attendance
+
+
+def _status_for_new_registration(event: Event) -> str:
+    """Registered if a place is free, else waitlisted. Call only while holding the event's lock."""
+    if event.capacity is None:
+        return Registration.Status.REGISTERED
+    taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
+    return Registration.Status.REGISTERED if taken < event.capacity else Registration.Status.WAITLISTED
+
+
+def do_register_for_event(
+    event: Event,
+    person,
+    *,
+    access_needs: list[str],
+    details: str,
+    attendance: str | None,
+    acting_user,
+    notify: bool = True,
+) -> tuple[Registration, bool]:
+    """Sign ``person`` up: a place if one is free, otherwise the back of the waitlist.
+
+    Returns ``(registration, created)``. Signing up again while registered or waiting changes nothing
+    and returns the existing registration with ``created=False``. ``access_needs`` are AccessNeed codes
+    that apply to this event; ``attendance`` ("in_person" or "online") matters only at hybrid events.
+    Sends the confirmation (with an .ics invitation) or the waitlist notice after commit.
+    Raises EventActionError when sign-up is not open or the input is invalid.
+    """
+    with transaction.atomic():
+        locked = _lock(event)
+        existing = (
+            Registration.objects.filter(event=locked, person=person)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if existing:
+            return existing, False
+        window = registration_window(locked)
+        if window is Window.NOT_YET_OPEN:
+            raise EventActionError("Sign-up for this event has not opened yet.")
+        if window is Window.CLOSED:
+            raise EventActionError("Sign-up for this event has closed.")
+        registration = Registration.objects.create(
+            event=locked,
+            person=person,
+            status=_status_for_new_registration(locked),
+            attendance=_attendance_for(locked, attendance),
+            access_needs=_clean_access_needs(access_needs),
+            access_needs_details=(details or "").strip(),
+        )
+        record(
+            "registration.created", registration, acting_user=acting_user,
+            event=locked.pk, status=registration.status,
+        )
+        position = waitlist_position(registration)
+        if notify:
+            if registration.status == Registration.Status.REGISTERED:
+                transaction.on_commit(lambda: emails.send_place_confirmed(registration))
+            else:
+                transaction.on_commit(lambda: emails.send_waitlist_notice(registration, position))
+    return registration, True
+
+
+def do_register_visitor_for_event(
+    event: Event,
+    *,
+    email: str,
+    badge_name: str,
+    access_needs: list[str],
+    details: str,
+    attendance: str | None,
+    notify: bool = True,
+) -> tuple[Registration, bool]:
+    """Sign up someone who is not signed in, from just a name and an e-mail address (public events only).
+
+    Finds or creates the person by e-mail (an existing person's badge name is kept) and registers them,
+    in one transaction: no account is left behind if the sign-up is refused.
+    """
+    if not event.is_public:
+        raise EventActionError("Sign in to sign up for this event.")
+    with transaction.atomic():
+        person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=None)
+        return do_register_for_event(
+            event, person, access_needs=access_needs, details=details, attendance=attendance,
+            acting_user=None, notify=notify,
+        )
+
+
+def _fill_free_places(event: Event, *, acting_user) -> list[Registration]:
+    """Give free places to the people waiting, first in the queue first. Call holding the event's lock."""
+    if event.starts_at <= timezone.now():
+        return []
+    queue = (
+        Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+        .select_related("person", "event")
+        .order_by("created_at", "id")
+    )
+    if event.capacity is not None:
+        taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
+        free = event.capacity - taken
+        if free <= 0:
+            return []
+        queue = queue[:free]
+    promoted = []
+    now = timezone.now()
+    for registration in queue:
+        registration.status = Registration.Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        record("registration.promoted", registration, acting_user=acting_user, event=event.pk)
+        promoted.append(registration)
+    return promoted
+
+
+def _after_commit_send_promoted(promoted: list[Registration]) -> None:
+    for registration in promoted:
+        transaction.on_commit(lambda r=registration: emails.send_promoted(r))
+
+
+def do_cancel_registration(registration: Registration, *, acting_user, notify: bool = True) -> list[Registration]:
+    """Cancel a place or leave the waitlist. A freed place goes to the first person waiting, who is e-mailed.
+
+    Returns the registrations promoted from the waitlist (usually none or one). Cancelling twice
+    changes nothing. Raises EventActionError once the event has started.
+    """
+    with transaction.atomic():
+        event = _lock(registration.event)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            registration.status, registration.cancelled_at = current.status, current.cancelled_at
+            return []
+        if event.starts_at <= timezone.now():
+            raise EventActionError("This event has already started, so the sign-up can no longer be cancelled.")
+        if current.checked_in_at is not None:
+            raise EventActionError("You have already been checked in at this event.")
+        was_registered = current.status == Registration.Status.REGISTERED
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        record("registration.cancelled", current, acting_user=acting_user, event=event.pk, had_place=was_registered)
+        promoted = _fill_free_places(event, acting_user=acting_user) if was_registered else []
+        if notify:
+            _after_commit_send_promoted(promoted)
+    registration.status, registration.cancelled_at = current.status, current.cancelled_at
+    return promoted
+
+
+def do_check_in(registration: Registration, *, acting_user) -> Registration:
+    """Record that a person with a place has arrived. Checking in twice keeps the first time."""
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status != Registration.Status.REGISTERED:
+            raise EventActionError("Only people with a place can be checked in.")
+        if current.checked_in_at is None:
+            current.checked_in_at = timezone.now()
+            current.save(update_fields=["checked_in_at"])
+            record("registration.checked_in", current, acting_user=acting_user, event=current.event_id)
+    registration.checked_in_at = current.checked_in_at
+    return registration
+
+
+def do_undo_check_in(registration: Registration, *, acting_user) -> Registration:
+    """Take back a check-in made by mistake."""
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.checked_in_at is not None:
+            current.checked_in_at = None
+            current.save(update_fields=["checked_in_at"])
+            record("registration.check_in_undone", current, acting_user=acting_user, event=current.event_id)
+    registration.checked_in_at = None
+    return registration
+
+
+# ------------------------------------------------------------------------------------------- agenda
+
+
+def do_add_agenda_item(event: Event, *, title: str, duration_minutes: int, purpose: str = "", acting_user) -> AgendaItem:
+    """Add an item at the end of the agenda."""
+    with transaction.atomic():
+        _lock(event)
+        last = event.agenda_items.aggregate(last=Max("position"))["last"] or 0
+        item = AgendaItem.objects.create(
+            event=event, position=last + 1, title=title, purpose=purpose, duration_minutes=duration_minutes
+        )
+        record("agenda_item.added", item, acting_user=acting_user, event=event.pk)
+    return item
+
+
+def do_update_agenda_item(
+    item: AgendaItem, *, title: str, duration_minutes: int, purpose: str = "", acting_user
+) -> AgendaItem:
+    with transaction.atomic():
+        item.title, item.duration_minutes, item.purpose = title, duration_minutes, purpose
+        item.save(update_fields=["title", "duration_minutes", "purpose"])
+        record("agenda_item.updated", item, acting_user=acting_user, event=item.event_id)
+    return item
+
+
+def do_move_agenda_item(item: AgendaItem, *, direction: str, acting_user) -> AgendaItem:
+    """Swap the item with the one before it ("up") or after it ("down"). At either end, nothing changes."""
+    if direction not in ("up", "down"):
+        raise ValueError("direction must be 'up' or 'down'")
+    with transaction.atomic():
+        _lock(item.event)
+        items = list(AgendaItem.objects.filter(event_id=item.event_id).order_by("position", "id"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        neighbour_index = index - 1 if direction == "up" else index + 1
+        if not 0 <= neighbour_index < len(items):
+            return item
+        current, neighbour = items[index], items[neighbour_index]
+        mine, theirs = current.position, neighbour.position
+        # Positions are unique per event, so park this item past the end while the two swap.
+        current.position = max(other.position for other in items) + 1
+        current.save(update_fields=["position"])
+        neighbour.position = mine
+        neighbour.save(update_fields=["position"])
+        current.position = theirs
+        current.save(update_fields=["position"])
+        record("agenda_item.moved", current, acting_user=acting_user, event=item.event_id, direction=direction)
+    item.position = current.position
+    return item
+
+
+def do_remove_agenda_item(item: AgendaItem, *, acting_user) -> None:
+    with transaction.atomic():
+        record("agenda_item.removed", item, acting_user=acting_user, event=item.event_id)
+        item.delete()
+
+
+# ----------------------------------------------------------------------------------- calendar feeds
+
+
+def do_renew_calendar_feed(person, *, acting_user) -> CalendarFeed:
+    """Give the person a private calendar address; any earlier address stops working at once."""
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.update_or_create(
+            person=person, defaults={"token": secrets.token_urlsafe(32)}
+        )
+        record("calendar_feed.created" if created else "calendar_feed.renewed", feed, acting_user=acting_user)
+    return feed
+
+
+def do_turn_off_calendar_feed(person, *, acting_user) -> None:
+    with transaction.atomic():
+        feed = CalendarFeed.objects.filter(person=person).first()
+        if feed:
+            record("calendar_feed.turned_off", feed, acting_user=acting_user)
+            feed.delete()

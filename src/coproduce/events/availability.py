@@ -1,0 +1,117 @@
+"""How many places an event has left, whether sign-up is open, and how to say so in plain English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Event, Registration
+
+
+@dataclass(frozen=True)
+class Places:
+    capacity: int | None
+    registered: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        """Places still free; None when there is no limit. Never negative, even if capacity was lowered."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.registered, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.left == 0
+
+    @property
+    def text(self) -> str:
+        """E.g. "3 places left", "1 place left", "Full — join the waitlist (2 waiting)"."""
+        if self.capacity is None:
+            return "Places available (no limit)"
+        if self.left:
+            return f"{self.left} place{'' if self.left == 1 else 's'} left"
+        if self.waiting:
+            return f"Full — join the waitlist ({self.waiting} waiting)"
+        return "Full — join the waitlist"
+
+
+def with_place_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate ``registered_count`` and ``waiting_count`` so a list shows places without a query each."""
+    return events.annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+        waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+    )
+
+
+def places_for(event: Event) -> Places:
+    registered = getattr(event, "registered_count", None)
+    waiting = getattr(event, "waiting_count", None)
+    if registered is None or waiting is None:
+        counts = dict(
+            event.registrations.exclude(status=Registration.Status.CANCELLED)
+            .order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        registered = counts.get(Registration.Status.REGISTERED, 0)
+        waiting = counts.get(Registration.Status.WAITLISTED, 0)
+    return Places(capacity=event.capacity, registered=registered, waiting=waiting)
+
+
+class Window(Enum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def registration_window(event: Event, now: datetime | None = None) -> Window:
+    """Sign-up is open from ``registration_opens_at`` (or now) until ``registration_closes_at`` or the start."""
+    now = now or timezone.now()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return Window.NOT_YET_OPEN
+    closes = event.registration_closes_at or event.starts_at
+    if now >= min(closes, event.starts_at):
+        return Window.CLOSED
+    return Window.OPEN
+
+
+def local(event: Event, moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(event.time_zone))
+
+
+def format_day(moment: datetime) -> str:
+    """E.g. "Tuesday 3 March 2027"."""
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def format_time(moment: datetime) -> str:
+    """E.g. "6:30pm", "10am", "12 noon"."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "12 noon"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def window_text(event: Event, now: datetime | None = None) -> str:
+    state = registration_window(event, now)
+    if state is Window.NOT_YET_OPEN:
+        opens = local(event, event.registration_opens_at)
+        return f"Sign-up opens on {format_day(opens)} at {format_time(opens)}."
+    if state is Window.CLOSED:
+        return "Sign-up for this event has closed."
+    return ""
+
+
+def when_text(event: Event) -> str:
+    """E.g. "Tuesday 3 March 2027, 6:30pm to 7:30pm (UK time)", in the event's own time zone."""
+    start, end = local(event, event.starts_at), local(event, event.ends_at)
+    zone = "UK time" if event.time_zone == "Europe/London" else event.time_zone.replace("_", " ") + " time"
+    if start.date() == end.date():
+        return f"{format_day(start)}, {format_time(start)} to {format_time(end)} ({zone})"
+    return f"{format_day(start)}, {format_time(start)} to {format_day(end)}, {format_time(end)} ({zone})"

@@ -1,0 +1,368 @@
+"""Exports (REFI-QDA, CSV, Excel) and imports (REFI-QDA project and codebook).
+
+Every export that carries words is recorded with the sources it used, so that a later withdrawal
+flags it. Withdrawn words are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.core.audit import record
+
+from .. import refi
+from ..access import analysable_codings, analysable_sources
+from ..errors import SensemakingError
+from ..importers import ParsedSource, segment_text
+from ..models import Audience, Code, Coding, ExportRecord, Memo, Quote, Segment, Theme
+from .coding import do_add_code, do_add_memo
+from .sources import ConsentDetails, NarratorDetails, do_add_source
+
+
+def person_guid(person) -> str:
+    return refi.stable_guid("person", person.pk)
+
+
+def _code_trees(project, *, with_notes: bool = False) -> tuple[list[refi.RefiCode], list[refi.RefiNote]]:
+    codes = list(Code.objects.filter(project=project).order_by("position", "name", "id"))
+    notes: list[refi.RefiNote] = []
+    memos_by_code: dict[int, list[Memo]] = {}
+    if with_notes:
+        for memo in Memo.objects.filter(code__project=project).select_related("author"):
+            memos_by_code.setdefault(memo.code_id, []).append(memo)
+    refis = {}
+    for code in codes:
+        description = code.description
+        if code.examples:
+            description = f"{description}\n\nExamples: {code.examples}".strip()
+        node = refi.RefiCode(guid=str(code.guid), name=code.name, description=description, color=code.color)
+        for memo in memos_by_code.get(code.pk, []):
+            note = refi.RefiNote(guid=refi.stable_guid("memo", memo.pk), text=memo.text, name=f"Memo on {code.name}",
+                                 creating_user=person_guid(memo.author) if memo.author else None,
+                                 created=memo.created_at)
+            notes.append(note)
+            node.note_guids.append(note.guid)
+        refis[code.pk] = node
+    roots = []
+    for code in codes:
+        if code.parent_id and code.parent_id in refis:
+            refis[code.parent_id].children.append(refis[code.pk])
+        else:
+            roots.append(refis[code.pk])
+    return roots, notes
+
+
+def codebook_qdc(project) -> bytes:
+    roots, _ = _code_trees(project)
+    try:
+        return refi.write_qdc(roots)
+    except refi.RefiError as error:
+        raise SensemakingError(str(error)) from None
+
+
+def _record_export(project, kind: str, source_ids, *, acting_user, audience: str = "") -> ExportRecord:
+    export = ExportRecord.objects.create(project=project, kind=kind, created_by=acting_user, audience=audience)
+    export.sources.set(list(set(source_ids)))
+    record("sensemaking.exported", export, acting_user=acting_user, kind=kind, sources=len(set(source_ids)))
+    return export
+
+
+def do_export_qdpx(project, *, acting_user) -> bytes:
+    """The whole analysis as a REFI-QDA project: codebook, sources in the analysis, every coder's codings,
+    memos, attributes of responses (as cases), and themes (as sets of codes)."""
+    with transaction.atomic():
+        sources = list(analysable_sources(project).order_by("added_at", "id"))
+        codes_tree, notes = _code_trees(project, with_notes=True)
+        coders = {}
+        selections_by_source: dict[int, dict] = {}
+        for coding in analysable_codings(project).select_related("code", "coder").order_by("source", "start", "id"):
+            coders[coding.coder_id] = coding.coder
+            key = (coding.start, coding.end, coding.coder_id)
+            selection = selections_by_source.setdefault(coding.source_id, {}).get(key)
+            if selection is None:
+                selection = refi.RefiSelection(
+                    guid=refi.stable_guid("selection", f"{coding.source_id}:{coding.start}:{coding.end}:{coding.coder_id}"),
+                    start=coding.start, end=coding.end, creating_user=person_guid(coding.coder),
+                    created=coding.created_at)
+                selections_by_source[coding.source_id][key] = selection
+            selection.codings.append(refi.RefiCoding(guid=str(coding.guid), code_guid=str(coding.code.guid),
+                                                     creating_user=person_guid(coding.coder),
+                                                     created=coding.created_at))
+        variables: dict[str, refi.RefiVariable] = {}
+        cases = []
+        segment_selections: dict[int, refi.RefiSelection] = {}
+        source_ids = {s.pk for s in sources}
+        for segment in Segment.objects.filter(source_id__in=source_ids).exclude(attributes={}).order_by("source", "index"):
+            selection = refi.RefiSelection(guid=refi.stable_guid("segment", segment.pk), start=segment.speech_start,
+                                           end=segment.end)
+            if segment.speech_start >= segment.end:
+                continue
+            segment_selections[segment.pk] = selection
+            selections_by_source.setdefault(segment.source_id, {})[("segment", segment.pk)] = selection
+            case = refi.RefiCase(guid=refi.stable_guid("case", segment.pk), name=f"Response {segment.index + 1}",
+                                 selection_guids=[selection.guid])
+            for name, value in sorted(segment.attributes.items()):
+                variable = variables.setdefault(name, refi.RefiVariable(guid=refi.stable_guid(
+                    "variable", f"{project.pk}:{name}"), name=name))
+                case.values.append((variable.guid, str(value)))
+            cases.append(case)
+        for memo in Memo.objects.filter(segment__source_id__in=source_ids).select_related("segment", "author"):
+            segment = memo.segment
+            selection = segment_selections.get(segment.pk)
+            if selection is None:
+                selection = refi.RefiSelection(guid=refi.stable_guid("segment", segment.pk),
+                                               start=segment.start, end=max(segment.end, segment.start + 1))
+                segment_selections[segment.pk] = selection
+                selections_by_source.setdefault(segment.source_id, {})[("segment", segment.pk)] = selection
+            note = refi.RefiNote(guid=refi.stable_guid("memo", memo.pk), text=memo.text, name="Memo on a passage",
+                                 creating_user=person_guid(memo.author) if memo.author else None,
+                                 created=memo.created_at)
+            notes.append(note)
+            selection.note_guids.append(note.guid)
+        refi_sources = []
+        for source in sources:
+            if not source.text:
+                continue
+            selections = sorted(selections_by_source.get(source.pk, {}).values(), key=lambda s: (s.start, s.end, s.guid))
+            refi_sources.append(refi.RefiSource(guid=str(source.guid), name=source.title, text=source.text,
+                                                created=source.added_at, selections=selections))
+        sets = [
+            refi.RefiSet(guid=refi.stable_guid("theme", theme.pk), name=theme.name, description=theme.description,
+                         code_guids=[str(c.guid) for c in theme.codes.all()])
+            for theme in Theme.objects.filter(project=project).prefetch_related("codes")
+        ]
+        coders[acting_user.pk] = acting_user
+        project_data = refi.RefiProject(
+            name=project.title, creating_user=person_guid(acting_user), created=timezone.now(),
+            description=project.purpose, users=[refi.RefiUser(guid=person_guid(p), name=p.badge_name)
+                                                for p in coders.values()],
+            codes=codes_tree, variables=list(variables.values()), cases=cases, sources=refi_sources, notes=notes,
+            sets=sets,
+        )
+        data = refi.write_qdpx(project_data)
+        _record_export(project, ExportRecord.Kind.QDPX, [s.pk for s in sources], acting_user=acting_user)
+    return data
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+CODING_COLUMNS = ["Source", "Passage", "Code", "Code path", "Coder", "Start", "End", "Coded text", "Coded at"]
+QUOTE_COLUMNS = ["Theme", "Audience", "Quote", "Attributed to", "Signed off by", "Signed off at"]
+
+
+def _excel_safe(value):
+    """Spreadsheet programs run cells that start with = + - @ as formulas: keep them as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _table_bytes(columns: list[str], rows: list[list], file_format: str) -> bytes:
+    rows = [[_excel_safe(v) for v in row] for row in rows]
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def do_export_codings(project, file_format: str, *, acting_user) -> bytes:
+    """Every coding in the analysis (withdrawn words excluded), one row each."""
+    if file_format not in ("csv", "xlsx"):
+        raise SensemakingError("Choose CSV or Excel.")
+    with transaction.atomic():
+        codings = list(analysable_codings(project).select_related("source", "code", "coder").order_by(
+            "source__added_at", "source_id", "start", "end", "id"))
+        segments = {}
+        for segment in Segment.objects.filter(source_id__in={c.source_id for c in codings}).order_by("index"):
+            segments.setdefault(segment.source_id, []).append(segment)
+        rows = []
+        for coding in codings:
+            passage = next((s.index + 1 for s in segments.get(coding.source_id, []) if s.start <= coding.start < max(
+                s.end, s.start + 1)), "")
+            rows.append([coding.source.title, passage, coding.code.name, coding.code.path, coding.coder.badge_name,
+                         coding.start, coding.end, coding.text,
+                         timezone.localtime(coding.created_at).strftime("%Y-%m-%d %H:%M")])
+        kind = ExportRecord.Kind.CODINGS_CSV if file_format == "csv" else ExportRecord.Kind.CODINGS_XLSX
+        _record_export(project, kind, [c.source_id for c in codings], acting_user=acting_user)
+    return _table_bytes(CODING_COLUMNS, rows, file_format)
+
+
+def exportable_quotes(project, audience: str) -> list[Quote]:
+    """Quotes that may leave the project for ``audience``: signed off, consented for that audience (which
+    the quote's theme is for), and not withdrawn."""
+    quotes = Quote.objects.filter(theme__project=project, signed_off_at__isnull=False).select_related(
+        "theme", "source", "source__narrator_person", "signed_off_by").order_by("theme__position", "position", "id")
+    quotes = quotes.filter(theme__audience=audience)
+    return [q for q in quotes if q.source.allows_quotes_for(audience)]
+
+
+def do_export_quotes(project, audience: str, file_format: str, *, acting_user) -> bytes:
+    if audience not in Audience.values:
+        raise SensemakingError("Choose who the quotes are for.", field="audience")
+    if file_format not in ("csv", "xlsx"):
+        raise SensemakingError("Choose CSV or Excel.")
+    with transaction.atomic():
+        quotes = exportable_quotes(project, audience)
+        label = dict(Audience.choices)[audience]
+        rows = [[q.theme.name, label, q.deidentified_text, q.attribution(),
+                 q.signed_off_by.badge_name if q.signed_off_by else "",
+                 timezone.localtime(q.signed_off_at).strftime("%Y-%m-%d %H:%M")] for q in quotes]
+        kind = ExportRecord.Kind.QUOTES_CSV if file_format == "csv" else ExportRecord.Kind.QUOTES_XLSX
+        _record_export(project, kind, [q.source_id for q in quotes], acting_user=acting_user, audience=audience)
+    return _table_bytes(QUOTE_COLUMNS, rows, file_format)
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    codes_added: int = 0
+    codes_matched: int = 0
+    sources_added: int = 0
+    sources_skipped: int = 0
+    codings_added: int = 0
+    memos_added: int = 0
+    themes_added: int = 0
+    coders_attributed_to_importer: list[str] = field(default_factory=list)
+
+
+def _import_codes(project, codes: list[refi.RefiCode], summary: ImportSummary, *, acting_user) -> dict[str, Code]:
+    """Add codes, keeping the hierarchy; a code with the same name under the same parent is reused."""
+    by_guid: dict[str, Code] = {}
+    existing_guids = {str(g) for g in Code.objects.filter(project=project).values_list("guid", flat=True)}
+
+    def add(node: refi.RefiCode, parent: Code | None):
+        name = " ".join(node.name.split())[:120] or "Unnamed code"
+        match = Code.objects.filter(project=project, parent=parent, name__iexact=name).first()
+        if match:
+            summary.codes_matched += 1
+            code = match
+        else:
+            color = node.color if re.match(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$", node.color or "") else ""
+            code = do_add_code(project, name=name, description=node.description, parent=parent, color=color,
+                               guid=None if node.guid in existing_guids else node.guid, acting_user=acting_user)
+            summary.codes_added += 1
+        by_guid[node.guid] = code
+        for child in node.children:
+            add(child, code)
+
+    for root in codes:
+        add(root, None)
+    return by_guid
+
+
+def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
+    """Import a ``.qdc`` codebook (or the codebook of a ``project.qde``) into this project's codebook."""
+    try:
+        codes = refi.read_qdc(data)
+    except refi.RefiError as error:
+        raise SensemakingError(str(error), field="file") from None
+    summary = ImportSummary()
+    with transaction.atomic():
+        _import_codes(project, codes, summary, acting_user=acting_user)
+        record("sensemaking.codebook_imported", project, acting_user=acting_user, added=summary.codes_added,
+               matched=summary.codes_matched)
+    return summary
+
+
+def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user) -> ImportSummary:
+    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own is recorded),
+    codings, memos and sets (as themes for the project team). All of it or nothing.
+
+    Coders are matched to project members by badge name; codings by anyone else are attributed to the
+    person importing, and the summary says so.
+    """
+    from coproduce.partnerships.models import Membership
+
+    try:
+        imported = refi.read_qdpx(data, max_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES)
+    except refi.RefiError as error:
+        raise SensemakingError(str(error), field="file") from None
+    summary = ImportSummary(sources_skipped=imported.skipped_sources)
+    members = {m.person.badge_name.strip().lower(): m.person
+               for m in Membership.objects.filter(project=project).select_related("person")}
+    users = {u.guid: u.name for u in imported.users}
+
+    def coder_for(user_guid: str | None):
+        name = users.get(user_guid or "", "").strip()
+        person = members.get(name.lower()) if name else None
+        if person is None:
+            label = name or "an unnamed coder"
+            if label not in summary.coders_attributed_to_importer:
+                summary.coders_attributed_to_importer.append(label)
+            return acting_user
+        return person
+
+    notes = {n.guid: n for n in imported.notes}
+    with transaction.atomic():
+        codes = _import_codes(project, imported.codes, summary, acting_user=acting_user)
+        for refi_code in [node for root in imported.codes for node, _ in root.walk()]:
+            for note_guid in refi_code.note_guids:
+                if note_guid in notes and notes[note_guid].text.strip():
+                    do_add_memo(project, text=notes[note_guid].text, code=codes[refi_code.guid], acting_user=acting_user)
+                    summary.memos_added += 1
+        for refi_source in imported.sources:
+            if not refi_source.text.strip():
+                summary.sources_skipped += 1
+                continue
+            parsed: ParsedSource = segment_text(refi_source.text, "qdpx")
+            source = do_add_source(project, parsed, title=refi_source.name, narrator=NarratorDetails(),
+                                   consent=consent, original_filename=f"{imported.name}.qdpx", acting_user=acting_user)
+            summary.sources_added += 1
+            length = len(source.text)
+            whole = [(0, length, c) for c in refi_source.codings]
+            spans = whole + [(s.start, s.end, c) for s in refi_source.selections for c in s.codings]
+            new_codings = []
+            seen = set()
+            for start, end, coding in spans:
+                code = codes.get(coding.code_guid)
+                if code is None or not 0 <= start < end <= length:
+                    continue
+                coder = coder_for(coding.creating_user)
+                key = (code.pk, coder.pk, start, end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                new_codings.append(Coding(source=source, code=code, coder=coder, start=start, end=end,
+                                          created_at=coding.created or timezone.now()))
+            Coding.objects.bulk_create(new_codings)
+            summary.codings_added += len(new_codings)
+            for selection in refi_source.selections:
+                for note_guid in selection.note_guids:
+                    note = notes.get(note_guid)
+                    segment = source.segments.filter(start__lte=selection.start).order_by("-start").first()
+                    if note and note.text.strip() and segment:
+                        do_add_memo(project, text=note.text, segment=segment, acting_user=acting_user)
+                        summary.memos_added += 1
+        for refi_set in imported.sets:
+            member_codes = [codes[g] for g in refi_set.code_guids if g in codes]
+            if not member_codes:
+                continue
+            from .themes import do_create_theme
+
+            do_create_theme(project, name=refi_set.name, description=refi_set.description, audience=Audience.TEAM,
+                            codes=member_codes, acting_user=acting_user)
+            summary.themes_added += 1
+        record("sensemaking.project_imported", project, acting_user=acting_user, sources=summary.sources_added,
+               codes=summary.codes_added, codings=summary.codings_added)
+    return summary

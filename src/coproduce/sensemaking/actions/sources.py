@@ -1,0 +1,346 @@
+"""Adding sources, mapping speakers, consent, narrators' notes and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.core.audit import record
+
+from ..errors import SensemakingError
+from ..importers import ParsedSource, ParsedTable, SourceFileError, check_size, read_upload, source_from_table
+from ..models import (
+    Audience,
+    Coding,
+    ConsentUse,
+    CorrectionRequest,
+    Flag,
+    PendingImport,
+    Quote,
+    Segment,
+    Source,
+    SourceEdit,
+    SourceEvent,
+    SourceNote,
+    Speaker,
+)
+
+
+@dataclass
+class ConsentDetails:
+    """What a narrator agreed to."""
+
+    use: str = ConsentUse.ANALYSIS_ONLY
+    audiences: tuple[str, ...] = (Audience.TEAM,)
+    until: dt.date | None = None
+
+    def as_dict(self) -> dict:
+        return {"use": self.use, "audiences": list(self.audiences),
+                "until": self.until.isoformat() if self.until else None}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConsentDetails:
+        until = dt.date.fromisoformat(data["until"]) if data.get("until") else None
+        return cls(use=data["use"], audiences=tuple(data.get("audiences") or ()), until=until)
+
+    def describe(self) -> str:
+        labels = dict(Audience.choices)
+        audiences = [labels[a] for a in Audience.values if a in self.audiences]
+        parts = [dict(ConsentUse.choices)[self.use]]
+        parts.append("for " + (", ".join(a.lower() for a in audiences) if audiences else "nobody beyond coordinators"))
+        if self.until:
+            parts.append("until " + self.until.strftime("%d %B %Y").lstrip("0"))
+        return "; ".join(parts)
+
+
+@dataclass
+class NarratorDetails:
+    person: object | None = None  # a Person
+    name: str = ""
+    pseudonym: str = ""
+
+
+def _validate_consent(consent: ConsentDetails) -> None:
+    if consent.use not in ConsentUse.values:
+        raise SensemakingError("Choose what the narrator agreed to.", field="consent_use")
+    unknown = set(consent.audiences) - set(Audience.values)
+    if unknown:
+        raise SensemakingError("Choose audiences from the list.", field="consent_audiences")
+
+
+def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
+    """Add to the history the narrator sees. Never put the words themselves in ``summary``."""
+    return SourceEvent.objects.create(
+        source=source, kind=kind, summary=summary[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
+    """Read a Django UploadedFile, refusing it before reading if it is over the size limit."""
+    max_bytes = settings.SENSEMAKING_MAX_UPLOAD_BYTES
+    try:
+        if uploaded.size is not None:
+            check_size(uploaded.size, max_bytes)
+        data = uploaded.read(max_bytes + 1)
+        return read_upload(uploaded.name or "", data, max_bytes=max_bytes)
+    except SourceFileError as error:
+        raise SensemakingError(str(error), field="file") from None
+
+
+def do_add_source(
+    project, parsed: ParsedSource, *, title: str, narrator: NarratorDetails, consent: ConsentDetails,
+    original_filename: str = "", acting_user,
+) -> Source:
+    """Store a read source with its segments and speakers in one transaction: all of it or nothing."""
+    _validate_consent(consent)
+    title = title.strip() or original_filename or "Untitled source"
+    with transaction.atomic():
+        source = Source.objects.create(
+            project=project, title=title[:200], kind=parsed.kind, file_format=parsed.file_format,
+            original_filename=original_filename[:255], text=parsed.text, added_by=acting_user,
+            narrator_person=narrator.person, narrator_name=narrator.name.strip(),
+            narrator_pseudonym=narrator.pseudonym.strip(),
+            consent_use=consent.use, consent_audiences=list(consent.audiences), consent_until=consent.until,
+            consent_recorded_by=acting_user,
+        )
+        speakers = {
+            label: Speaker.objects.create(source=source, label=label[:80]) for label in parsed.speakers
+        }
+        Segment.objects.bulk_create([
+            Segment(
+                source=source, index=i, start=s.start, speech_start=s.speech_start, end=s.end,
+                speaker=speakers.get(s.speaker), started_ms=s.started_ms, ended_ms=s.ended_ms,
+                attributes=s.attributes,
+            )
+            for i, s in enumerate(parsed.segments)
+        ])
+        log_event(source, "added", f"Added to the project ({len(parsed.segments)} passages).", actor=acting_user)
+        log_event(source, "consent", f"Consent recorded: {consent.describe()}.", actor=acting_user)
+        record("sensemaking.source_added", source, acting_user=acting_user, kind=parsed.kind,
+               file_format=parsed.file_format, segments=len(parsed.segments), characters=len(parsed.text))
+    return source
+
+
+def do_stage_table_import(project, table: ParsedTable, *, filename: str, details: dict, acting_user) -> PendingImport:
+    """Keep a read spreadsheet until someone chooses which column holds the responses."""
+    with transaction.atomic():
+        pending = PendingImport.objects.create(
+            project=project, uploaded_by=acting_user, filename=filename[:255], file_format=table.file_format,
+            columns=table.columns, rows=table.rows, details=details,
+        )
+        record("sensemaking.import_staged", pending, acting_user=acting_user, rows=len(table.rows))
+    return pending
+
+
+def guess_text_column(table_columns: list[str], rows: list[list[str]]) -> int:
+    """The column with the longest answers on average: usually the free text."""
+    best, best_length = 0, -1.0
+    for index in range(len(table_columns)):
+        values = [row[index] for row in rows[:200] if index < len(row) and row[index]]
+        average = sum(len(v) for v in values) / max(len(values), 1)
+        if average > best_length:
+            best, best_length = index, average
+    return best
+
+
+def do_import_table(pending: PendingImport, *, text_column: int, attribute_columns: list[int],
+                    narrator: NarratorDetails, acting_user) -> Source:
+    """Turn a staged spreadsheet into a source of responses, one segment per response."""
+    if not 0 <= text_column < len(pending.columns):
+        raise SensemakingError("Choose the column that holds what people wrote.", field="text_column")
+    table = ParsedTable(file_format=pending.file_format, columns=pending.columns, rows=pending.rows)
+    try:
+        parsed = source_from_table(table, text_column, [i for i in attribute_columns if 0 <= i < len(pending.columns)])
+    except SourceFileError as error:
+        raise SensemakingError(str(error), field="text_column") from None
+    details = pending.details or {}
+    with transaction.atomic():
+        source = do_add_source(
+            pending.project, parsed, title=details.get("title", ""), narrator=narrator,
+            consent=ConsentDetails.from_dict(details["consent"]), original_filename=pending.filename,
+            acting_user=acting_user,
+        )
+        pending.delete()
+    return source
+
+
+def do_cancel_pending_import(pending: PendingImport, *, acting_user) -> None:
+    with transaction.atomic():
+        record("sensemaking.import_cancelled", pending, acting_user=acting_user)
+        pending.delete()
+
+
+def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting_user) -> Speaker:
+    """Say who a speaker label is: a person in Coproduce, or a pseudonym to use in quotes."""
+    with transaction.atomic():
+        speaker.person = person
+        speaker.pseudonym = pseudonym.strip()[:60]
+        speaker.save(update_fields=["person", "pseudonym"])
+        log_event(speaker.source, "speakers", "Speaker mapping changed.", actor=acting_user)
+        record("sensemaking.speaker_mapped", speaker, acting_user=acting_user, person=getattr(person, "pk", None),
+               has_pseudonym=bool(speaker.pseudonym))
+    return speaker
+
+
+def do_change_narrator(source: Source, narrator: NarratorDetails, *, acting_user) -> Source:
+    with transaction.atomic():
+        source.narrator_person = narrator.person
+        source.narrator_name = narrator.name.strip()[:120]
+        source.narrator_pseudonym = narrator.pseudonym.strip()[:60]
+        source.save(update_fields=["narrator_person", "narrator_name", "narrator_pseudonym"])
+        log_event(source, "narrator", "Who these words belong to was changed.", actor=acting_user)
+        record("sensemaking.narrator_changed", source, acting_user=acting_user)
+    return source
+
+
+def do_change_consent(source: Source, consent: ConsentDetails, *, acting_user) -> Source:
+    """Record what the narrator agreed to now. Quotes the new consent no longer covers are flagged."""
+    _validate_consent(consent)
+    if source.is_withdrawn or source.is_erased:
+        raise SensemakingError("These words have been withdrawn, so their consent cannot be changed.")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        source.consent_use = consent.use
+        source.consent_audiences = list(consent.audiences)
+        source.consent_until = consent.until
+        source.consent_recorded_at = timezone.now()
+        source.consent_recorded_by = acting_user
+        source.save(update_fields=["consent_use", "consent_audiences", "consent_until", "consent_recorded_at",
+                                   "consent_recorded_by"])
+        log_event(source, "consent", f"Consent changed: {consent.describe()}.", actor=acting_user)
+        flagged = flag_quotes_no_longer_allowed(source, Flag.Reason.CONSENT_CHANGED)
+        record("sensemaking.consent_changed", source, acting_user=acting_user, use=consent.use,
+               audiences=list(consent.audiences), quotes_flagged=flagged)
+    return source
+
+
+def flag_quotes_no_longer_allowed(source: Source, reason: str) -> int:
+    """Flag every quote from ``source`` its consent no longer allows (once per quote and reason)."""
+    flagged = 0
+    for quote in Quote.objects.filter(source=source).select_related("theme"):
+        if source.allows_quotes_for(quote.theme.audience):
+            continue
+        if Flag.objects.filter(quote=quote, reason=reason, resolved_at__isnull=True).exists():
+            continue
+        Flag.objects.create(
+            project=source.project, source=source, reason=reason, quote=quote, theme=quote.theme,
+            subject=f"A quote in the theme “{quote.theme.name}”",
+        )
+        flagged += 1
+    return flagged
+
+
+def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
+    text = text.strip()
+    if not text:
+        raise SensemakingError("Write your note.", field="text")
+    with transaction.atomic():
+        note = SourceNote.objects.create(source=source, author=acting_user, text=text)
+        log_event(source, "note", "The narrator added a note.", actor=acting_user)
+        record("sensemaking.source_note_added", note, acting_user=acting_user)
+    return note
+
+
+def do_request_correction(source: Source, *, passage: str, requested_change: str, acting_user) -> CorrectionRequest:
+    passage, requested_change = passage.strip(), requested_change.strip()
+    if not passage:
+        raise SensemakingError("Copy the words you want corrected.", field="passage")
+    if not requested_change:
+        raise SensemakingError("Say what they should say instead, or what is wrong.", field="requested_change")
+    with transaction.atomic():
+        correction = CorrectionRequest.objects.create(
+            source=source, requested_by=acting_user, passage=passage, requested_change=requested_change,
+        )
+        log_event(source, "correction", "The narrator asked for a correction.", actor=acting_user)
+        record("sensemaking.correction_requested", correction, acting_user=acting_user)
+    return correction
+
+
+def _shift(position: int, start: int, end: int, new_length: int) -> int:
+    """Where a character position lands after ``[start, end)`` is replaced by ``new_length`` characters."""
+    if position <= start:
+        return position
+    if position >= end:
+        return position + new_length - (end - start)
+    return start + min(position - start, new_length)
+
+
+def do_apply_correction(correction: CorrectionRequest, *, start: int, end: int, replacement: str,
+                        response: str = "", acting_user) -> SourceEdit:
+    """Replace ``[start, end)`` of the source with ``replacement``, keeping every coding and quote on the
+    same words, and keep the old wording in the history."""
+    if correction.status != CorrectionRequest.Status.OPEN:
+        raise SensemakingError("This correction has already been answered.")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=correction.source_id)
+        if source.is_withdrawn or source.is_erased:
+            raise SensemakingError("These words have been withdrawn.")
+        if not (0 <= start < end <= len(source.text)):
+            raise SensemakingError("Choose words that are in the source.", field="start")
+        old = source.text[start:end]
+        new_length = len(replacement)
+        source.text = source.text[:start] + replacement + source.text[end:]
+        source.save(update_fields=["text"])
+
+        def move(obj, *fields):
+            for name in fields:
+                setattr(obj, name, _shift(getattr(obj, name), start, end, new_length))
+
+        for segment in source.segments.all():
+            move(segment, "start", "speech_start", "end")
+            segment.save(update_fields=["start", "speech_start", "end"])
+        for coding in source.codings.all():
+            move(coding, "start", "end")
+            if coding.start >= coding.end:
+                coding.delete()
+            else:
+                coding.save(update_fields=["start", "end"])
+        # Several codings may now sit on one span: keep one per coder and code.
+        seen = set()
+        for coding in Coding.objects.filter(source=source).order_by("id"):
+            key = (coding.code_id, coding.coder_id, coding.start, coding.end)
+            if key in seen:
+                coding.delete()
+            seen.add(key)
+        for quote in source.quotes.all():
+            move(quote, "start", "end")
+            if quote.start >= quote.end:
+                quote.end = quote.start + 1
+            quote.signed_off_at = None
+            quote.signed_off_by = None
+            quote.save(update_fields=["start", "end", "signed_off_at", "signed_off_by"])
+        edit = SourceEdit.objects.create(source=source, correction=correction, start=start, end=end, old_text=old,
+                                         new_text=replacement, edited_by=acting_user)
+        correction.status = CorrectionRequest.Status.APPLIED
+        correction.response = response.strip()
+        correction.decided_by = acting_user
+        correction.decided_at = timezone.now()
+        correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
+        log_event(source, "corrected", "The words were corrected as the narrator asked (the earlier wording is kept "
+                  "in the history).", actor=acting_user)
+        record("sensemaking.correction_applied", correction, acting_user=acting_user, start=start, end=end,
+               new_length=new_length)
+    return edit
+
+
+def do_decline_correction(correction: CorrectionRequest, *, response: str, acting_user) -> CorrectionRequest:
+    response = response.strip()
+    if not response:
+        raise SensemakingError("Explain to the narrator why the words stay as they are.", field="response")
+    if correction.status != CorrectionRequest.Status.OPEN:
+        raise SensemakingError("This correction has already been answered.")
+    with transaction.atomic():
+        correction.status = CorrectionRequest.Status.DECLINED
+        correction.response = response
+        correction.decided_by = acting_user
+        correction.decided_at = timezone.now()
+        correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
+        log_event(correction.source, "correction_declined", "A correction was answered without changing the words.",
+                  actor=acting_user)
+        record("sensemaking.correction_declined", correction, acting_user=acting_user)
+    return correction

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SensemakingConfig(AppConfig):
+    name = "coproduce.sensemaking"
+    label = "sensemaking"
+    verbose_name = "Sense-making"

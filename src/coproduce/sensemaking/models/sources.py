@@ -1,0 +1,284 @@
+"""Sources: the words people gave, whose words they are, and what they agreed to."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Audience(models.TextChoices):
+    """Who may read a person's words (the team) or see quotes from them (all three)."""
+
+    TEAM = "team", "The project team"
+    PARTNERS = "partners", "Partner organisations"
+    PUBLIC = "public", "Public reports"
+
+
+class ConsentUse(models.TextChoices):
+    ANALYSIS_ONLY = "analysis_only", "Analysis only: no quotes"
+    ANONYMOUS = "anonymous", "Quotes used anonymously"
+    PSEUDONYM = "pseudonym", "Quotes with a pseudonym"
+    NAMED = "named", "Quotes with their name"
+
+
+class Source(models.Model):
+    """One transcript, document or set of free-text responses, held as plain text.
+
+    Character positions everywhere (segments, codings, quotes) are Unicode code points into ``text``.
+    A source holds one narrator's words (``narrator_person`` if they have a Coproduce account, else
+    ``narrator_name``); a set of anonymous responses has neither. Consent is recorded on the source.
+    """
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        TRANSCRIPT = "transcript", "Transcript"
+        RESPONSES = "responses", "Free-text responses"
+
+    project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="sources")
+    guid = models.UUIDField(default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    file_format = models.CharField(max_length=10, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    narrator_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="narrated_sources"
+    )
+    narrator_name = models.CharField(max_length=120, blank=True, help_text="Someone without a Coproduce account.")
+    narrator_pseudonym = models.CharField(max_length=60, blank=True)
+
+    consent_use = models.CharField(max_length=15, choices=ConsentUse.choices, default=ConsentUse.ANALYSIS_ONLY)
+    consent_audiences = models.JSONField(default=list, blank=True, help_text="Codes from Audience.")
+    consent_until = models.DateField(null=True, blank=True)
+    consent_recorded_at = models.DateTimeField(default=timezone.now)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    erase_after = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="source_guid_unique_in_project")]
+        indexes = [models.Index(fields=["erase_after"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def in_analysis(self) -> bool:
+        """Withdrawn words leave the analysis at once, before they are erased."""
+        return self.withdrawn_at is None
+
+    def consent_current(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.consent_until is None or self.consent_until >= today
+
+    def allows_quotes_for(self, audience: str, today=None) -> bool:
+        """May words from this source be quoted to ``audience``? The one rule every quote obeys."""
+        return (
+            self.in_analysis
+            and self.consent_use != ConsentUse.ANALYSIS_ONLY
+            and audience in (self.consent_audiences or [])
+            and self.consent_current(today)
+        )
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [labels[a] for a in Audience.values if a in (self.consent_audiences or [])]
+
+    @property
+    def narrator_label_for_team(self) -> str:
+        """How the narrator is shown to the team: their pseudonym, never their name."""
+        if self.narrator_pseudonym:
+            return self.narrator_pseudonym
+        if self.narrator_person_id or self.narrator_name:
+            return "A participant"
+        return "Several people (anonymous)"
+
+
+class Speaker(models.Model):
+    """A speaker label found in a transcript, mapped to a person or a pseudonym."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="speakers")
+    label = models.CharField(max_length=80)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    pseudonym = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["source", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "label"], name="one_speaker_per_label")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def shown_as(self) -> str:
+        """The name to use in quotes: the pseudonym, else the person's badge name, else "Speaker"."""
+        if self.pseudonym:
+            return self.pseudonym
+        if self.person_id:
+            return self.person.badge_name
+        return "Speaker"
+
+
+class Segment(models.Model):
+    """A paragraph, sentence, speaker turn or response: the unit people code without selecting text.
+
+    ``speech_start`` is where the words begin after a "Name: " label, so coding a whole turn codes
+    what was said, not who said it.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    speech_start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments")
+    started_ms = models.PositiveIntegerField(null=True, blank=True)
+    ended_ms = models.PositiveIntegerField(null=True, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["source", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "index"], name="segment_index_unique"),
+            models.CheckConstraint(condition=models.Q(start__lte=models.F("speech_start"))
+                                   & models.Q(speech_start__lte=models.F("end")), name="segment_span_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.index + 1}"
+
+    @property
+    def speech(self) -> str:
+        return self.source.text[self.speech_start:self.end]
+
+    @staticmethod
+    def format_ms(ms: int | None) -> str:
+        if ms is None:
+            return ""
+        seconds = ms // 1000
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+    @property
+    def started(self) -> str:
+        return self.format_ms(self.started_ms)
+
+
+class SourceEvent(models.Model):
+    """The history a narrator sees of everything done to their words and their consent.
+
+    ``summary`` describes the change without quoting the words themselves, so it can outlive erasure.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class SourceNote(models.Model):
+    """A note a narrator adds to their own words (context, what they meant, how they feel now)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.source}"
+
+
+class CorrectionRequest(models.Model):
+    """A narrator asks for their words to be corrected. The team answers; nothing changes silently."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        APPLIED = "applied", "Corrected"
+        DECLINED = "declined", "Not changed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="corrections")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    passage = models.TextField(help_text="The words as they are now.")
+    requested_change = models.TextField(help_text="What they should say instead, or what is wrong.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Correction {self.pk} on {self.source}"
+
+
+class SourceEdit(models.Model):
+    """One change to a source's text: what was there before and what replaced it (kept as history)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="edits")
+    correction = models.ForeignKey(CorrectionRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="edits")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    old_text = models.TextField()
+    new_text = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Edit {self.pk} of {self.source}"
+
+
+class PendingImport(models.Model):
+    """A spreadsheet of responses read but not yet imported: waiting for someone to choose the text column.
+
+    Deleted when imported, cancelled, or a day later (``erase_withdrawn_sources`` cleans up).
+    """
+
+    project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    details = models.JSONField(default=dict, help_text="Title, narrator and consent from the upload form.")
+
+    def __str__(self) -> str:
+        return self.filename
