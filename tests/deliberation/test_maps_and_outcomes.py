@@ -130,6 +130,18 @@ def test_the_polis_export_reads_back_with_the_engine(finished, facilitator, clie
     assert {c["comment-body"]: c["agrees"] for c in comments}[COMMON] == "12"
 
 
+def test_coproduce_analyse_reads_the_polis_export(finished, facilitator, client, tmp_path, capsys):
+    from coproduce.cli import main
+
+    client.force_login(facilitator)
+    response = client.get(reverse("deliberation:export", args=[finished.pk, "polis-export.zip"]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        archive.extractall(tmp_path)
+    assert main(["analyse", str(tmp_path)]) == 0
+    report = capsys.readouterr().out
+    assert COMMON in report
+
+
 def test_the_statements_csv_has_totals_and_common_ground(finished, facilitator, client):
     client.force_login(facilitator)
     response = client.get(reverse("deliberation:export", args=[finished.pk, "statements.csv"]))
