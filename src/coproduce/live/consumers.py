@@ -55,9 +55,6 @@ def in_thread(fn, *, messages: bool = False):
     """Run database work off the event loop. On PostgreSQL in a pool thread with its own connection, so
     one connection's slow render never holds up another's vote; on SQLite, which writes one at a time
     anyway, in the one shared database thread."""
-    if not parallel_database():
-        return database_sync_to_async(fn)
-
     @functools.wraps(fn)
     def run(*args, **kwargs):
         # Tidy connections here too, inside the context the work ran in: connections are context-local.
@@ -66,6 +63,8 @@ def in_thread(fn, *, messages: bool = False):
         finally:
             close_old_connections()
 
+    if not parallel_database():
+        return database_sync_to_async(run)
     return database_sync_to_async(run, thread_sensitive=False,
                                   executor=_MESSAGE_THREADS if messages else _RENDER_THREADS)
 
