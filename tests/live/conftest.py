@@ -9,12 +9,16 @@ from .factories import make_event, make_session
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from coproduce.deliberation import selection
+    from coproduce.live import consumers
 
-    cache.clear()
-    selection._priorities.clear()
+    def clear():  # ids are reused after a test's rollback: nothing cached may outlive a test
+        cache.clear()
+        selection._priorities.clear()
+        consumers._started_phases.clear()
+
+    clear()
     yield
-    cache.clear()
-    selection._priorities.clear()
+    clear()
 
 
 @pytest.fixture

@@ -41,6 +41,12 @@ def _queue_sql() -> str:
     )
 
 
+def _remember_sql() -> str:
+    table = CurrentStatement._meta.db_table
+    return (f"INSERT INTO {table} (participant_id, statement_id) VALUES (%s, %s) "
+            "ON CONFLICT (participant_id) DO UPDATE SET statement_id = excluded.statement_id")
+
+
 def next_statement(participant: Participant) -> VotingQueue:
     """The statement this participant should vote on now, with their progress.
 
@@ -63,10 +69,8 @@ def next_statement(participant: Participant) -> VotingQueue:
             weights = [max(float(priority.get(str(sid), newest)), 1e-6) for sid in waiting]
             seed = f"{participant.pk}:{progress['voted']}"
             chosen = random.Random(seed).choices(waiting, weights=weights)[0]
-        CurrentStatement.objects.bulk_create(
-            [CurrentStatement(participant=participant, statement_id=chosen)],
-            update_conflicts=True, unique_fields=["participant"], update_fields=["statement"],
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_remember_sql(), [participant.pk, chosen])
     statement = None
     if chosen is not None:
         statement = Statement(pk=chosen, text=texts[chosen], session_id=participant.session_id,

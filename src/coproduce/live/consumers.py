@@ -26,7 +26,7 @@ from django.db import close_old_connections
 from . import actions, activities, fanout
 from .broadcast import everyone_group, map_group, screen_group, session_state
 from .identity import find_participant
-from .models import LiveSession, Participant
+from .models import LiveSession, Participant, Phase
 from .permissions import can_control_session
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,27 @@ def _load_session(session_id: int) -> LiveSession | None:
     return LiveSession.objects.select_related("event__project", "current_phase").filter(pk=session_id).first()
 
 
+_started_phases: dict[int, Phase] = {}
+
+
 def _load_session_for_activity(session_id: int) -> LiveSession | None:
-    """The session as a participant's message needs it: status and current phase, one join."""
-    return LiveSession.objects.select_related("current_phase").filter(pk=session_id).first()
+    """The session as a participant's page needs it: its status and current phase.
+
+    A phase that has started can no longer change (see do_update_phase), so this worker keeps those it
+    has read: a session is then one cheap query, which matters as it is read for every panel drawn.
+    """
+    session = LiveSession.objects.filter(pk=session_id).first()
+    if session is None or session.current_phase_id is None:
+        return session
+    phase = _started_phases.get(session.current_phase_id)
+    if phase is None:
+        phase = Phase.objects.get(pk=session.current_phase_id)
+        if phase.started_at is not None:
+            if len(_started_phases) > 5000:
+                _started_phases.clear()
+            _started_phases[phase.pk] = phase
+    session.current_phase = phase
+    return session
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -247,7 +265,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     def _render_panel(self, session: LiveSession | None = None) -> str | None:
         if session is None:
-            session = _load_session(self.session_id)
+            session = _load_session_for_activity(self.session_id)
         if session is None:
             return None
         self._note_phase(session)
@@ -265,7 +283,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_sync(self) -> None:
         def read():
-            session = _load_session(self.session_id)
+            session = _load_session_for_activity(self.session_id)
             return session_state(session) if session else None
 
         state = await in_thread(read)()
