@@ -97,12 +97,12 @@ def _refresh_and_broadcast(session_id: int) -> None:
     close_old_connections()
     try:
         cache.delete(_pending_key(session_id))  # votes from now on claim the next refresh
-        refreshed = refresh_opinion_map(session_id)
+        refreshed = refresh_opinion_map(session_id, in_helper=True)
         if refreshed is not None:
             broadcast_map(session_id, refreshed)
             # Stability is slow to estimate: do it after the new votes are on screens, every few seconds.
             if stability_due(session_id):
-                again = refresh_opinion_map(session_id, force=True, with_stability=True)
+                again = refresh_opinion_map(session_id, force=True, with_stability=True, in_helper=True)
                 if again is not None:
                     broadcast_map(session_id, again)
     finally:
@@ -110,13 +110,19 @@ def _refresh_and_broadcast(session_id: int) -> None:
 
 
 def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: bool = False,
-                        with_stability: bool = False):
+                        with_stability: bool = False, in_helper: bool = False):
     """Recompute the map unless it already reflects the current votes.
 
+    ``in_helper``: compute in the worker's helper process where there is one (see map_process.py); only
+    for the background refresh, which reads committed votes like any other process would.
     Returns ``(snapshot, read_at)`` when it computed, or None when the map was already up to date or
     another worker held the lock for longer than ``wait_seconds``.
     """
+    from . import map_process
     from .opinion_maps import compute_and_store
+
+    if in_helper and map_process.enabled():
+        compute_and_store = map_process.compute_and_store_elsewhere  # noqa: F811 - same contract
 
     deadline = time.monotonic() + wait_seconds
     while not cache.add(_lock_key(session_id), 1, timeout=60):

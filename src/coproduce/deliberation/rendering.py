@@ -99,6 +99,9 @@ def render_statements_panel(
     session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
     errors: dict[str, str] | None = None, text: str = "",
 ) -> str:
+    from .map_process import warm_up
+
+    warm_up()  # the map's helper process, ready before the first votes come in
     queue = next_statement(participant)
     return render_to_string("deliberation/panels/statements.html", {
         "session": session, "phase": phase, "participant": participant, "csrf_token": csrf_token,
