@@ -23,8 +23,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API holds an asyncio loop in this thread while it runs, which
+    # would break async_to_sync in the websocket tests that follow the browser tests.
     if not Path(CHROMIUM).exists():
         if os.environ.get("COPRODUCE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")

@@ -222,7 +222,7 @@ def test_building_and_reordering_an_agenda_without_dragging(client, coordinator,
     assert workshop.agenda_items.first().title == "Preparing the ground"
 
     page = client.get(f"/events/{workshop.pk}/").content.decode()
-    page = page[page.index("<caption>Agenda</caption>"):]
+    page = page[page.index('<h2 id="agenda-title">Agenda</h2>'):]
     # Each item starts when the one before ends: 10am, 10:10am, 10:40am.
     assert page.index("10am") < page.index("Preparing the ground") < page.index("10:10am") < page.index("10:40am")
     agenda_page = client.get(f"/events/{workshop.pk}/agenda/").content.decode()

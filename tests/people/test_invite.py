@@ -87,9 +87,9 @@ def test_inviting_a_new_person(client, project, coordinator, mailoutbox, django_
     invited = Client()
     invited.post(path)
     assert signed_in_id(invited) == str(person.pk)
-    entry = AuditEntry.objects.get(action="membership.created")
+    entry = AuditEntry.objects.get(action="membership.added")
     assert entry.acting_user == coordinator
-    assert entry.details == {"project": project.pk, "role": "facilitator", "via": "invitation"}
+    assert entry.details == {"project_id": project.pk, "person_id": person.pk, "role": "facilitator"}
 
 
 def test_inviting_someone_already_on_coproduce_keeps_their_badge_name(client, project, coordinator, other_member,

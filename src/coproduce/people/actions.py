@@ -228,12 +228,12 @@ def do_invite_person_to_project(project: Project, *, email: str, badge_name: str
         raise ValueError(f"unknown role {role!r}")
     with transaction.atomic():
         person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=acting_user)
-        membership, created = Membership.objects.get_or_create(project=project, person=person,
-                                                               defaults={"role": role})
-        if not created:
-            return Invitation(person=person, membership=membership, already_member=True)
-        record("membership.created", membership, acting_user=acting_user, project=project.pk, role=role,
-               via="invitation")
+        existing = Membership.objects.filter(project=project, person=person).first()
+        if existing:
+            return Invitation(person=person, membership=existing, already_member=True)
+        from coproduce.partnerships.actions import do_add_member  # one place adds members, and audits it
+
+        membership = do_add_member(project, person, role=role, acting_user=acting_user)
         inviter = getattr(acting_user, "badge_name", "") or "A coordinator"
         intro = (f"{inviter} has invited you to join \"{project.title}\" on Coproduce, where people "
                  "plan and run co-production together as equals.")
