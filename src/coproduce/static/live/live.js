@@ -246,6 +246,8 @@
       failures = 0;
       stopPolling();
       setConnection("Connected: this page updates by itself.");
+      // After a drop, the session may have moved on: ask for where it is now, panel included.
+      if (view === "participant" || view === "screen") { send({ type: "sync" }); }
     };
     socket.onmessage = function (event) {
       var data;
