@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "coproduce.partnerships",
     "coproduce.events",
     "coproduce.sensemaking",
+    "coproduce.live",
+    "coproduce.deliberation",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +97,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # socket_timeout=None: a websocket's channel waits on Redis with a blocking read; redis-py 8's
+            # default 5 s read timeout would tear down every idle connection. max_connections: redis-py 8
+            # caps a pool at 100 and fails beyond it, e.g. when hundreds of sockets connect at once.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                       "capacity": 1500, "expiry": 30},
         }
     }
     CACHES = {

@@ -6,6 +6,8 @@ urlpatterns = [
     path("projects/", include("coproduce.partnerships.urls")),
     path("events/", include("coproduce.events.urls")),
     path("sensemaking/", include("coproduce.sensemaking.urls")),
+    path("live/", include("coproduce.live.urls")),
+    path("live/", include("coproduce.deliberation.urls")),
 ]
 
 handler404 = "coproduce.core.views.not_found"

@@ -16,6 +16,7 @@ STEPS: list[str] = [
     "coproduce.demo.people",
     "coproduce.demo.events",
     "coproduce.demo.sensemaking",
+    "coproduce.demo.live",
 ]
 
 

@@ -1,0 +1,79 @@
+"""Reads with permission applied. A session a person may not see does not exist for them (404)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from coproduce.events.models import Event
+
+from . import permissions
+from .identity import find_participant
+from .models import LiveSession, Participant
+
+
+def _get_session(session_id) -> LiveSession:
+    try:
+        return LiveSession.objects.select_related("event__project", "current_phase").get(pk=session_id)
+    except (LiveSession.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+
+
+def access_event_for_sessions_by_id(user, event_id) -> Event:
+    try:
+        event = Event.objects.select_related("project").get(pk=event_id)
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such event.") from None
+    if not permissions.can_see_event_sessions(user, event):
+        raise Http404("No such event.")
+    return event
+
+
+def access_controlled_session_by_id(user, session_id) -> LiveSession:
+    """A session the user may control (start, pause, moderate...), or 404."""
+    session = _get_session(session_id)
+    if not permissions.can_control_session(user, session):
+        raise Http404("No such session.")
+    return session
+
+
+def access_participation_by_id(request, session_id) -> tuple[LiveSession, Participant]:
+    """The session and this browser's participant in it, or 404 for anyone who has not joined it."""
+    session = _get_session(session_id)
+    participant = find_participant(request.session, request.user, session)
+    if participant is None:
+        raise Http404("No such session.")
+    return session, participant
+
+
+def access_session_as_viewer_by_id(request, session_id) -> tuple[LiveSession, Participant | None, bool]:
+    """A session seen by a participant or a controller: ``(session, participant or None, can_control)``."""
+    session = _get_session(session_id)
+    participant = find_participant(request.session, request.user, session)
+    controls = permissions.can_control_session(request.user, session)
+    if participant is None and not controls:
+        raise Http404("No such session.")
+    return session, participant, controls
+
+
+def access_outcomes_by_id(request, session_id) -> tuple[LiveSession, Participant | None]:
+    session = _get_session(session_id)
+    participant = find_participant(request.session, request.user, session)
+    if not permissions.can_view_outcomes(request.user, session, participant):
+        raise Http404("No such session.")
+    return session, participant
+
+
+def access_exports_by_id(user, session_id) -> LiveSession:
+    session = _get_session(session_id)
+    if not permissions.can_export_outcomes(user, session):
+        raise Http404("No such session.")
+    return session
+
+
+def session_by_join_code(code: str) -> LiveSession | None:
+    from .models import normalise_join_code
+
+    normalised = normalise_join_code(code)
+    if not normalised:
+        return None
+    return LiveSession.objects.select_related("event__project").filter(join_code=normalised).first()
