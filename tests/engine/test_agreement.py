@@ -197,6 +197,16 @@ def test_krippendorff_2011_binary_two_coders_example():
     assert round(krippendorff_alpha(data), 3) == 0.095
 
 
+def test_numpy_table_with_nan_for_missing_values():
+    table = np.array([[np.nan if v is None else v for v in row] for row in KRIPPENDORFF_C], dtype=float)
+    assert krippendorff_alpha(table) == pytest.approx(1 - 39 * 4 / 608, abs=TOLERANCE)
+    assert krippendorff_alpha(table, level="interval") == pytest.approx(0.849, abs=5e-4)
+    integers = np.array([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]], dtype=np.int64)
+    assert krippendorff_alpha(integers, level="interval") == pytest.approx(
+        1 - 19 * 4 / (14 * 6), abs=TOLERANCE
+    )
+
+
 def test_nan_counts_as_missing_and_string_codes_are_nominal():
     data = [["staff", "food", float("nan")], ["staff", "food", "access"]]
     assert krippendorff_alpha(data) == pytest.approx(1.0)
@@ -266,6 +276,21 @@ def test_agreement_is_symmetric_and_counts_add_up(a, b):
     assert ab.percent_agreement + ab.percent_disagreement == pytest.approx(100.0)
     runs = disagreements(LENGTH, a, b)
     assert sum(run.end - run.start for run in runs) == ab.a_only + ab.b_only
+
+
+@settings(max_examples=100, deadline=None)
+@given(spans_strategy, spans_strategy, spans_strategy)
+def test_coverage_runs_tile_the_source_and_match_each_coders_spans(a, b, c):
+    spans = {"a": a, "b": b, "c": c}
+    runs = coverage_runs(LENGTH, spans)
+    assert runs[0].start == 0 and runs[-1].end == LENGTH
+    assert all(
+        left.end == right.start and left.coders != right.coders
+        for left, right in zip(runs, runs[1:], strict=False)
+    )
+    for coder, coder_spans in spans.items():
+        covered = [(run.start, run.end) for run in runs if coder in run.coders]
+        assert normalise_spans(covered, LENGTH) == normalise_spans(coder_spans, LENGTH)
 
 
 @settings(max_examples=100, deadline=None)

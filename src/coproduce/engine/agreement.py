@@ -48,6 +48,7 @@ touching spans of one coder are united first, so coding the same words twice cou
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -338,7 +339,7 @@ def _difference_function(level: str, values: list, totals: dict):
     if level == "nominal":
         return lambda c, k: 0.0 if c == k else 1.0
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise AgreementDataError(f"{level.capitalize()} data must be numbers; got {value!r}.")
     if level == "interval":
         return lambda c, k: float(c - k) ** 2
