@@ -242,3 +242,30 @@ def test_votes_reach_the_room_screen_as_a_new_map(running, facilitator):
         await asyncio.gather(*list(map_refresh._running_tasks), return_exceptions=True)  # let refreshes finish
 
     async_to_sync(scenario)()
+
+
+def test_someone_waiting_for_a_piece_hears_when_one_may_be_ready(event, facilitator):
+    from coproduce.deliberation.actions import do_start_piece
+
+    from .factories import make_session
+
+    session = start_at(make_session(event, facilitator, format_key="pass_it_on"), Phase.Activity.PASS_IT_ON,
+                       facilitator)
+    ann, bea = join(session, "Ann"), join(session, "Bea")
+    do_start_piece(session, ann, text="Good support feels like")
+    cookie = session_cookie_for(ann)
+
+    async def scenario():
+        ws = socket(session.pk, cookie)
+        assert (await ws.connect(timeout=WAIT))[0]
+        await receive_until(ws, "state")
+        await ws.send_json_to({"type": "sync"})
+        assert 'data-live-idle="pieces"' in (await receive_until(ws, "panel"))["html"]
+        await database_sync_to_async(do_start_piece)(session, bea, text="A good day starts with")
+        assert (await receive_until(ws, "notice"))["what"] == "pieces"
+        await ws.send_json_to({"type": "sync"})  # what live.js does on that notice when it has nothing to do
+        panel = await receive_until(ws, "panel")
+        assert "A piece passed to you" in panel["html"] and "A good day starts with" in panel["html"]
+        await ws.disconnect()
+
+    async_to_sync(scenario)()

@@ -302,6 +302,8 @@ def _send_pieces(session: LiveSession) -> None:
         fresh = LiveSession.objects.select_related("current_phase").get(pk=session_id)
         send_now(screen_group(session_id), {"type": "live.fragment", "target": "pieces",
                                             "html": render_pieces(fresh)})
+        # People with nothing to add to ask for a piece again: this one may be for them.
+        send_now(everyone_group(session_id), {"type": "live.notice", "what": "pieces"})
 
     transaction.on_commit(send)
 
