@@ -49,8 +49,8 @@ def connect(server: Server, session_id: int, cookie: str, view: str):
 
 @pytest.fixture
 def servers(tmp_path):
-    require(connection.vendor == "postgresql",
-            "needs PostgreSQL shared by two processes: runs in the PostgreSQL pass (set DATABASE_URL)")
+    if connection.vendor != "postgresql":  # not missing: ./scripts/test runs it in its PostgreSQL pass
+        pytest.skip("needs PostgreSQL shared by two processes: runs in the PostgreSQL pass (set DATABASE_URL)")
     require(redis_available(REDIS_URL), f"needs Redis at {REDIS_URL}")
     import redis
 
