@@ -8,9 +8,13 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 
 from coproduce.partnerships.models import Membership, Organisation, Project
 from coproduce.people.models import Person
+
+# The SQLite test database is a file under the data directory (see settings.py).
+django_settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -90,6 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not Django's shared-cache in-memory database: there, the browser tests' server
+    # threads get "table is locked" errors that no busy timeout waits out.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-coproduce.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
