@@ -23,7 +23,8 @@ EVENING_STARTS_AT_HOUR = 17
 SATURDAY, SUNDAY = 6, 7  # ISO weekdays
 
 
-def _event_or_404(event_id) -> Event:
+def event_or_404(event_id) -> Event:
+    """The event with this id, with its project, or "not found". Apply a permission check after it."""
     try:
         return Event.objects.select_related("project").get(pk=event_id)
     except (Event.DoesNotExist, ValueError, TypeError):
@@ -32,14 +33,14 @@ def _event_or_404(event_id) -> Event:
 
 def access_event_by_id(user, event_id) -> Event:
     """The event if the user may see it; otherwise "not found", whether or not it exists."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if not permissions.can_view_event(user, event):
         raise Http404("No such event.")
     return event
 
 
 def access_event_for_registration_by_id(user, event_id) -> Event:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if not permissions.can_register_for_event(user, event):
         raise Http404("No such event.")
     return event
@@ -47,7 +48,7 @@ def access_event_for_registration_by_id(user, event_id) -> Event:
 
 def access_managed_event_by_id(user, event_id) -> Event:
     """The event if the user coordinates or facilitates its project; otherwise "not found"."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if not permissions.can_manage_event(user, event):
         raise Http404("No such event.")
     return event

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from coproduce.events.access import event_or_404
 from coproduce.events.models import Event
 
 from . import permissions
@@ -19,10 +20,7 @@ def _get_session(session_id) -> LiveSession:
 
 
 def access_event_for_sessions_by_id(user, event_id) -> Event:
-    try:
-        event = Event.objects.select_related("project").get(pk=event_id)
-    except (Event.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such event.") from None
+    event = event_or_404(event_id)
     if not permissions.can_see_event_sessions(user, event):
         raise Http404("No such event.")
     return event
