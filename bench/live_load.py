@@ -119,7 +119,10 @@ def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
     handle = log.open("wb")
     return subprocess.Popen(
         [sys.executable, "-m", "coproduce.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -150,13 +153,17 @@ def set_up_session(n_statements: int):
     from coproduce.people.models import Person
 
     facilitator = Person.objects.create_user(email="bench-facilitator@example.org", badge_name="Robin")
-    project = Project.objects.create(title="Benchmark project", purpose="Load test.", status=Project.Status.ACTIVE)
+    project = Project.objects.create(
+        title="Benchmark project", purpose="Load test.", status=Project.Status.ACTIVE
+    )
     Membership.objects.create(project=project, person=facilitator, role=Membership.Role.FACILITATOR)
     start = timezone.now()
-    event = Event.objects.create(project=project, title="Benchmark workshop", starts_at=start,
-                                 ends_at=start + timedelta(hours=2))
-    session = do_create_live_session(event, title="Benchmark workshop", format_key="common_ground",
-                                     acting_user=facilitator)
+    event = Event.objects.create(
+        project=project, title="Benchmark workshop", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    session = do_create_live_session(
+        event, title="Benchmark workshop", format_key="common_ground", acting_user=facilitator
+    )
     for text in SEED_STATEMENTS[:n_statements]:
         do_add_seed_statement(session, text=text, acting_user=facilitator)
     store = SessionStore()
@@ -173,8 +180,12 @@ def join_over_http(base_url: str, code: str, badge_name: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base_url}/live/join/?code={code}", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "code": code, "badge_name": badge_name}).encode()
-    request = urllib.request.Request(f"{base_url}/live/join/", data=data, headers={"Referer": f"{base_url}/live/join/"})
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "code": code, "badge_name": badge_name}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base_url}/live/join/", data=data, headers={"Referer": f"{base_url}/live/join/"}
+    )
     opener.open(request, timeout=30).read()
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
@@ -201,8 +212,11 @@ class Client:
         import websockets
 
         self.ws = await websockets.connect(
-            f"{self.url}/ws/live/{session_id}/?as={self.view}", open_timeout=60, max_size=2**22,
-            additional_headers={"Cookie": f"sessionid={self.cookie}", "Origin": origin}, ping_interval=None,
+            f"{self.url}/ws/live/{session_id}/?as={self.view}",
+            open_timeout=60,
+            max_size=2**22,
+            additional_headers={"Cookie": f"sessionid={self.cookie}", "Origin": origin},
+            ping_interval=None,
         )
         self.reader = asyncio.create_task(self.read())
 
@@ -248,8 +262,14 @@ class Client:
         return future
 
 
-async def phase_change(control: Client, participants: list[Client], action: str, predicate, samples: list[float],
-                       events: list | None = None):
+async def phase_change(
+    control: Client,
+    participants: list[Client],
+    action: str,
+    predicate,
+    samples: list[float],
+    events: list | None = None,
+):
     waits = [p.expect_state(predicate) for p in participants]
     sent = time.perf_counter()
     latency, ack = await asyncio.wait_for(await control.request({"type": "control", "action": action}), 30)
@@ -284,8 +304,13 @@ async def participate(client: Client, until: float, rng: random.Random, stats: d
             continue
         statement = client.statement
         client.panel_event.clear()
-        future = await client.request({"type": "vote", "statement": statement,
-                                       "value": rng.choice(["agree", "agree", "disagree", "pass"])})
+        future = await client.request(
+            {
+                "type": "vote",
+                "statement": statement,
+                "value": rng.choice(["agree", "agree", "disagree", "pass"]),
+            }
+        )
         stats["votes_sent"] += 1
         latency, ack = await asyncio.wait_for(future, 60)
         stats["ack_latencies"].append(latency)
@@ -302,14 +327,18 @@ async def participate(client: Client, until: float, rng: random.Random, stats: d
             stats["panel_timeouts"] += 1
 
 
-async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: list[str], pids: list[int]) -> dict:
+async def run(
+    args, session_id: int, code: str, facilitator_cookie: str, urls: list[str], pids: list[int]
+) -> dict:
     names = [f"P{i:03d}" for i in range(args.participants)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=8) as pool:
         cookies = list(pool.map(lambda ix: join_over_http(urls[ix[0] % 2], code, ix[1]), enumerate(names)))
     join_seconds = time.perf_counter() - started
-    participants = [Client(name, urls[i % 2].replace("http", "ws"), cookie) for i, (name, cookie) in
-                    enumerate(zip(names, cookies, strict=True))]
+    participants = [
+        Client(name, urls[i % 2].replace("http", "ws"), cookie)
+        for i, (name, cookie) in enumerate(zip(names, cookies, strict=True))
+    ]
     control = Client("facilitator", urls[0].replace("http", "ws"), facilitator_cookie, "control")
     screen = Client("screen", urls[1].replace("http", "ws"), facilitator_cookie, "screen")
     for i, client in enumerate([control, screen, *participants]):
@@ -321,36 +350,72 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
     phase_samples: list[float] = []
     timer_samples: list[float] = []
     events: list = []
-    await phase_change(control, participants, "start", lambda m: m.get("status") == "live", phase_samples, events)
+    await phase_change(
+        control, participants, "start", lambda m: m.get("status") == "live", phase_samples, events
+    )
     await asyncio.sleep(1.0)
-    await phase_change(control, participants, "advance",
-                       lambda m: (m.get("phase") or {}).get("activity") == "statements", phase_samples, events)
+    await phase_change(
+        control,
+        participants,
+        "advance",
+        lambda m: (m.get("phase") or {}).get("activity") == "statements",
+        phase_samples,
+        events,
+    )
     await asyncio.sleep(1.0)
 
-    stats = {"votes_sent": 0, "votes_ok": 0, "votes_refused": 0, "ack_latencies": [], "acked_at": [],
-             "statements_sent": 0, "statements_ok": 0, "refusals": set(), "panel_timeouts": 0,
-             "think_min": args.think_min, "think_max": args.think_max}
+    stats = {
+        "votes_sent": 0,
+        "votes_ok": 0,
+        "votes_refused": 0,
+        "ack_latencies": [],
+        "acked_at": [],
+        "statements_sent": 0,
+        "statements_ok": 0,
+        "refusals": set(),
+        "panel_timeouts": 0,
+        "think_min": args.think_min,
+        "think_max": args.think_max,
+    }
     cpu_before = sum(process_cpu_seconds(pid) for pid in pids)
     client_before = time.process_time()
     begin = time.perf_counter()
     until = begin + args.seconds
     rng = random.Random(1)
     writers = set(rng.sample(range(len(participants)), k=len(participants) // 5))
-    tasks = [asyncio.create_task(participate(
-        client, until, random.Random(i), stats,
-        begin + rng.uniform(0, args.seconds * 0.8) if i in writers else None,
-    )) for i, client in enumerate(participants)]
+    tasks = [
+        asyncio.create_task(
+            participate(
+                client,
+                until,
+                random.Random(i),
+                stats,
+                begin + rng.uniform(0, args.seconds * 0.8) if i in writers else None,
+            )
+        )
+        for i, client in enumerate(participants)
+    ]
 
     await asyncio.sleep(args.seconds / 2)
-    await phase_change(control, participants, "pause", lambda m: m.get("running") is False, timer_samples, events)
-    await phase_change(control, participants, "resume", lambda m: m.get("running") is True, timer_samples, events)
+    await phase_change(
+        control, participants, "pause", lambda m: m.get("running") is False, timer_samples, events
+    )
+    await phase_change(
+        control, participants, "resume", lambda m: m.get("running") is True, timer_samples, events
+    )
     await asyncio.gather(*tasks)
     voting_seconds = time.perf_counter() - begin
     server_cpu = sum(process_cpu_seconds(pid) for pid in pids) - cpu_before
     client_cpu = time.process_time() - client_before
     await asyncio.sleep(3.0)  # let the last map broadcast arrive
-    await phase_change(control, participants, "advance",
-                       lambda m: (m.get("phase") or {}).get("activity") == "common_ground", phase_samples, events)
+    await phase_change(
+        control,
+        participants,
+        "advance",
+        lambda m: (m.get("phase") or {}).get("activity") == "common_ground",
+        phase_samples,
+        events,
+    )
 
     # Map: for each acknowledged vote, the first screen map computed from a read after it.
     maps = sorted(screen.maps, key=lambda m: m[1])
@@ -365,21 +430,39 @@ async def run(args, session_id: int, code: str, facilitator_cookie: str, urls: l
             unseen += 1
     for client in [control, screen, *participants]:
         await client.ws.close()
-    return {"stats": stats, "phase": phase_samples, "timer": timer_samples, "map": map_latencies,
-            "map_unseen": unseen, "maps": len(maps), "join_seconds": join_seconds, "voting_seconds": voting_seconds,
-            "server_cpu": server_cpu, "client_cpu": client_cpu, "events": events}
+    return {
+        "stats": stats,
+        "phase": phase_samples,
+        "timer": timer_samples,
+        "map": map_latencies,
+        "map_unseen": unseen,
+        "maps": len(maps),
+        "join_seconds": join_seconds,
+        "voting_seconds": voting_seconds,
+        "server_cpu": server_cpu,
+        "client_cpu": client_cpu,
+        "events": events,
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--statements", type=int, default=20, help="statements seeded by the facilitator")
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=5.0)
-    parser.add_argument("--database-url", default=os.environ.get(
-        "COPRODUCE_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coproduce_bench_live"))
-    parser.add_argument("--redis-url", default=os.environ.get("COPRODUCE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "COPRODUCE_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coproduce_bench_live"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("COPRODUCE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    )
     args = parser.parse_args()
 
     import redis
@@ -388,9 +471,16 @@ def main() -> int:
     redis.Redis.from_url(args.redis_url).flushdb()
     data_dir = Path(tempfile.mkdtemp(prefix="coproduce-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
-    env.update({"DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url, "COPRODUCE_DATA_DIR": str(data_dir),
-                "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "300",
-                "PYTHONPATH": str(ROOT / "src")})
+    env.update(
+        {
+            "DATABASE_URL": args.database_url,
+            "REDIS_URL": args.redis_url,
+            "COPRODUCE_DATA_DIR": str(data_dir),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_CONN_MAX_AGE": "300",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "coproduce.settings"
@@ -412,8 +502,16 @@ def main() -> int:
         for port, server, log in zip(ports, servers, logs, strict=True):
             wait_for(port, server, log)
         urls = [f"http://127.0.0.1:{p}" for p in ports]
-        result = asyncio.run(run(args, session.pk, session.join_code, facilitator_cookie, urls,
-                                 [server.pid for server in servers]))
+        result = asyncio.run(
+            run(
+                args,
+                session.pk,
+                session.join_code,
+                facilitator_cookie,
+                urls,
+                [server.pid for server in servers],
+            )
+        )
     finally:
         for server in servers:
             server.terminate()
@@ -430,29 +528,49 @@ def main() -> int:
     stored_statements = Statement.objects.filter(session=session, is_seed=False).count()
     stats = result["stats"]
     acks, phase, timer, map_l = stats["ack_latencies"], result["phase"], result["timer"], result["map"]
-    print(f"Live session load: {args.participants} participants on 2 ASGI workers (PostgreSQL + Redis), "
-          f"{result['voting_seconds']:.0f} s of voting, think time {args.think_min}-{args.think_max} s")
-    print(f"  machine: {os.cpu_count()} cores; load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          "(shared with the benchmark client and anything else running)")
+    print(
+        f"Live session load: {args.participants} participants on 2 ASGI workers (PostgreSQL + Redis), "
+        f"{result['voting_seconds']:.0f} s of voting, think time {args.think_min}-{args.think_max} s"
+    )
+    print(
+        f"  machine: {os.cpu_count()} cores; load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        "(shared with the benchmark client and anything else running)"
+    )
     print(f"  joined over HTTP in {result['join_seconds']:.1f} s")
-    print(f"  vote acknowledgement: p50 {ms(percentile(acks, 50))}, p95 {ms(percentile(acks, 95))}, "
-          f"p99 {ms(percentile(acks, 99))}, max {ms(max(acks) if acks else float('nan'))}   (target p95 < 100 ms)")
-    print(f"  phase change reaching all {args.participants}: p50 {ms(percentile(phase, 50))}, "
-          f"p95 {ms(percentile(phase, 95))}, max {ms(max(phase))} over {len(phase)} deliveries   (target p95 < 300 ms)")
+    print(
+        f"  vote acknowledgement: p50 {ms(percentile(acks, 50))}, p95 {ms(percentile(acks, 95))}, "
+        f"p99 {ms(percentile(acks, 99))}, max {ms(max(acks) if acks else float('nan'))}   (target p95 < 100 ms)"
+    )
+    print(
+        f"  phase change reaching all {args.participants}: p50 {ms(percentile(phase, 50))}, "
+        f"p95 {ms(percentile(phase, 95))}, max {ms(max(phase))} over {len(phase)} deliveries   (target p95 < 300 ms)"
+    )
     print(f"  pause/resume reaching all: p50 {ms(percentile(timer, 50))}, p95 {ms(percentile(timer, 95))}")
-    print("  each change (control acknowledged / median / last page): " + "; ".join(
-        f"{action} {ms(ack)} / {ms(mid)} / {ms(last)}" for action, ack, mid, last in result["events"]))
-    print(f"  vote shown on the live map (screen on the other worker): p50 {ms(percentile(map_l, 50))}, "
-          f"p95 {ms(percentile(map_l, 95))}, max {ms(max(map_l) if map_l else float('nan'))}; "
-          f"{result['maps']} map updates, {result['map_unseen']} votes not yet shown   (target within 2 s)")
-    print(f"  votes sent {stats['votes_sent']}, acknowledged {stats['votes_ok']}, refused {stats['votes_refused']}, "
-          f"stored {stored_votes}   -> {'stored = sent' if stored_votes == stats['votes_sent'] else 'MISMATCH'}"
-          " (each simulated person votes at most once per statement, so every vote sent is one row)")
-    print(f"  statements sent {stats['statements_sent']}, accepted {stats['statements_ok']}, stored {stored_statements}")
+    print(
+        "  each change (control acknowledged / median / last page): "
+        + "; ".join(
+            f"{action} {ms(ack)} / {ms(mid)} / {ms(last)}" for action, ack, mid, last in result["events"]
+        )
+    )
+    print(
+        f"  vote shown on the live map (screen on the other worker): p50 {ms(percentile(map_l, 50))}, "
+        f"p95 {ms(percentile(map_l, 95))}, max {ms(max(map_l) if map_l else float('nan'))}; "
+        f"{result['maps']} map updates, {result['map_unseen']} votes not yet shown   (target within 2 s)"
+    )
+    print(
+        f"  votes sent {stats['votes_sent']}, acknowledged {stats['votes_ok']}, refused {stats['votes_refused']}, "
+        f"stored {stored_votes}   -> {'stored = sent' if stored_votes == stats['votes_sent'] else 'MISMATCH'}"
+        " (each simulated person votes at most once per statement, so every vote sent is one row)"
+    )
+    print(
+        f"  statements sent {stats['statements_sent']}, accepted {stats['statements_ok']}, stored {stored_statements}"
+    )
     server_cpu, client_cpu = result["server_cpu"], result["client_cpu"]
-    print(f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s; while voting the two workers "
-          f"(with their map helpers) used {server_cpu:.1f} CPU s ({1000 * server_cpu / max(stats['votes_sent'], 1):.1f} ms per vote, "
-          f"map and statements included), the benchmark client {client_cpu:.1f} CPU s")
+    print(
+        f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s; while voting the two workers "
+        f"(with their map helpers) used {server_cpu:.1f} CPU s ({1000 * server_cpu / max(stats['votes_sent'], 1):.1f} ms per vote, "
+        f"map and statements included), the benchmark client {client_cpu:.1f} CPU s"
+    )
     if stats["refusals"]:
         print(f"  refusal messages: {sorted(stats['refusals'])}")
     if stats["panel_timeouts"]:

@@ -95,8 +95,10 @@ def _worker(engine: str, case: str, repeat: int) -> dict:
         from reddwarf.implementations.polis import run_pipeline
 
         warnings.filterwarnings("ignore")
-        votes = [{"participant_id": int(a), "statement_id": int(b), "vote": int(c), "modified": i}
-                 for i, (a, b, c) in enumerate(zip(p.tolist(), s.tolist(), v.tolist(), strict=True))]
+        votes = [
+            {"participant_id": int(a), "statement_id": int(b), "vote": int(c), "modified": i}
+            for i, (a, b, c) in enumerate(zip(p.tolist(), s.tolist(), v.tolist(), strict=True))
+        ]
         for _ in range(repeat):
             t = time.perf_counter()
             r = run_pipeline(votes=votes, mod_out_statement_ids=excluded, random_state=0)
@@ -105,7 +107,8 @@ def _worker(engine: str, case: str, repeat: int) -> dict:
         for pid, cid in r.participants_df["cluster_id"].items():
             labels[int(pid)] = -1 if cid is None or str(cid) == "<NA>" else int(cid)
         result["groups"] = sorted(
-            (sum(1 for x in labels.values() if x == g) for g in set(labels.values()) if g >= 0), reverse=True)
+            (sum(1 for x in labels.values() if x == g) for g in set(labels.values()) if g >= 0), reverse=True
+        )
     result["seconds"] = min(times)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["ari"] = _ari_vs_polis(labels, polis_groups)
@@ -151,7 +154,9 @@ def _fmt(x, spec: str, missing: str = "—") -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "CASE"), help=argparse.SUPPRESS)
-    parser.add_argument("--repeat", type=int, default=3, help="fits per case and engine; the best time counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="fits per case and engine; the best time counts"
+    )
     parser.add_argument("--quick", action="store_true", help="skip red-dwarf on the 50k × 2k case")
     parser.add_argument("--cases", nargs="*", help="only these cases")
     args = parser.parse_args(argv)
@@ -159,8 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_worker(args.worker[0], args.worker[1], args.repeat)))
         return 0
 
-    real = sorted(d.name for d in OPENDATA.iterdir() if d.is_dir()
-                  and ((d / "votes.csv").exists() or (d / "participants-votes.csv").exists())) if OPENDATA.is_dir() else []
+    real = (
+        sorted(
+            d.name
+            for d in OPENDATA.iterdir()
+            if d.is_dir() and ((d / "votes.csv").exists() or (d / "participants-votes.csv").exists())
+        )
+        if OPENDATA.is_dir()
+        else []
+    )
     if not real:
         print(f"note: no Polis open data at {OPENDATA}; running the synthetic cases only")
     cases = [c for c in [*real, *SYNTHETIC] if not args.cases or c in args.cases]
@@ -173,27 +185,40 @@ def main(argv: list[str] | None = None) -> int:
         repeat = 1 if case == "synthetic-50k-2k" else args.repeat
         ours = _run("ours", case, repeat)
         skip_rd = args.quick and case == "synthetic-50k-2k"
-        rd = {"engine": "reddwarf", "case": case, "error": "skipped (--quick)"} if skip_rd else _run("reddwarf", case, repeat)
+        rd = (
+            {"engine": "reddwarf", "case": case, "error": "skipped (--quick)"}
+            if skip_rd
+            else _run("reddwarf", case, repeat)
+        )
         rows.append((case, ours, rd))
         ratio = rd["seconds"] / ours["seconds"] if "seconds" in rd and "seconds" in ours else None
-        print(f"{case[:34]:34s} {ours.get('votes', 0):9,d} {_fmt(ours.get('seconds'), '8.3f')} "
-              f"{_fmt(rd.get('seconds'), '11.3f')} {_fmt(ratio, '6.1f')}× {_fmt(ours.get('peak_mb'), '8.0f')} "
-              f"{_fmt(rd.get('peak_mb'), '7.0f')} {_fmt(ours.get('ari'), '8.3f')} {_fmt(rd.get('ari'), '7.3f')}  "
-              f"{ours.get('groups', ours.get('error'))} | {rd.get('groups', rd.get('error'))}", flush=True)
+        print(
+            f"{case[:34]:34s} {ours.get('votes', 0):9,d} {_fmt(ours.get('seconds'), '8.3f')} "
+            f"{_fmt(rd.get('seconds'), '11.3f')} {_fmt(ratio, '6.1f')}× {_fmt(ours.get('peak_mb'), '8.0f')} "
+            f"{_fmt(rd.get('peak_mb'), '7.0f')} {_fmt(ours.get('ari'), '8.3f')} {_fmt(rd.get('ari'), '7.3f')}  "
+            f"{ours.get('groups', ours.get('error'))} | {rd.get('groups', rd.get('error'))}",
+            flush=True,
+        )
 
     print()
     for case, ours, _ in rows:
         if "stability" in ours:
-            print(f"stability {case[:34]:34s} {ours['stability']:.2f}  ({ours['stability_seconds']:.3f} s, ours only)")
+            print(
+                f"stability {case[:34]:34s} {ours['stability']:.2f}  ({ours['stability_seconds']:.3f} s, ours only)"
+            )
         if "update_ms" in ours:
             print(f"\nincremental update, 10 new votes on {case}: {ours['update_ms']:.1f} ms (median of 7)")
     scored = [(c, o, r) for c, o, r in rows if o.get("ari") is not None]
     if scored:
         ours_med = statistics.median(o["ari"] for _, o, _ in scored)
         rd_scores = [r["ari"] for _, _, r in scored if r.get("ari") is not None]
-        print(f"\nmedian ARI vs Polis over {len(scored)} conversations: ours {ours_med:.3f}, "
-              f"red-dwarf {statistics.median(rd_scores) if rd_scores else float('nan'):.3f}")
-        worst = min(((o["ari"] - r["ari"], c) for c, o, r in scored if r.get("ari") is not None), default=None)
+        print(
+            f"\nmedian ARI vs Polis over {len(scored)} conversations: ours {ours_med:.3f}, "
+            f"red-dwarf {statistics.median(rd_scores) if rd_scores else float('nan'):.3f}"
+        )
+        worst = min(
+            ((o["ari"] - r["ari"], c) for c, o, r in scored if r.get("ari") is not None), default=None
+        )
         if worst:
             print(f"largest shortfall against red-dwarf: {worst[0]:+.3f} ({worst[1]})")
     return 0

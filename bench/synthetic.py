@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def synthetic_conversation(n_participants: int, n_statements: int, n_votes: int, *, n_groups: int = 3,
-                           seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def synthetic_conversation(
+    n_participants: int, n_statements: int, n_votes: int, *, n_groups: int = 3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return (participant_ids, statement_ids, values, true_group) with votes in chronological order.
 
     Each participant belongs to one of ``n_groups`` planted groups with its own agree probability per

@@ -22,7 +22,10 @@ def _fast_and_quiet(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
@@ -39,7 +42,8 @@ def organisation(db) -> Organisation:
 @pytest.fixture
 def project(db, organisation) -> Project:
     project = Project.objects.create(
-        title="Better discharge together", purpose="Make leaving hospital less frightening.",
+        title="Better discharge together",
+        purpose="Make leaving hospital less frightening.",
         status=Project.Status.ACTIVE,
     )
     project.organisations.add(organisation)
@@ -48,7 +52,9 @@ def project(db, organisation) -> Project:
 
 @pytest.fixture
 def other_project(db) -> Project:
-    return Project.objects.create(title="Quiet rooms", purpose="Design quiet rooms with the people who use them.")
+    return Project.objects.create(
+        title="Quiet rooms", purpose="Design quiet rooms with the people who use them."
+    )
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The ``coproduce`` command.
 
-    coproduce demo            set up the embedded database with demo data and serve on 127.0.0.1:8000
-    coproduce serve           serve (production: set DATABASE_URL, REDIS_URL, SECRET_KEY first)
-    coproduce manage ARGS...  Django management commands (migrate, createsuperuser, ...)
-    coproduce analyse PATH    analyse a Polis export folder without the web platform
+coproduce demo            set up the embedded database with demo data and serve on 127.0.0.1:8000
+coproduce serve           serve (production: set DATABASE_URL, REDIS_URL, SECRET_KEY first)
+coproduce manage ARGS...  Django management commands (migrate, createsuperuser, ...)
+coproduce analyse PATH    analyse a Polis export folder without the web platform
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve Coproduce (ASGI: HTTP and websockets)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="ASGI worker processes (needs REDIS_URL above 1)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="ASGI worker processes (needs REDIS_URL above 1)"
+    )
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
     serve.set_defaults(func=cmd_serve)
 

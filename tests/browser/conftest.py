@@ -38,8 +38,13 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser
@@ -70,8 +75,15 @@ def assert_no_axe_violations(page, context: str = "") -> None:
     """Run axe-core (bundled with axe-playwright-python, works offline) and fail on any violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            }
+        },
+    )
     violations = results.response.get("violations", [])
     if violations:
         lines = [f"axe found {len(violations)} violation(s) on {context or page.url}:"]
@@ -90,4 +102,6 @@ def sign_in_browser(page, live_server, person) -> None:
     client.force_login(person)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     host = live_server.url.split("//", 1)[1].split(":")[0]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "domain": host, "path": "/"}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "domain": host, "path": "/"}]
+    )

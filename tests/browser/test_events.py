@@ -29,8 +29,14 @@ def _at(days: int, hour: int, minute: int = 0, weekday: int | None = None) -> da
 
 def _event(project, title, starts_at, **fields):
     fields.setdefault("venue", "Harbour Lane Community Hub, Room 2")
-    return do_create_event(project, title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1, minutes=30),
-                           acting_user=None, **fields)
+    return do_create_event(
+        project,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1, minutes=30),
+        acting_user=None,
+        **fields,
+    )
 
 
 def _sign_up(event, person, **fields):
@@ -42,14 +48,31 @@ def _sign_up(event, person, **fields):
 
 @pytest.fixture
 def events(project, coordinator):
-    cuppa = _event(project, "Evening cuppa", _at(6, 18, 30, weekday=2), is_public=True, capacity=20,
-                   format=Event.Format.ONLINE, kind=Event.Kind.DROP_IN,
-                   online_joining_link="https://meet.example.org/cuppa")
-    workshop = _event(project, "Morning workshop", _at(8, 10, weekday=4), is_public=True, capacity=2,
-                      format=Event.Format.HYBRID, online_joining_link="https://meet.example.org/workshop",
-                      access_information="Step-free entrance, hearing loop.")
-    for title, minutes in [("Preparing the ground", 10), ("Exploring together", 30),
-                           ("Tracking themes and take-home messages", 20)]:
+    cuppa = _event(
+        project,
+        "Evening cuppa",
+        _at(6, 18, 30, weekday=2),
+        is_public=True,
+        capacity=20,
+        format=Event.Format.ONLINE,
+        kind=Event.Kind.DROP_IN,
+        online_joining_link="https://meet.example.org/cuppa",
+    )
+    workshop = _event(
+        project,
+        "Morning workshop",
+        _at(8, 10, weekday=4),
+        is_public=True,
+        capacity=2,
+        format=Event.Format.HYBRID,
+        online_joining_link="https://meet.example.org/workshop",
+        access_information="Step-free entrance, hearing loop.",
+    )
+    for title, minutes in [
+        ("Preparing the ground", 10),
+        ("Exploring together", 30),
+        ("Tracking themes and take-home messages", 20),
+    ]:
         do_add_agenda_item(workshop, title=title, duration_minutes=minutes, acting_user=coordinator)
     _event(project, "Saturday festival", _at(9, 11, weekday=6), is_public=True, capacity=50)
     return {"cuppa": cuppa, "workshop": workshop}
@@ -70,7 +93,9 @@ def test_public_events_page_with_filters(page, live_server, events):
     assert_no_axe_violations(page, "filtered events page")
 
     page.goto(live_server.url + "/events/?start_date=2027-03-10&end_date=2027-03-01")
-    assert "The end date must be on or after the start date." in page.locator("#id_end_date-error").inner_text()
+    assert (
+        "The end date must be on or after the start date." in page.locator("#id_end_date-error").inner_text()
+    )
     assert_no_axe_violations(page, "events page with a filter error")
 
 
@@ -101,7 +126,10 @@ def test_sign_up_without_javascript(new_page, live_server, events):
     page.get_by_role("button", name="Sign up").click()  # nothing filled in
     assert page.locator(".error-summary").is_visible()
     assert "Enter the name you would like on your badge." in page.locator("#id_badge_name-error").inner_text()
-    assert "Choose whether you will take part in person or online." in page.locator("#id_attendance-error").inner_text()
+    assert (
+        "Choose whether you will take part in person or online."
+        in page.locator("#id_attendance-error").inner_text()
+    )
     audit_without_javascript(page, auditor, "sign-up form with errors (no JavaScript)")
 
     page.get_by_label("Your name").fill("Vi")
@@ -113,7 +141,10 @@ def test_sign_up_without_javascript(new_page, live_server, events):
     audit_without_javascript(page, auditor, "signed-up page (no JavaScript)")
     registration = Registration.objects.get(person__email="vi@example.org")
     assert (registration.status, registration.attendance, registration.access_needs) == (
-        "registered", "in_person", ["step_free"])
+        "registered",
+        "in_person",
+        ["step_free"],
+    )
 
 
 def test_sign_up_with_javascript_when_full_shows_the_waitlist_position(page, live_server, events, member):

@@ -23,8 +23,14 @@ WAIT = 30_000  # ms: only a bound so that a broken test fails instead of hanging
 @pytest.fixture
 def stack(tmp_path):
     env = server_env(database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}", data_dir=tmp_path)
-    seeded = subprocess.run([sys.executable, "-m", "tests.browser.live_seed"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    seeded = subprocess.run(
+        [sys.executable, "-m", "tests.browser.live_seed"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert seeded.returncode == 0, seeded.stderr
     data = json.loads(seeded.stdout.strip().splitlines()[-1])
     server = Server(free_port(), env, tmp_path / "server.log")
@@ -57,7 +63,10 @@ def _vote_on_everything(page, choice: str) -> int:
         page.get_by_role("button", name=choice, exact=True).click()
         page.wait_for_function(
             "text => !document.querySelector('.statement-card') || "
-            "document.querySelector('.statement-card').innerText !== text", arg=statement, timeout=WAIT)
+            "document.querySelector('.statement-card').innerText !== text",
+            arg=statement,
+            timeout=WAIT,
+        )
         votes += 1
     return votes
 
@@ -66,8 +75,9 @@ def test_a_three_phase_workshop_with_a_facilitator_and_three_participants(new_pa
     from playwright.sync_api import expect
 
     facilitator = new_page()
-    facilitator.context.add_cookies([{"name": "sessionid", "value": stack["facilitator_cookie"],
-                                      "url": stack["url"]}])
+    facilitator.context.add_cookies(
+        [{"name": "sessionid", "value": stack["facilitator_cookie"], "url": stack["url"]}]
+    )
     facilitator.goto(f"{stack['url']}/live/event/{stack['event']}/")
     assert_no_axe_violations(facilitator, "the event's live sessions")
     facilitator.get_by_role("link", name="Run this session").click()
@@ -106,15 +116,20 @@ def test_a_three_phase_workshop_with_a_facilitator_and_three_participants(new_pa
 
     ann.get_by_label("Your statement").fill("   ")
     ann.get_by_role("button", name="Send the statement").click()
-    expect(ann.locator("#live-feedback")).to_have_text("Please write your statement before sending it.", timeout=WAIT)
+    expect(ann.locator("#live-feedback")).to_have_text(
+        "Please write your statement before sending it.", timeout=WAIT
+    )
     expect(ann.get_by_label("Your statement")).to_have_attribute("aria-invalid", "true")
     ann.get_by_label("Your statement").fill("A named person should phone the day after discharge.")
     ann.get_by_role("button", name="Send the statement").click()
     expect(ann.locator("#live-feedback")).to_have_text(
-        "Thank you. Your statement is now in the list for everyone to vote on.", timeout=WAIT)
+        "Thank you. Your statement is now in the list for everyone to vote on.", timeout=WAIT
+    )
     cal.get_by_label("Your statement").fill("Transport home should be booked the day before.")
     cal.get_by_role("button", name="Send the statement").click()  # a plain POST: no websocket here
-    expect(cal.locator(".messages")).to_contain_text("Thank you. Your statement is now in the list", timeout=WAIT)
+    expect(cal.locator(".messages")).to_contain_text(
+        "Thank you. Your statement is now in the list", timeout=WAIT
+    )
 
     assert _vote_on_everything(ann, "Agree") == 4
     expect(ann.locator("#live-feedback")).to_have_text("Vote saved.")
@@ -130,7 +145,9 @@ def test_a_three_phase_workshop_with_a_facilitator_and_three_participants(new_pa
     expect(ann.get_by_text("(you said: Pass)")).to_have_count(1)
     ann.get_by_role("link", name="Back to the session").click()
 
-    expect(screen.locator("#live-map")).to_contain_text("3 people have cast 12 votes on 4 statements.", timeout=WAIT)
+    expect(screen.locator("#live-map")).to_contain_text(
+        "3 people have cast 12 votes on 4 statements.", timeout=WAIT
+    )
     assert_no_axe_violations(screen, "room screen with the live map")
     for name in ("Ann", "Bea", "Cal"):
         expect(screen.locator("#live-map")).not_to_contain_text(name)
@@ -139,8 +156,14 @@ def test_a_three_phase_workshop_with_a_facilitator_and_three_participants(new_pa
     facilitator.reload()
     facilitator.get_by_role("button", name="Next phase").click()
     for page in (ann, bea, cal, screen):
-        expect(page.locator("#phase-title")).to_have_text("Tracking themes and take-home messages", timeout=WAIT)
-    for page, text in ((ann, "Ask carers first."), (bea, "Plain English, always."), (cal, "Book the transport early.")):
+        expect(page.locator("#phase-title")).to_have_text(
+            "Tracking themes and take-home messages", timeout=WAIT
+        )
+    for page, text in (
+        (ann, "Ask carers first."),
+        (bea, "Plain English, always."),
+        (cal, "Book the transport early."),
+    ):
         page.get_by_label("Your take-home message").fill(text, timeout=WAIT)
         page.get_by_role("button", name="Put it on the wall").click()
     for text in ("Ask carers first.", "Plain English, always.", "Book the transport early."):

@@ -25,16 +25,21 @@ WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 def rules(project, coordinator, facilitator, member):
     steering = make_person("steering@example.org", "Morgan")
     do_add_member(project, steering, role=Membership.Role.STEERING, acting_user=coordinator)
-    first = do_publish_ground_rules(project, text="We listen to each other.\nWe challenge ideas, not people.",
-                                    acting_user=coordinator)
+    first = do_publish_ground_rules(
+        project, text="We listen to each other.\nWe challenge ideas, not people.", acting_user=coordinator
+    )
     do_agree_to_ground_rules(first, acting_user=member)
     second = do_publish_ground_rules(
-        project, text="We listen to each other.\nWe challenge ideas, not people.\nAnyone can ask for a pause.",
-        summary_of_changes="Anyone can ask for a pause.", acting_user=steering,
+        project,
+        text="We listen to each other.\nWe challenge ideas, not people.\nAnyone can ask for a pause.",
+        summary_of_changes="Anyone can ask for a pause.",
+        acting_user=steering,
     )
     do_agree_to_ground_rules(second, acting_user=facilitator)
     do_save_ground_rules_draft(
-        project, text=second.text + "\nCameras are optional online.", based_on_revision=project.ground_rules_draft.revision,
+        project,
+        text=second.text + "\nCameras are optional online.",
+        based_on_revision=project.ground_rules_draft.revision,
         acting_user=facilitator,
     )
     return second

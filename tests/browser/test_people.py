@@ -117,7 +117,11 @@ def test_profile_on_a_phone_with_the_keyboard(new_page, live_server):
     assert_no_axe_violations(page, "saved profile page")
     person.refresh_from_db()
     assert (person.pronouns, person.contact_preference, person.phone, person.access_needs) == (
-        "he/him", "phone", "07700 900418", ["step_free"])
+        "he/him",
+        "phone",
+        "07700 900418",
+        ["step_free"],
+    )
 
 
 @pytest.mark.django_db(transaction=True)

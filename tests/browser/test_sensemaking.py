@@ -23,8 +23,14 @@ def coding_setup(db):
     project.organisations.add(organisation)
     coder = Person.objects.create_user(email="coder@example.org", badge_name="Jo")
     Membership.objects.create(project=project, person=coder, role=Membership.Role.COORDINATOR)
-    source = do_add_source(project, segment_text(TEXT, "txt"), title="Night call", narrator=NarratorDetails(name="A"),
-                           consent=ConsentDetails(), acting_user=coder)
+    source = do_add_source(
+        project,
+        segment_text(TEXT, "txt"),
+        title="Night call",
+        narrator=NarratorDetails(name="A"),
+        consent=ConsentDetails(),
+        acting_user=coder,
+    )
     do_add_code(project, name="Calling for help", acting_user=coder)
     waiting = do_add_code(project, name="Waiting", acting_user=coder)
     return {"project": project, "coder": coder, "source": source, "waiting": waiting}
@@ -53,8 +59,9 @@ def test_code_a_span_using_only_the_keyboard(page, live_server, coding_setup):
         """Press a key and wait for coding.js to read the new selection back (selectionchange is async)."""
         before = status.inner_text()
         page.keyboard.press(key)
-        page.wait_for_function("(before) => document.querySelector('#selection-status').textContent !== before",
-                               arg=before)
+        page.wait_for_function(
+            "(before) => document.querySelector('#selection-status').textContent !== before", arg=before
+        )
 
     press("ArrowRight")
     press("ArrowRight")

@@ -47,7 +47,8 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**env, "DJANGO_SETTINGS_MODULE": "coproduce.settings", "COPRODUCE_PRODUCTION": "1"},
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -22,5 +22,9 @@ def test_audit_record_names_subject_and_actor(coordinator, project):
 
     record("project.updated", project, acting_user=coordinator, fields=["title"])
     entry = AuditEntry.objects.get()
-    assert (entry.action, entry.subject_type, entry.subject_id) == ("project.updated", "partnerships.project", str(project.pk))
+    assert (entry.action, entry.subject_type, entry.subject_id) == (
+        "project.updated",
+        "partnerships.project",
+        str(project.pk),
+    )
     assert entry.acting_user == coordinator

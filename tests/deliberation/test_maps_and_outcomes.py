@@ -18,8 +18,14 @@ from tests.live.factories import fresh, join, start_at
 pytestmark = pytest.mark.django_db
 
 COMMON = "Everyone leaving hospital should know who to call."
-CAMP_A = ["Discharge should wait until a carer can be there.", "Family meetings should happen before discharge."]
-CAMP_B = ["People should be able to go home as soon as they are medically fit.", "Waiting in a bed makes people worse."]
+CAMP_A = [
+    "Discharge should wait until a carer can be there.",
+    "Family meetings should happen before discharge.",
+]
+CAMP_B = [
+    "People should be able to go home as soon as they are medically fit.",
+    "Waiting in a bed makes people worse.",
+]
 NAMES = ["Ann", "Bea", "Cal", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jay", "Kim", "Lou"]
 
 
@@ -27,8 +33,10 @@ NAMES = ["Ann", "Bea", "Cal", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jay", "
 def debated(live_session, facilitator):
     """Twelve people in two camps who all agree on one thing."""
     session = start_at(live_session, Phase.Activity.STATEMENTS, facilitator)
-    statements = {text: actions.do_add_seed_statement(session, text=text, acting_user=facilitator)
-                  for text in [COMMON, *CAMP_A, *CAMP_B]}
+    statements = {
+        text: actions.do_add_seed_statement(session, text=text, acting_user=facilitator)
+        for text in [COMMON, *CAMP_A, *CAMP_B]
+    }
     for index, name in enumerate(NAMES):
         person = join(session, name)
         mine, theirs = (CAMP_A, CAMP_B) if index % 2 == 0 else (CAMP_B, CAMP_A)
@@ -48,7 +56,9 @@ def test_the_map_finds_the_two_camps_and_their_common_ground(debated):
     believed = [{texts[b["id"]] for b in g["believes"] if b["direction"] == "agree"} for g in data["groups"]]
     assert sorted(map(sorted, believed)) == sorted([sorted(CAMP_A), sorted(CAMP_B)])
     assert COMMON in {texts[c["id"]] for c in data["consensus"] if c["direction"] == "agree"}
-    assert all(b["percent"] == 100 for g in data["groups"] for b in g["believes"] if b["direction"] == "agree")
+    assert all(
+        b["percent"] == 100 for g in data["groups"] for b in g["believes"] if b["direction"] == "agree"
+    )
     assert len(data["points"]) == data["clustered"] == 12
     assert 0 <= data["stability"] <= 1
     assert set(data["priority"]) == {str(pk) for pk in texts}
@@ -98,7 +108,9 @@ def test_the_room_screen_and_text_version_show_groups_without_names(debated, fac
 def finished(debated, facilitator):
     session = do_advance_phase(debated, acting_user=facilitator)
     for name, text in [("Ann", "Carers are part of the team."), ("Bea", "Say who to call.")]:
-        actions.do_leave_take_home_message(fresh(session), session.participants.get(badge_name=name), text=text)
+        actions.do_leave_take_home_message(
+            fresh(session), session.participants.get(badge_name=name), text=text
+        )
     return fresh(do_finish_session(session, acting_user=facilitator))
 
 
@@ -148,7 +160,11 @@ def test_the_statements_csv_has_totals_and_common_ground(finished, facilitator, 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     common = next(r for r in rows if r["text"] == COMMON)
     assert (common["agree"], common["disagree"], common["agree_percent"], common["common_ground"]) == (
-        "12", "0", "100", "yes")
+        "12",
+        "0",
+        "100",
+        "yes",
+    )
     take_home = client.get(reverse("deliberation:export", args=[finished.pk, "take-home-messages.csv"]))
     assert "Carers are part of the team." in take_home.content.decode()
     assert client.get(reverse("deliberation:export", args=[finished.pk, "nonsense.csv"])).status_code == 404

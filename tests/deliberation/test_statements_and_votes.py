@@ -45,8 +45,13 @@ def test_a_statement_is_shown_straight_away_when_moderation_is_automatic(voting,
 
 
 def test_a_statement_waits_for_a_facilitator_when_moderation_is_on(voting, jo, facilitator):
-    do_update_session_settings(voting, title=voting.title, capacity=None,
-                               moderation=LiveSession.Moderation.FACILITATOR, acting_user=facilitator)
+    do_update_session_settings(
+        voting,
+        title=voting.title,
+        capacity=None,
+        moderation=LiveSession.Moderation.FACILITATOR,
+        acting_user=facilitator,
+    )
     statement = actions.do_submit_statement(fresh(voting), jo, text="Nobody should leave hospital at night.")
     assert statement.status == Statement.Status.PENDING
     for _ in TEXTS:  # it is not offered for voting while it waits
@@ -60,12 +65,15 @@ def test_a_statement_waits_for_a_facilitator_when_moderation_is_on(voting, jo, f
     assert statement_for(jo) == statement
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Please write your statement before sending it."),
-    ("  \n ", "Please write your statement before sending it."),
-    ("a" * 281, "Please keep your statement to 280 characters or fewer. Yours has 281."),
-    (TEXTS[0].upper(), "That statement is already here, so you can vote on it instead."),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Please write your statement before sending it."),
+        ("  \n ", "Please write your statement before sending it."),
+        ("a" * 281, "Please keep your statement to 280 characters or fewer. Yours has 281."),
+        (TEXTS[0].upper(), "That statement is already here, so you can vote on it instead."),
+    ],
+)
 def test_statements_that_cannot_be_accepted_say_why(voting, jo, text, message):
     with pytest.raises(DeliberationError) as caught:
         actions.do_submit_statement(voting, jo, text=text)
@@ -78,8 +86,11 @@ def test_exactly_280_characters_is_fine(voting, jo):
 
 def test_statements_outside_the_statements_phase_are_refused_with_where_we_are(voting, jo, facilitator):
     session = fresh(do_advance_phase(voting, acting_user=facilitator))
-    with pytest.raises(DeliberationError, match="That part of the session is over: we are now on "
-                                                "\u201cTracking themes and take-home messages\u201d"):
+    with pytest.raises(
+        DeliberationError,
+        match="That part of the session is over: we are now on "
+        "\u201cTracking themes and take-home messages\u201d",
+    ):
         actions.do_submit_statement(session, jo, text="Late idea")
     with pytest.raises(DeliberationError, match="Your vote was not saved."):
         actions.do_cast_vote(session, jo, statement_id=Statement.objects.first().pk, value="agree")
@@ -103,8 +114,9 @@ def test_the_engine_priority_chooses_the_next_statement(voting, jo):
     statements = list(Statement.objects.order_by("pk"))
     favourite = statements[2]
     priority = {str(s.pk): (1000.0 if s == favourite else 1e-9) for s in statements}
-    OpinionMapSnapshot.objects.create(session=voting, computed_at=voting.started_at, fingerprint="x",
-                                      priority=priority)
+    OpinionMapSnapshot.objects.create(
+        session=voting, computed_at=voting.started_at, fingerprint="x", priority=priority
+    )
     assert statement_for(jo) == favourite
 
 
@@ -116,7 +128,9 @@ def test_a_vote_can_be_changed_and_is_stored_once(voting, jo):
     assert list(Vote.objects.values_list("participant", "statement", "value")) == [(jo.pk, statement.pk, -1)]
 
 
-@pytest.mark.parametrize(("value", "stored"), [("agree", 1), ("disagree", -1), ("pass", 0), (1, 1), ("-1", -1)])
+@pytest.mark.parametrize(
+    ("value", "stored"), [("agree", 1), ("disagree", -1), ("pass", 0), (1, 1), ("-1", -1)]
+)
 def test_vote_values(voting, jo, value, stored):
     statement = Statement.objects.first()
     actions.do_cast_vote(voting, jo, statement_id=statement.pk, value=value)
@@ -129,7 +143,9 @@ def test_bad_votes_get_clear_messages(voting, jo, facilitator, project):
         actions.do_cast_vote(voting, jo, statement_id=statement.pk, value="maybe")
     with pytest.raises(DeliberationError, match="We could not find that statement in this session."):
         actions.do_cast_vote(voting, jo, statement_id="not a number", value="agree")
-    other = start_at(make_session(make_event(project, "Elsewhere"), facilitator), Phase.Activity.STATEMENTS, facilitator)
+    other = start_at(
+        make_session(make_event(project, "Elsewhere"), facilitator), Phase.Activity.STATEMENTS, facilitator
+    )
     elsewhere = actions.do_add_seed_statement(other, text="Somewhere else entirely.", acting_user=facilitator)
     with pytest.raises(DeliberationError, match="We could not find that statement in this session."):
         actions.do_cast_vote(voting, jo, statement_id=elsewhere.pk, value="agree")
@@ -152,14 +168,18 @@ def test_hiding_a_statement_takes_it_out_of_the_queue(voting, jo, facilitator):
 def test_merging_a_duplicate_carries_its_votes_over(voting, facilitator):
     keep, duplicate = Statement.objects.order_by("pk")[:2]
     ann, bea = join(voting, "Ann"), join(voting, "Bea")
-    actions.do_cast_vote(voting, ann, statement_id=duplicate.pk, value="agree")     # only on the duplicate
+    actions.do_cast_vote(voting, ann, statement_id=duplicate.pk, value="agree")  # only on the duplicate
     actions.do_cast_vote(voting, bea, statement_id=duplicate.pk, value="agree")
-    actions.do_cast_vote(voting, bea, statement_id=keep.pk, value="disagree")       # voted on both: kept vote stands
+    actions.do_cast_vote(
+        voting, bea, statement_id=keep.pk, value="disagree"
+    )  # voted on both: kept vote stands
     actions.do_merge_statements(duplicate, into=keep, acting_user=facilitator)
     duplicate.refresh_from_db()
     assert duplicate.status == Statement.Status.MERGED and duplicate.merged_into == keep
     assert dict(Vote.objects.filter(statement=keep).values_list("participant__badge_name", "value")) == {
-        "Ann": 1, "Bea": -1}
+        "Ann": 1,
+        "Bea": -1,
+    }
     with pytest.raises(DeliberationError, match="merged with a similar one"):
         actions.do_cast_vote(voting, ann, statement_id=duplicate.pk, value="agree")
     with pytest.raises(DeliberationError, match="already been merged"):
@@ -175,8 +195,12 @@ def test_voting_by_plain_post(voting, jo):
     client = client_for(jo)
     page = client.get(reverse("live:participant", args=[voting.pk]))
     statement_id = int(page.content.decode().split('data-statement-id="')[1].split('"')[0])
-    response = client.post(reverse("deliberation:vote", args=[voting.pk]), {"statement": statement_id, "value": "agree"})
-    assert response.status_code == 302 and response["Location"] == reverse("live:participant", args=[voting.pk])
+    response = client.post(
+        reverse("deliberation:vote", args=[voting.pk]), {"statement": statement_id, "value": "agree"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "live:participant", args=[voting.pk]
+    )
     page = client.get(response["Location"])
     assert b"Vote saved." in page.content and b"You have voted on 1 of 4 statements." in page.content
     assert Vote.objects.get().value == 1

@@ -26,13 +26,18 @@ def test_one_take_home_message_each_and_sending_again_replaces_it(wall, facilita
     message = TakeHomeMessage.objects.get()
     actions.do_set_take_home_hidden(message, hidden=True, acting_user=facilitator)
     client = client_for(jo)
-    assert "Ask carers first" in client.get(reverse("live:participant", args=[wall.pk])).content.decode()  # own form
+    assert (
+        "Ask carers first" in client.get(reverse("live:participant", args=[wall.pk])).content.decode()
+    )  # own form
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Please write your message before sending it."),
-    ("z" * 281, "Please keep your message to 280 characters or fewer. Yours has 281."),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Please write your message before sending it."),
+        ("z" * 281, "Please keep your message to 280 characters or fewer. Yours has 281."),
+    ],
+)
 def test_take_home_messages_that_cannot_be_saved_say_why(wall, text, message):
     with pytest.raises(DeliberationError, match=message):
         actions.do_leave_take_home_message(wall, join(wall, "Jo"), text=text)
@@ -50,7 +55,9 @@ def test_the_wall_shows_messages_without_names(wall, facilitator, client):
 
 def test_a_take_home_message_by_plain_post(wall):
     client = client_for(join(wall, "Jo"))
-    response = client.post(reverse("deliberation:take_home", args=[wall.pk]), {"text": "Keep talking."}, follow=True)
+    response = client.post(
+        reverse("deliberation:take_home", args=[wall.pk]), {"text": "Keep talking."}, follow=True
+    )
     assert b"Your message is on the wall." in response.content
     assert TakeHomeMessage.objects.get().text == "Keep talking."
 
@@ -73,9 +80,13 @@ def test_every_piece_gets_one_addition_from_each_of_several_others(circle):
         for person in people:
             piece = actions.do_take_next_piece(circle, person)
             if piece is not None:
-                actions.do_add_to_piece(circle, person, piece_id=piece.pk, text=f"{person.badge_name} adds a line")
+                actions.do_add_to_piece(
+                    circle, person, piece_id=piece.pk, text=f"{person.badge_name} adds a line"
+                )
     for piece in Piece.objects.all():
-        contributors = list(piece.contributions.order_by("position").values_list("participant__badge_name", flat=True))
+        contributors = list(
+            piece.contributions.order_by("position").values_list("participant__badge_name", flat=True)
+        )
         assert len(contributors) == 3  # the start and two additions
         assert len(set(contributors)) == 3  # from three different people, the starter only once
     assert all(item["complete"] for item in pieces_of(circle))
@@ -91,7 +102,7 @@ def test_a_piece_passed_to_someone_is_not_passed_to_another_at_the_same_time(cir
     with pytest.raises(DeliberationError, match="Someone else is adding to that piece just now."):
         actions.do_add_to_piece(circle, cal, piece_id=held.pk, text="Me too")
     assert actions.do_take_next_piece(circle, bea) == held  # coming back (a reload) gives the same piece
-    actions.do_take_next_piece(circle, bea, skip=held.pk)     # "pass me a different piece"
+    actions.do_take_next_piece(circle, bea, skip=held.pk)  # "pass me a different piece"
     assert actions.do_take_next_piece(circle, cal) == held
 
 
@@ -117,6 +128,8 @@ def test_pass_it_on_by_plain_post(circle):
     page = client_for(bea).get(reverse("live:participant", args=[circle.pk])).content.decode()
     assert "A piece passed to you" in page and "Kindness at the door" in page
     piece = Piece.objects.get(started_by=ann)
-    response = client_for(bea).post(url, {"what": "add", "piece": piece.pk, "text": "and a smile"}, follow=True)
+    response = client_for(bea).post(
+        url, {"what": "add", "piece": piece.pk, "text": "and a smile"}, follow=True
+    )
     assert b"Added. Here is the next piece." in response.content
     assert list(piece.contributions.values_list("text", flat=True)) == ["Kindness at the door", "and a smile"]

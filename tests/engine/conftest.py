@@ -42,7 +42,11 @@ def planted_votes(n_per_group=(30, 30), n_statements=20, *, seed=0, pass_rate=0.
 def opendata_folders():
     if not OPENDATA.is_dir():
         return []
-    return sorted(p for p in OPENDATA.iterdir() if p.is_dir() and ((p / "votes.csv").exists() or (p / "participants-votes.csv").exists()))
+    return sorted(
+        p
+        for p in OPENDATA.iterdir()
+        if p.is_dir() and ((p / "votes.csv").exists() or (p / "participants-votes.csv").exists())
+    )
 
 
 @pytest.fixture

@@ -49,13 +49,20 @@ def test_fit_is_a_stationary_point_of_the_regularised_loss():
 
     def loss(theta):
         mu = theta[0]
-        bu, bs = theta[1:1 + n_p], theta[1 + n_p:1 + n_p + n_s]
-        fu, fs = theta[1 + n_p + n_s:1 + 2 * n_p + n_s], theta[1 + 2 * n_p + n_s:]
+        bu, bs = theta[1 : 1 + n_p], theta[1 + n_p : 1 + n_p + n_s]
+        fu, fs = theta[1 + n_p + n_s : 1 + 2 * n_p + n_s], theta[1 + 2 * n_p + n_s :]
         r = y - mu - bu[p] - bs[s] - fu[p] * fs[s]
         return r @ r + lam_i * (mu**2 + bu @ bu + bs @ bs) + lam_f * (fu @ fu + fs @ fs)
 
-    theta = np.concatenate([[m.global_intercept_], m.participant_intercepts_, m.statement_intercepts_,
-                            m.participant_factors_[:, 0], m.statement_factors_[:, 0]])
+    theta = np.concatenate(
+        [
+            [m.global_intercept_],
+            m.participant_intercepts_,
+            m.statement_intercepts_,
+            m.participant_factors_[:, 0],
+            m.statement_factors_[:, 0],
+        ]
+    )
     assert loss(theta) == pytest.approx(m.loss_, rel=1e-9)
     assert np.abs(approx_fprime(theta, loss, 1e-7)).max() < 1e-4
 

@@ -19,7 +19,11 @@ def test_later_vote_replaces_earlier_and_order_is_first_appearance():
 
 
 def test_factorize_handles_sparse_big_and_mixed_ids():
-    for ids in (np.array([10**12, 5, 10**12]), np.array(["x", "y", "x"]), np.array([3, "a", 3], dtype=object)):
+    for ids in (
+        np.array([10**12, 5, 10**12]),
+        np.array(["x", "y", "x"]),
+        np.array([3, "a", 3], dtype=object),
+    ):
         uniq, codes = factorize(ids)
         assert uniq[codes].tolist() == ids.tolist()
         assert codes.tolist() == [0, 1, 0]

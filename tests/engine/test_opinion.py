@@ -206,7 +206,9 @@ def test_relabelling_participants_and_statements_changes_nothing(seed, rename_se
     assert np.array_equal(a.groups_, b.groups_)
     assert np.allclose(a.group_informed_consensus_, b.group_informed_consensus_)
     assert [new_s[c.statement_id] for c in a.consensus_] == [c.statement_id for c in b.consensus_]
-    assert [[new_s[r.statement_id] for r in g] for g in a.repness_] == [[r.statement_id for r in g] for g in b.repness_]
+    assert [[new_s[r.statement_id] for r in g] for g in a.repness_] == [
+        [r.statement_id for r in g] for g in b.repness_
+    ]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,8 +22,11 @@ def folder(tmp_path, votes=None, comments=None, pv=None):
 
 
 def test_votes_are_sorted_by_time_and_moderation_is_read(tmp_path):
-    f = folder(tmp_path, "30,x,1,7,-1\n10,x,0,7,1\n20,x,0,8,0\n",
-               '1,x,0,7,1,0,1,"First, with a comma"\n1,x,1,8,0,1,-1,Second\n')
+    f = folder(
+        tmp_path,
+        "30,x,1,7,-1\n10,x,0,7,1\n20,x,0,8,0\n",
+        '1,x,0,7,1,0,1,"First, with a comma"\n1,x,1,8,0,1,-1,Second\n',
+    )
     e = read_polis_export(f)
     assert e.participant_ids.tolist() == [7, 8, 7]
     assert e.statement_ids.tolist() == [0, 0, 1]
@@ -33,19 +36,26 @@ def test_votes_are_sorted_by_time_and_moderation_is_read(tmp_path):
 
 
 def test_participants_votes_used_when_votes_csv_is_absent(tmp_path):
-    f = folder(tmp_path, comments="1,x,0,7,1,0,1,A\n1,x,1,8,0,1,1,B\n",
-               pv="participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n5,0,0,2,1,1,1,-1\n6,,0,1,0,0,,0\n")
+    f = folder(
+        tmp_path,
+        comments="1,x,0,7,1,0,1,A\n1,x,1,8,0,1,1,B\n",
+        pv="participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,1\n5,0,0,2,1,1,1,-1\n6,,0,1,0,0,,0\n",
+    )
     e = read_polis_export(f)
     assert e.votes_source == "participants-votes.csv"
-    assert sorted(zip(e.participant_ids.tolist(), e.statement_ids.tolist(), e.values.tolist(), strict=True)) == [
-        (5, 0, 1), (5, 1, -1), (6, 1, 0)]
+    assert sorted(
+        zip(e.participant_ids.tolist(), e.statement_ids.tolist(), e.values.tolist(), strict=True)
+    ) == [(5, 0, 1), (5, 1, -1), (6, 1, 0)]
     assert e.polis_groups == {5: 0}
 
 
 @pytest.mark.parametrize(
     ("votes", "message"),
     [
-        ("10,x,0,7,1\n11,x,0,8,yes\n", "votes.csv: line 3: vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'yes'"),
+        (
+            "10,x,0,7,1\n11,x,0,8,yes\n",
+            "votes.csv: line 3: vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'yes'",
+        ),
         ("10,x,0,7\n", "votes.csv: line 2: expected 5 fields, found 4"),
         ("10,x,zero,7,1\n", "votes.csv: line 2: comment-id must be a whole number, not 'zero'"),
     ],
@@ -58,7 +68,10 @@ def test_malformed_votes_name_file_line_and_problem(tmp_path, votes, message):
 
 def test_missing_column_is_named(tmp_path):
     (tmp_path / "votes.csv").write_text("timestamp,comment-id,voter-id\n1,0,7\n")
-    with pytest.raises(OpinionDataError, match=r"votes.csv: line 1: missing column 'vote' \(found: timestamp, comment-id, voter-id\)"):
+    with pytest.raises(
+        OpinionDataError,
+        match=r"votes.csv: line 1: missing column 'vote' \(found: timestamp, comment-id, voter-id\)",
+    ):
         read_polis_export(tmp_path)
 
 
@@ -81,8 +94,14 @@ def test_duplicate_comment_ids_are_refused(tmp_path):
 
 
 def test_write_then_read_round_trip(tmp_path):
-    write_polis_export(tmp_path, [1, 2, 1], [10, 10, 11], [1, -1, 0], statements={10: "Yes, please", 11: "No"},
-                       moderated={11: -1})
+    write_polis_export(
+        tmp_path,
+        [1, 2, 1],
+        [10, 10, 11],
+        [1, -1, 0],
+        statements={10: "Yes, please", 11: "No"},
+        moderated={11: -1},
+    )
     e = read_polis_export(tmp_path)
     assert e.participant_ids.tolist() == [1, 2, 1]
     assert e.values.tolist() == [1, -1, 0]
@@ -94,5 +113,7 @@ def test_write_then_read_round_trip(tmp_path):
 def test_writing_refuses_what_polis_files_cannot_hold(tmp_path):
     with pytest.raises(OpinionDataError, match="values must be 1, -1 or 0; found 3"):
         write_polis_export(tmp_path, [1], [10], [3])
-    with pytest.raises(OpinionDataError, match="statement ids must be whole numbers in a Polis export; found 'a'"):
+    with pytest.raises(
+        OpinionDataError, match="statement ids must be whole numbers in a Polis export; found 'a'"
+    ):
         write_polis_export(tmp_path, [1], ["a"], [1])

@@ -49,8 +49,9 @@ def _export(name: str):
 def test_group_informed_consensus_equals_the_published_column(needs_opendata):
     export = _export("bg2050-volunteers")
     assert export.polis_gic, "this export carries Polis's group-informed-consensus column"
-    ids, gic = group_informed_consensus_for_groups(export.participant_ids, export.statement_ids, export.values,
-                                                   export.polis_groups)
+    ids, gic = group_informed_consensus_for_groups(
+        export.participant_ids, export.statement_ids, export.values, export.polis_groups
+    )
     published = np.array([export.polis_gic[t] for t in ids.tolist()])
     assert len(ids) == len(export.polis_gic) == 371
     assert np.abs(gic - published).max() < 1e-12
@@ -58,8 +59,9 @@ def test_group_informed_consensus_equals_the_published_column(needs_opendata):
 
 def _ari(name: str) -> float:
     export = _export(name)
-    m = OpinionMap(n_resamples=0).fit(export.participant_ids, export.statement_ids, export.values,
-                                      excluded_statements=export.excluded)
+    m = OpinionMap(n_resamples=0).fit(
+        export.participant_ids, export.statement_ids, export.values, excluded_statements=export.excluded
+    )
     ours = dict(zip(m.participants_.tolist(), m.groups_.tolist(), strict=True))
     ids = list(export.polis_groups)
     return adjusted_rand_index([ours.get(q, -1) for q in ids], [export.polis_groups[q] for q in ids])

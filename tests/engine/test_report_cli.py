@@ -16,15 +16,23 @@ VOTES = "timestamp,datetime,comment-id,voter-id,vote\n"
 
 
 def export_folder(tmp_path, rows, n_statements, moderated=()):
-    (tmp_path / "votes.csv").write_text(VOTES + "".join(f"{i},x,{s},{p},{v}\n" for i, (p, s, v) in enumerate(rows)))
-    (tmp_path / "comments.csv").write_text(COMMENTS + "".join(
-        f"0,x,{s},0,0,0,{-1 if s in moderated else 1},Statement number {s}\n" for s in range(n_statements)))
+    (tmp_path / "votes.csv").write_text(
+        VOTES + "".join(f"{i},x,{s},{p},{v}\n" for i, (p, s, v) in enumerate(rows))
+    )
+    (tmp_path / "comments.csv").write_text(
+        COMMENTS
+        + "".join(
+            f"0,x,{s},0,0,0,{-1 if s in moderated else 1},Statement number {s}\n" for s in range(n_statements)
+        )
+    )
     return tmp_path
 
 
 def planted_folder(tmp_path, **kwargs):
     p, s, v, _ = planted_votes((30, 20), 16, **kwargs)
-    return export_folder(tmp_path, list(zip(p.tolist(), s.tolist(), v.tolist(), strict=True)), 16, moderated={3})
+    return export_folder(
+        tmp_path, list(zip(p.tolist(), s.tolist(), v.tolist(), strict=True)), 16, moderated={3}
+    )
 
 
 def test_report_shows_groups_beliefs_common_ground_bridges_and_stability(tmp_path, capsys):
@@ -33,7 +41,12 @@ def test_report_shows_groups_beliefs_common_ground_bridges_and_stability(tmp_pat
     assert "800 votes by 50 participants on 16 statements (1 moderated out)." in out
     assert "Opinion groups: 2\n  Group A: 30 people\n  Group B: 20 people" in out
     assert "Stability: " in out
-    for heading in ("What each group believes", "Common ground", "Agreed across every group", "Bridging statements"):
+    for heading in (
+        "What each group believes",
+        "Common ground",
+        "Agreed across every group",
+        "Bridging statements",
+    ):
         assert heading in out
     assert "“Statement number 3”" not in out  # moderated out
 
@@ -44,7 +57,9 @@ def test_json_holds_everything(tmp_path, capsys):
     data = json.loads(target.read_text())
     assert data["n_groups"] == 2 and [g["size"] for g in data["groups"]] == [30, 20]
     assert len(data["statements"]) == 16 and len(data["participants"]) == 50
-    assert {"group_informed_consensus", "bridging_score", "priority", "excluded"} <= set(data["statements"][0])
+    assert {"group_informed_consensus", "bridging_score", "priority", "excluded"} <= set(
+        data["statements"][0]
+    )
     assert 0 <= data["stability"] <= 1
 
 
@@ -56,7 +71,10 @@ def test_cli_dispatches_analyse(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("votes", "message"),
     [
-        ("1,x,0,7,maybe\n", "coproduce analyse: error: votes.csv: line 2: vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'maybe'\n"),
+        (
+            "1,x,0,7,maybe\n",
+            "coproduce analyse: error: votes.csv: line 2: vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'maybe'\n",
+        ),
         ("1,x,0\n", "coproduce analyse: error: votes.csv: line 2: expected 5 fields, found 3\n"),
     ],
 )
@@ -88,7 +106,10 @@ def test_one_statement(tmp_path, capsys):
 def test_everyone_passing(tmp_path, capsys):
     rows = [(p, s, 0) for p in range(10) for s in range(5)]
     assert main([str(export_folder(tmp_path, rows, 5))]) == 0
-    assert "Everyone passed on every statement, so there is no agreement or division to show yet." in capsys.readouterr().out
+    assert (
+        "Everyone passed on every statement, so there is no agreement or division to show yet."
+        in capsys.readouterr().out
+    )
 
 
 def test_duplicate_votes_and_unknown_statements_are_reported(tmp_path, capsys):

@@ -53,12 +53,22 @@ def test_priority_matches_polis_formula_by_hand():
     assert expected == pytest.approx(12.529727, abs=1e-5)
     # (priority-metric false 18 3 20 1): 18 agree, 2 disagree (→ 0 passes... P = S − A − D)
     p, a = (0 + 1) / 22, 19 / 22
-    assert priority(18, 2, 20, 1)[()] == pytest.approx(((1 - p) * 2 * a * (1 + 8 * 2 ** (-4))) ** 2, abs=1e-12)
+    assert priority(18, 2, 20, 1)[()] == pytest.approx(
+        ((1 - p) * 2 * a * (1 + 8 * 2 ** (-4))) ** 2, abs=1e-12
+    )
 
 
 def test_meta_statements_get_fixed_priority():
-    assert priority(np.array([5, 5]), np.array([0, 0]), np.array([5, 5]), np.array([0, 0]),
-                    is_meta=np.array([True, False]))[0] == 49.0
+    assert (
+        priority(
+            np.array([5, 5]),
+            np.array([0, 0]),
+            np.array([5, 5]),
+            np.array([0, 0]),
+            is_meta=np.array([True, False]),
+        )[0]
+        == 49.0
+    )
 
 
 def test_new_statements_bubble_up():

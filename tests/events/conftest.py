@@ -52,8 +52,13 @@ def members_event(make_event, project):
 
 def register(event, person, *, needs=(), details="", attendance=None, notify=True):
     registration, _ = do_register_for_event(
-        event, person, access_needs=list(needs), details=details, attendance=attendance,
-        acting_user=person, notify=notify,
+        event,
+        person,
+        access_needs=list(needs),
+        details=details,
+        attendance=attendance,
+        acting_user=person,
+        notify=notify,
     )
     return registration
 

@@ -20,9 +20,16 @@ LINK = "https://meet.example.org/cuppa-room"
 
 @pytest.fixture
 def online_event(make_event, project, coordinator):
-    event = make_event(project, title="Co-production cuppa", is_public=True, capacity=1,
-                       format=Event.Format.ONLINE, online_joining_link=LINK, starts_at=london(12, 18, 30),
-                       description="A friendly hour to talk about anything.")
+    event = make_event(
+        project,
+        title="Co-production cuppa",
+        is_public=True,
+        capacity=1,
+        format=Event.Format.ONLINE,
+        online_joining_link=LINK,
+        starts_at=london(12, 18, 30),
+        description="A friendly hour to talk about anything.",
+    )
     do_add_agenda_item(event, title="Catch-up", duration_minutes=20, acting_user=coordinator)
     return event
 
@@ -67,7 +74,9 @@ def test_the_joining_link_is_only_in_calendars_of_people_with_a_place(client, on
     assert f"Join online: {LINK}" in str(placed["description"])
 
 
-def test_the_joining_link_is_only_shown_on_the_page_to_people_with_a_place(client, online_event, member, outsider):
+def test_the_joining_link_is_only_shown_on_the_page_to_people_with_a_place(
+    client, online_event, member, outsider
+):
     assert LINK not in client.get(f"/events/{online_event.pk}/").content.decode()
     register(online_event, member, notify=False)
     register(online_event, outsider, notify=False)
@@ -81,10 +90,12 @@ def _feed_url(client) -> str:
     client.post("/events/mine/calendar-address/", {"change": "renew"})
     page = client.get("/events/mine/").content.decode()
     start = page.index('id="feed-url" value="') + len('id="feed-url" value="')
-    return page[start: page.index('"', start)]
+    return page[start : page.index('"', start)]
 
 
-def test_a_calendar_address_lists_only_that_person_s_events(client, online_event, make_event, project, member):
+def test_a_calendar_address_lists_only_that_person_s_events(
+    client, online_event, make_event, project, member
+):
     other_event = make_event(project, title="Someone else's workshop", is_public=True)
     register(online_event, member, notify=False)
     register(other_event, person(1), notify=False)
@@ -132,7 +143,9 @@ def test_the_audit_trail_never_records_the_calendar_token(member):
     assert feed.token not in str(list(AuditEntry.objects.values_list("details", flat=True)))
 
 
-def test_the_feed_marks_waitlisted_events_tentative_and_leaves_out_cancelled_ones(client, member, make_event, project):
+def test_the_feed_marks_waitlisted_events_tentative_and_leaves_out_cancelled_ones(
+    client, member, make_event, project
+):
     from coproduce.events.actions import do_cancel_registration
 
     full = make_event(project, title="Full workshop", is_public=True, capacity=1)
@@ -148,8 +161,16 @@ def test_the_feed_marks_waitlisted_events_tentative_and_leaves_out_cancelled_one
 
 def test_an_event_in_another_time_zone_keeps_its_zone(client, make_event, project):
     berlin = ZoneInfo("Europe/Berlin")
-    event = make_event(project, title="Exchange visit", is_public=True, time_zone="Europe/Berlin",
-                       starts_at=datetime(2030, 6, 5, 9, 0, tzinfo=berlin))
+    event = make_event(
+        project,
+        title="Exchange visit",
+        is_public=True,
+        time_zone="Europe/Berlin",
+        starts_at=datetime(2030, 6, 5, 9, 0, tzinfo=berlin),
+    )
     content = client.get(f"/events/{event.pk}/calendar.ics").content
     assert b"DTSTART;TZID=Europe/Berlin:20300605T090000" in content
-    assert "Wednesday 5 June 2030, 9am to 11am (Europe/Berlin time)" in client.get(f"/events/{event.pk}/").content.decode()
+    assert (
+        "Wednesday 5 June 2030, 9am to 11am (Europe/Berlin time)"
+        in client.get(f"/events/{event.pk}/").content.decode()
+    )

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def postgres():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has one writer at a time, so there is no race to show")
+        pytest.skip(
+            "needs PostgreSQL (set DATABASE_URL): SQLite has one writer at a time, so there is no race to show"
+        )
 
 
 @pytest.fixture
@@ -64,7 +66,9 @@ def run_in_parallel(work, n: int) -> list:
     return results
 
 
-def test_parallel_sign_ups_for_the_last_places_never_exceed_capacity(postgres, slow_counting, make_event, project):
+def test_parallel_sign_ups_for_the_last_places_never_exceed_capacity(
+    postgres, slow_counting, make_event, project
+):
     event = make_event(project, title="Popular workshop", is_public=True, capacity=5)
     for n in range(3):
         register(event, person(100 + n), notify=False)  # 2 places left
@@ -106,12 +110,16 @@ def test_parallel_cancellations_promote_the_right_people_once(postgres, make_eve
     results = run_in_parallel(cancel, 2)
 
     assert sorted(results) == [1, 1]
-    statuses = {r.person.email: r.status for r in Registration.objects.filter(event=event).select_related("person")}
+    statuses = {
+        r.person.email: r.status for r in Registration.objects.filter(event=event).select_related("person")
+    }
     assert [statuses[p.email] for p in queue] == ["registered", "registered", "waitlisted", "waitlisted"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([queue[0].email, queue[1].email])
 
 
-def test_parallel_double_sign_up_by_one_person_makes_one_registration(postgres, slow_counting, make_event, project):
+def test_parallel_double_sign_up_by_one_person_makes_one_registration(
+    postgres, slow_counting, make_event, project
+):
     event = make_event(project, title="Drop-in", is_public=True, capacity=10)
     someone = person(1)
     clients = []

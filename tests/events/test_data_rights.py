@@ -30,12 +30,15 @@ def test_the_download_includes_sign_ups_and_the_access_needs_given(member, publi
     assert CalendarFeed.objects.get(person=member).token not in str(data)
 
 
-def test_erasure_frees_upcoming_places_and_keeps_past_attendance_anonymously(member, public_event, make_event, project):
+def test_erasure_frees_upcoming_places_and_keeps_past_attendance_anonymously(
+    member, public_event, make_event, project
+):
     past = make_event(project, title="Last month", capacity=5)
     attended = register(past, member, needs=["step_free"], details="Ramp please", notify=False)
     do_check_in(attended, acting_user=None)
-    Event.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=30),
-                                            ends_at=timezone.now() - timedelta(days=30, hours=-2))
+    Event.objects.filter(pk=past.pk).update(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=30, hours=-2)
+    )
     register(public_event, member, needs=["bsl"], notify=False)
     register(public_event, person(1), notify=False)
     waiting = register(public_event, person(2), notify=False)

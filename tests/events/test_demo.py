@@ -29,18 +29,25 @@ def test_the_events_step_runs_after_the_cast():
 def test_demo_events_cover_every_kind_of_sign_up(demo, mailoutbox):
     events = Event.objects.all()
     assert 9 <= events.count() <= 12
-    assert {e.project.title for e in events} == {"Community placements partnership", "Crisis support, designed together"}
+    assert {e.project.title for e in events} == {
+        "Community placements partnership",
+        "Crisis support, designed together",
+    }
     assert events.filter(is_public=True).exists() and events.filter(is_public=False).exists()
     assert not mailoutbox, "demo sign-ups send no e-mail"
 
-    cuppa = upcoming_public_events(formats=["online"], times_of_day=["evening"]).filter(kind="drop_in").first()
+    cuppa = (
+        upcoming_public_events(formats=["online"], times_of_day=["evening"]).filter(kind="drop_in").first()
+    )
     assert cuppa is not None and cuppa.format == "online"
 
     full = Event.objects.get(title="Crisis care: what would have helped?")
     places = places_for(full)
     assert (full.format, places.is_full, places.waiting) == ("hybrid", True, 2)
     assert list(full.agenda_items.values_list("title", "duration_minutes"))[1:4] == [
-        ("Preparing the ground", 10), ("Exploring together", 30), ("Tracking themes and take-home messages", 20),
+        ("Preparing the ground", 10),
+        ("Exploring together", 30),
+        ("Tracking themes and take-home messages", 20),
     ]
     plan = [line.text for line in access_plan(full).lines]
     assert plan[0] == "3 need step-free access"

@@ -21,9 +21,15 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture
 def workshop(make_event, project):
-    return make_event(project, title="Exploring crisis care", is_public=True, capacity=8,
-                      format=Event.Format.HYBRID, online_joining_link="https://meet.example.org/w",
-                      starts_at=london(21, 10))
+    return make_event(
+        project,
+        title="Exploring crisis care",
+        is_public=True,
+        capacity=8,
+        format=Event.Format.HYBRID,
+        online_joining_link="https://meet.example.org/w",
+        starts_at=london(21, 10),
+    )
 
 
 @pytest.fixture
@@ -68,7 +74,10 @@ def test_the_access_plan_counts_needs_and_says_when_to_send_papers(workshop, sig
 def test_the_plan_asks_for_papers_as_soon_as_possible_inside_a_week(make_event, project):
     soon = make_event(project, title="Soon", starts_at=london(3, 10), capacity=5)
     register(soon, person(1), needs=["easy_read"], notify=False)
-    assert access_plan(soon).lines[0].text == "1 needs Easy Read papers — send as soon as possible (less than 7 days to go)"
+    assert (
+        access_plan(soon).lines[0].text
+        == "1 needs Easy Read papers — send as soon as possible (less than 7 days to go)"
+    )
 
 
 def test_organisers_see_registrations_needs_and_the_waitlist(client, facilitator, workshop, signed_up):
@@ -77,16 +86,18 @@ def test_organisers_see_registrations_needs_and_the_waitlist(client, facilitator
     assert "3 need step-free access" in page
     assert "Person 3" in page and "“No nuts, please.”" in page
     assert "Step-free access, British Sign Language (BSL) interpreter" in page  # per person, organisers only
-    waitlist = page[page.index("<h2>Waitlist</h2>"):]
+    waitlist = page[page.index("<h2>Waitlist</h2>") :]
     assert "Waiting Wren" in waitlist
 
 
 def test_participants_never_see_who_else_is_coming_or_their_needs(client, member, workshop, signed_up):
     register(workshop, member, attendance="online", notify=False)
     client.force_login(member)
-    pages = [client.get(f"/events/{workshop.pk}/").content.decode(),
-             client.get(f"/events/{workshop.pk}/my-place/").content.decode(),
-             client.get("/events/mine/").content.decode()]
+    pages = [
+        client.get(f"/events/{workshop.pk}/").content.decode(),
+        client.get(f"/events/{workshop.pk}/my-place/").content.decode(),
+        client.get("/events/mine/").content.decode(),
+    ]
     for page in pages:
         assert "Person 0" not in page and "Waiting Wren" not in page
         assert "No nuts" not in page and "need step-free access" not in page
@@ -134,17 +145,27 @@ def test_people_on_the_waitlist_cannot_be_checked_in(client, coordinator, worksh
     client.force_login(coordinator)
     assert client.post(f"/events/{workshop.pk}/check-in/{waiting.pk}/").status_code == 404
     from coproduce.events.actions import EventActionError
+
     with pytest.raises(EventActionError, match="Only people with a place can be checked in."):
         do_check_in(waiting, acting_user=coordinator)
 
 
 def _event_form(**changes) -> dict:
     data = {
-        "title": "Tracking themes together", "description": "We look at what people told us.",
-        "kind": "workshop", "is_public": "on", "format": "in_person", "time_zone": "Europe/London",
-        "starts_at": london(30, 10).strftime("%Y-%m-%dT%H:%M"), "ends_at": london(30, 12).strftime("%Y-%m-%dT%H:%M"),
-        "venue": "Harbour Lane Community Hub", "access_information": "Step-free entrance on Dock Street.",
-        "online_joining_link": "", "capacity": "20", "registration_opens_at": "", "registration_closes_at": "",
+        "title": "Tracking themes together",
+        "description": "We look at what people told us.",
+        "kind": "workshop",
+        "is_public": "on",
+        "format": "in_person",
+        "time_zone": "Europe/London",
+        "starts_at": london(30, 10).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": london(30, 12).strftime("%Y-%m-%dT%H:%M"),
+        "venue": "Harbour Lane Community Hub",
+        "access_information": "Step-free entrance on Dock Street.",
+        "online_joining_link": "",
+        "capacity": "20",
+        "registration_opens_at": "",
+        "registration_closes_at": "",
     }
     data.update(changes)
     return data
@@ -161,8 +182,10 @@ def test_creating_an_event(client, coordinator, project):
 
 def test_times_are_read_in_the_event_s_time_zone(client, coordinator, project):
     client.force_login(coordinator)
-    client.post(f"/events/project/{project.pk}/new/", _event_form(
-        time_zone="America/New_York", starts_at="2030-01-15T09:00", ends_at="2030-01-15T10:00"))
+    client.post(
+        f"/events/project/{project.pk}/new/",
+        _event_form(time_zone="America/New_York", starts_at="2030-01-15T09:00", ends_at="2030-01-15T10:00"),
+    )
     event = Event.objects.get()
     assert event.starts_at.astimezone(ZoneInfo("America/New_York")).hour == 9
     assert event.starts_at.astimezone(ZoneInfo("UTC")).hour == 14
@@ -170,29 +193,49 @@ def test_times_are_read_in_the_event_s_time_zone(client, coordinator, project):
     assert 'value="2030-01-15T09:00"' in page
 
 
-@pytest.mark.parametrize("changes,field,message", [
-    ({"title": ""}, "title", "Enter a title."),
-    ({"starts_at": ""}, "starts_at", "Enter when the event starts."),
-    ({"starts_at": "next Tuesday"}, "starts_at", "Enter a date and time, for example 14/03/2027 18:30."),
-    ({"ends_at": london(30, 9).strftime("%Y-%m-%dT%H:%M")}, "ends_at", "The end must be after the start."),
-    ({"venue": ""}, "venue", "Say where the event is, for the people coming in person."),
-    ({"time_zone": "Mars/Olympus"}, "time_zone", "Enter a time zone name, for example Europe/London."),
-    ({"capacity": "0"}, "capacity", "Enter 1 place or more, or leave it empty for no limit."),
-    ({"capacity": "lots"}, "capacity", "Enter a whole number of places, or leave it empty for no limit."),
-    ({"online_joining_link": "not a link"}, "online_joining_link",
-     "Enter a full web address, like https://meet.example.org/room."),
-    ({"registration_closes_at": london(31, 9).strftime("%Y-%m-%dT%H:%M")}, "registration_closes_at",
-     "Sign-up must close no later than the start of the event."),
-    ({"registration_opens_at": london(20, 9).strftime("%Y-%m-%dT%H:%M"),
-      "registration_closes_at": london(19, 9).strftime("%Y-%m-%dT%H:%M")}, "registration_closes_at",
-     "Sign-up must close after it opens."),
-])
-def test_bad_event_input_is_explained_next_to_the_field(client, coordinator, project, changes, field, message):
+@pytest.mark.parametrize(
+    "changes,field,message",
+    [
+        ({"title": ""}, "title", "Enter a title."),
+        ({"starts_at": ""}, "starts_at", "Enter when the event starts."),
+        ({"starts_at": "next Tuesday"}, "starts_at", "Enter a date and time, for example 14/03/2027 18:30."),
+        (
+            {"ends_at": london(30, 9).strftime("%Y-%m-%dT%H:%M")},
+            "ends_at",
+            "The end must be after the start.",
+        ),
+        ({"venue": ""}, "venue", "Say where the event is, for the people coming in person."),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "Enter a time zone name, for example Europe/London."),
+        ({"capacity": "0"}, "capacity", "Enter 1 place or more, or leave it empty for no limit."),
+        ({"capacity": "lots"}, "capacity", "Enter a whole number of places, or leave it empty for no limit."),
+        (
+            {"online_joining_link": "not a link"},
+            "online_joining_link",
+            "Enter a full web address, like https://meet.example.org/room.",
+        ),
+        (
+            {"registration_closes_at": london(31, 9).strftime("%Y-%m-%dT%H:%M")},
+            "registration_closes_at",
+            "Sign-up must close no later than the start of the event.",
+        ),
+        (
+            {
+                "registration_opens_at": london(20, 9).strftime("%Y-%m-%dT%H:%M"),
+                "registration_closes_at": london(19, 9).strftime("%Y-%m-%dT%H:%M"),
+            },
+            "registration_closes_at",
+            "Sign-up must close after it opens.",
+        ),
+    ],
+)
+def test_bad_event_input_is_explained_next_to_the_field(
+    client, coordinator, project, changes, field, message
+):
     client.force_login(coordinator)
     response = client.post(f"/events/project/{project.pk}/new/", _event_form(**changes))
     page = response.content.decode()
     assert response.status_code == 200
-    error = page[page.index(f'id="id_{field}-error"'):]
+    error = page[page.index(f'id="id_{field}-error"') :]
     assert message in error[: error.index("</p>")]
     assert f'<a href="#id_{field}' in page  # the error summary links to the field
     assert not Event.objects.exists()
@@ -200,9 +243,12 @@ def test_bad_event_input_is_explained_next_to_the_field(client, coordinator, pro
 
 def test_editing_an_event(client, facilitator, workshop):
     client.force_login(facilitator)
-    data = _event_form(title="Exploring crisis care, together", format="hybrid",
-                       starts_at=workshop.starts_at.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
-                       ends_at=workshop.ends_at.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"))
+    data = _event_form(
+        title="Exploring crisis care, together",
+        format="hybrid",
+        starts_at=workshop.starts_at.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=workshop.ends_at.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+    )
     response = client.post(f"/events/{workshop.pk}/edit/", data)
     assert response["Location"] == f"/events/{workshop.pk}/"
     workshop.refresh_from_db()
@@ -211,8 +257,11 @@ def test_editing_an_event(client, facilitator, workshop):
 
 def test_building_and_reordering_an_agenda_without_dragging(client, coordinator, workshop):
     client.force_login(coordinator)
-    for title, minutes in [("Exploring together", 30), ("Preparing the ground", 10),
-                           ("Tracking themes and take-home messages", 20)]:
+    for title, minutes in [
+        ("Exploring together", 30),
+        ("Preparing the ground", 10),
+        ("Tracking themes and take-home messages", 20),
+    ]:
         client.post(f"/events/{workshop.pk}/agenda/", {"title": title, "duration_minutes": minutes})
     second = AgendaItem.objects.get(title="Preparing the ground")
     client.post(f"/events/{workshop.pk}/agenda/{second.pk}/move/", {"direction": "up"})
@@ -222,16 +271,23 @@ def test_building_and_reordering_an_agenda_without_dragging(client, coordinator,
     assert workshop.agenda_items.first().title == "Preparing the ground"
 
     page = client.get(f"/events/{workshop.pk}/").content.decode()
-    page = page[page.index('<h2 id="agenda-title">Agenda</h2>'):]
+    page = page[page.index('<h2 id="agenda-title">Agenda</h2>') :]
     # Each item starts when the one before ends: 10am, 10:10am, 10:40am.
-    assert page.index("10am") < page.index("Preparing the ground") < page.index("10:10am") < page.index("10:40am")
+    assert (
+        page.index("10am")
+        < page.index("Preparing the ground")
+        < page.index("10:10am")
+        < page.index("10:40am")
+    )
     agenda_page = client.get(f"/events/{workshop.pk}/agenda/").content.decode()
     assert "The items take 60 minutes; the event lasts 120 minutes." in agenda_page
 
 
 def test_bad_agenda_input_is_explained(client, coordinator, workshop):
     client.force_login(coordinator)
-    page = client.post(f"/events/{workshop.pk}/agenda/", {"title": "", "duration_minutes": "0"}).content.decode()
+    page = client.post(
+        f"/events/{workshop.pk}/agenda/", {"title": "", "duration_minutes": "0"}
+    ).content.decode()
     assert "Enter a title for this part of the agenda." in page
     assert "Enter 1 minute or more." in page
     assert not workshop.agenda_items.exists()
@@ -240,15 +296,19 @@ def test_bad_agenda_input_is_explained(client, coordinator, workshop):
 def test_editing_and_removing_agenda_items(client, coordinator, workshop):
     item = do_add_agenda_item(workshop, title="Welcome", duration_minutes=10, acting_user=coordinator)
     client.force_login(coordinator)
-    client.post(f"/events/{workshop.pk}/agenda/{item.pk}/edit/", {"title": "Welcome and ground rules",
-                                                                   "duration_minutes": "15"})
+    client.post(
+        f"/events/{workshop.pk}/agenda/{item.pk}/edit/",
+        {"title": "Welcome and ground rules", "duration_minutes": "15"},
+    )
     item.refresh_from_db()
     assert (item.title, item.duration_minutes) == ("Welcome and ground rules", 15)
     client.post(f"/events/{workshop.pk}/agenda/{item.pk}/remove/")
     assert not workshop.agenda_items.exists()
 
 
-def test_agenda_items_of_another_event_are_not_found(client, coordinator, workshop, make_event, other_project):
+def test_agenda_items_of_another_event_are_not_found(
+    client, coordinator, workshop, make_event, other_project
+):
     elsewhere = make_event(other_project, title="Elsewhere")
     item = do_add_agenda_item(elsewhere, title="Secret", duration_minutes=5, acting_user=None)
     client.force_login(coordinator)
@@ -257,7 +317,9 @@ def test_agenda_items_of_another_event_are_not_found(client, coordinator, worksh
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
-def test_the_project_events_page_lists_public_and_members_only_events(client, member, coordinator, project, make_event):
+def test_the_project_events_page_lists_public_and_members_only_events(
+    client, member, coordinator, project, make_event
+):
     make_event(project, title="Open one", is_public=True)
     make_event(project, title="Members one", is_public=False)
     client.force_login(member)

@@ -22,42 +22,58 @@ MEMBERS = (OK, OK, OK, NOT_FOUND, NOT_FOUND)  # anyone in the project
 EVERYONE = (OK, OK, OK, OK, OK)
 
 NEW_EVENT = {
-    "title": "Planning the spring festival", "kind": "meeting", "format": "online", "time_zone": "Europe/London",
-    "starts_at": london(20, 14).strftime("%Y-%m-%dT%H:%M"), "ends_at": london(20, 15).strftime("%Y-%m-%dT%H:%M"),
+    "title": "Planning the spring festival",
+    "kind": "meeting",
+    "format": "online",
+    "time_zone": "Europe/London",
+    "starts_at": london(20, 14).strftime("%Y-%m-%dT%H:%M"),
+    "ends_at": london(20, 15).strftime("%Y-%m-%dT%H:%M"),
 }
 
 TABLE = [
     # view,                                   method, url,                                         expected per role
-    ("public events page",                      "get",  "/events/",                                   EVERYONE),
-    ("public event page",                       "get",  "/events/{public}/",                          EVERYONE),
-    ("public event sign-up form",               "get",  "/events/{public}/sign-up/",                  EVERYONE),
-    ("public event .ics",                       "get",  "/events/{public}/calendar.ics",              EVERYONE),
-    ("members' event page",                     "get",  "/events/{members}/",                         MEMBERS),
-    ("members' event sign-up form",             "get",  "/events/{members}/sign-up/",                 MEMBERS),
-    ("members' event sign-up (post)",           "post", "/events/{members}/sign-up/",                 MEMBERS),
-    ("members' event .ics",                     "get",  "/events/{members}/calendar.ics",             MEMBERS),
-    ("project's events",                        "get",  "/events/project/{project}/",                 MEMBERS),
-    ("other project's events",                  "get",  "/events/project/{other_project}/",
-     (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)),
-    ("create event form",                       "get",  "/events/project/{project}/new/",             C_F),
-    ("create event (post)",                     "post", "/events/project/{project}/new/",             C_F),
-    ("edit event form",                         "get",  "/events/{members}/edit/",                    C_F),
-    ("edit public event form",                  "get",  "/events/{public}/edit/",                     C_F),
-    ("agenda",                                  "get",  "/events/{members}/agenda/",                  C_F),
-    ("add agenda item (post)",                  "post", "/events/{members}/agenda/",                  C_F),
-    ("edit agenda item",                        "get",  "/events/{members}/agenda/{item}/edit/",      C_F),
-    ("move agenda item (post)",                 "post", "/events/{members}/agenda/{item}/move/",      C_F),
-    ("remove agenda item (post)",               "post", "/events/{members}/agenda/{item}/remove/",    C_F),
-    ("registrations and access plan",           "get",  "/events/{members}/registrations/",           C_F),
-    ("registrations of a public event",         "get",  "/events/{public}/registrations/",            C_F),
-    ("check-in list",                           "get",  "/events/{members}/check-in/",                C_F),
-    ("check someone in (post)",                 "post", "/events/{members}/check-in/{registration}/", C_F),
-    ("cancel the member's sign-up",             "get",  "/events/registrations/{registration}/cancel/",
-     (NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, SIGN_IN)),
-    ("cancel the member's sign-up (post)",      "post", "/events/registrations/{registration}/cancel/",
-     (NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, SIGN_IN)),
-    ("my events",                               "get",  "/events/mine/",                              (OK, OK, OK, OK, SIGN_IN)),
-    ("my calendar address (post)",              "post", "/events/mine/calendar-address/",             (OK, OK, OK, OK, SIGN_IN)),
+    ("public events page", "get", "/events/", EVERYONE),
+    ("public event page", "get", "/events/{public}/", EVERYONE),
+    ("public event sign-up form", "get", "/events/{public}/sign-up/", EVERYONE),
+    ("public event .ics", "get", "/events/{public}/calendar.ics", EVERYONE),
+    ("members' event page", "get", "/events/{members}/", MEMBERS),
+    ("members' event sign-up form", "get", "/events/{members}/sign-up/", MEMBERS),
+    ("members' event sign-up (post)", "post", "/events/{members}/sign-up/", MEMBERS),
+    ("members' event .ics", "get", "/events/{members}/calendar.ics", MEMBERS),
+    ("project's events", "get", "/events/project/{project}/", MEMBERS),
+    (
+        "other project's events",
+        "get",
+        "/events/project/{other_project}/",
+        (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    ("create event form", "get", "/events/project/{project}/new/", C_F),
+    ("create event (post)", "post", "/events/project/{project}/new/", C_F),
+    ("edit event form", "get", "/events/{members}/edit/", C_F),
+    ("edit public event form", "get", "/events/{public}/edit/", C_F),
+    ("agenda", "get", "/events/{members}/agenda/", C_F),
+    ("add agenda item (post)", "post", "/events/{members}/agenda/", C_F),
+    ("edit agenda item", "get", "/events/{members}/agenda/{item}/edit/", C_F),
+    ("move agenda item (post)", "post", "/events/{members}/agenda/{item}/move/", C_F),
+    ("remove agenda item (post)", "post", "/events/{members}/agenda/{item}/remove/", C_F),
+    ("registrations and access plan", "get", "/events/{members}/registrations/", C_F),
+    ("registrations of a public event", "get", "/events/{public}/registrations/", C_F),
+    ("check-in list", "get", "/events/{members}/check-in/", C_F),
+    ("check someone in (post)", "post", "/events/{members}/check-in/{registration}/", C_F),
+    (
+        "cancel the member's sign-up",
+        "get",
+        "/events/registrations/{registration}/cancel/",
+        (NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, SIGN_IN),
+    ),
+    (
+        "cancel the member's sign-up (post)",
+        "post",
+        "/events/registrations/{registration}/cancel/",
+        (NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, SIGN_IN),
+    ),
+    ("my events", "get", "/events/mine/", (OK, OK, OK, OK, SIGN_IN)),
+    ("my calendar address (post)", "post", "/events/mine/calendar-address/", (OK, OK, OK, OK, SIGN_IN)),
 ]
 
 POST_DATA = {
@@ -82,8 +98,14 @@ def world(project, other_project, coordinator, facilitator, member, other_member
     first = do_add_agenda_item(members, title="Welcome", duration_minutes=10, acting_user=coordinator)
     do_add_agenda_item(members, title="Planning", duration_minutes=50, acting_user=coordinator)
     registration = register(members, member, notify=False)
-    return {"public": public.pk, "members": members.pk, "project": project.pk, "other_project": other_project.pk,
-            "item": first.pk, "registration": registration.pk}
+    return {
+        "public": public.pk,
+        "members": members.pk,
+        "project": project.pk,
+        "other_project": other_project.pk,
+        "item": first.pk,
+        "registration": registration.pk,
+    }
 
 
 @pytest.mark.django_db
@@ -143,6 +165,11 @@ def test_someone_signed_up_keeps_seeing_an_event_that_stops_being_public(world, 
 @pytest.mark.django_db
 def test_unknown_ids_are_not_found(client, coordinator):
     client.force_login(coordinator)
-    for path in ("/events/999999/", "/events/999999/registrations/", "/events/project/999999/",
-                 "/events/registrations/999999/cancel/", "/events/calendar/nope.ics"):
+    for path in (
+        "/events/999999/",
+        "/events/999999/registrations/",
+        "/events/project/999999/",
+        "/events/registrations/999999/cancel/",
+        "/events/calendar/nope.ics",
+    ):
         assert client.get(path).status_code == 404, path

@@ -39,15 +39,36 @@ def week(make_event, project):
     wednesday = next_weekday(3)
     saturday = wednesday + timedelta(days=3)
     return {
-        "morning": make_event(project, title="Wednesday morning workshop", is_public=True, starts_at=at(wednesday, 10)),
-        "late_afternoon": make_event(project, title="Wednesday 4.59pm", is_public=True, starts_at=at(wednesday, 16, 59),
-                                     format=Event.Format.ONLINE),
-        "evening": make_event(project, title="Wednesday evening cuppa", is_public=True, starts_at=at(wednesday, 17),
-                              format=Event.Format.ONLINE),
-        "saturday": make_event(project, title="Saturday festival", is_public=True, starts_at=at(saturday, 11),
-                               format=Event.Format.HYBRID),
-        "sunday_evening": make_event(project, title="Sunday evening listening", is_public=True,
-                                     starts_at=at(saturday + timedelta(days=1), 19)),
+        "morning": make_event(
+            project, title="Wednesday morning workshop", is_public=True, starts_at=at(wednesday, 10)
+        ),
+        "late_afternoon": make_event(
+            project,
+            title="Wednesday 4.59pm",
+            is_public=True,
+            starts_at=at(wednesday, 16, 59),
+            format=Event.Format.ONLINE,
+        ),
+        "evening": make_event(
+            project,
+            title="Wednesday evening cuppa",
+            is_public=True,
+            starts_at=at(wednesday, 17),
+            format=Event.Format.ONLINE,
+        ),
+        "saturday": make_event(
+            project,
+            title="Saturday festival",
+            is_public=True,
+            starts_at=at(saturday, 11),
+            format=Event.Format.HYBRID,
+        ),
+        "sunday_evening": make_event(
+            project,
+            title="Sunday evening listening",
+            is_public=True,
+            starts_at=at(saturday + timedelta(days=1), 19),
+        ),
     }
 
 
@@ -57,8 +78,9 @@ def titles(**filters) -> set[str]:
 
 def test_only_upcoming_public_events_are_listed(client, make_event, project):
     make_event(project, title="Members only", is_public=False)
-    make_event(project, title="Already happened", is_public=True,
-               starts_at=timezone.now() - timedelta(days=2))
+    make_event(
+        project, title="Already happened", is_public=True, starts_at=timezone.now() - timedelta(days=2)
+    )
     make_event(project, title="Coming soon", is_public=True)
     page = client.get("/events/").content.decode()
     assert "Coming soon" in page
@@ -66,13 +88,16 @@ def test_only_upcoming_public_events_are_listed(client, make_event, project):
     assert "Already happened" not in page
 
 
-@pytest.mark.parametrize("times,expected", [
-    (["daytime"], {"morning", "late_afternoon", "saturday"}),
-    (["evening"], {"evening", "sunday_evening"}),
-    (["weekend"], {"saturday", "sunday_evening"}),
-    (["evening", "weekend"], {"evening", "saturday", "sunday_evening"}),
-    ([], {"morning", "late_afternoon", "evening", "saturday", "sunday_evening"}),
-])
+@pytest.mark.parametrize(
+    "times,expected",
+    [
+        (["daytime"], {"morning", "late_afternoon", "saturday"}),
+        (["evening"], {"evening", "sunday_evening"}),
+        (["weekend"], {"saturday", "sunday_evening"}),
+        (["evening", "weekend"], {"evening", "saturday", "sunday_evening"}),
+        ([], {"morning", "late_afternoon", "evening", "saturday", "sunday_evening"}),
+    ],
+)
 def test_time_of_day_filters_in_uk_time(week, times, expected):
     assert titles(times_of_day=times) == {week[key].title for key in expected}
 
@@ -86,11 +111,14 @@ def test_an_evening_in_british_summer_time_is_an_evening(make_event, project):
     assert titles(times_of_day=["daytime"]) == {"Summer afternoon"}
 
 
-@pytest.mark.parametrize("fmt,expected", [
-    ("in_person", {"morning", "saturday", "sunday_evening"}),
-    ("online", {"late_afternoon", "evening", "saturday"}),
-    ("hybrid", {"saturday"}),
-])
+@pytest.mark.parametrize(
+    "fmt,expected",
+    [
+        ("in_person", {"morning", "saturday", "sunday_evening"}),
+        ("online", {"late_afternoon", "evening", "saturday"}),
+        ("hybrid", {"saturday"}),
+    ],
+)
 def test_format_filter_counts_hybrid_events_as_both(week, fmt, expected):
     assert titles(formats=[fmt]) == {week[key].title for key in expected}
 
@@ -127,14 +155,17 @@ def test_no_matches_says_so(client, week):
     assert "No upcoming public events match these filters." in page
 
 
-@pytest.mark.parametrize("capacity,registered,waiting,text", [
-    (10, 7, 0, "3 places left"),
-    (10, 9, 0, "1 place left"),
-    (10, 10, 0, "Full — join the waitlist"),
-    (10, 10, 2, "Full — join the waitlist (2 waiting)"),
-    (5, 6, 0, "Full — join the waitlist"),  # capacity lowered below the number registered
-    (None, 40, 0, "Places available (no limit)"),
-])
+@pytest.mark.parametrize(
+    "capacity,registered,waiting,text",
+    [
+        (10, 7, 0, "3 places left"),
+        (10, 9, 0, "1 place left"),
+        (10, 10, 0, "Full — join the waitlist"),
+        (10, 10, 2, "Full — join the waitlist (2 waiting)"),
+        (5, 6, 0, "Full — join the waitlist"),  # capacity lowered below the number registered
+        (None, 40, 0, "Places available (no limit)"),
+    ],
+)
 def test_places_left_text(capacity, registered, waiting, text):
     assert Places(capacity=capacity, registered=registered, waiting=waiting).text == text
 

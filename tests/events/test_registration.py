@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def commit_callbacks(django_capture_on_commit_callbacks):
     """Run on-commit work (e-mails) inside the test's transaction, as a real commit would."""
+
     def run():
         return django_capture_on_commit_callbacks(execute=True)
+
     return run
 
 
@@ -69,7 +71,7 @@ def test_sign_up_form_starts_with_the_access_needs_from_the_profile(client, memb
 
 def _is_checked(page: str, code: str) -> bool:
     start = page.index(f'value="{code}"')
-    tag = page[page.rindex("<input", 0, start): page.index(">", start)]
+    tag = page[page.rindex("<input", 0, start) : page.index(">", start)]
     return "checked" in tag
 
 
@@ -129,9 +131,15 @@ def test_cancelling_gives_the_place_to_the_first_person_waiting_and_emails_them(
         response = client.post(f"/events/registrations/{mine.pk}/cancel/", follow=True)
     assert "You have cancelled your place at “Open cuppa”." in response.content.decode()
 
-    statuses = dict(Registration.objects.filter(event=public_event).values_list("person__badge_name", "status"))
-    assert statuses == {"Person 0": "registered", "Person 1": "cancelled", "Person 2": "registered",
-                        "Person 3": "waitlisted"}
+    statuses = dict(
+        Registration.objects.filter(event=public_event).values_list("person__badge_name", "status")
+    )
+    assert statuses == {
+        "Person 0": "registered",
+        "Person 1": "cancelled",
+        "Person 2": "registered",
+        "Person 3": "waitlisted",
+    }
     promoted = Registration.objects.get(event=public_event, person=waiting1)
     assert promoted.promoted_at is not None
     [mail] = mailoutbox
@@ -176,7 +184,9 @@ def test_more_places_go_to_people_waiting(public_event, mailoutbox, commit_callb
         register(public_event, p, notify=False)
     with commit_callbacks():
         do_update_event(public_event, capacity=4, acting_user=None)
-    statuses = list(Registration.objects.filter(event=public_event).order_by("id").values_list("status", flat=True))
+    statuses = list(
+        Registration.objects.filter(event=public_event).order_by("id").values_list("status", flat=True)
+    )
     assert statuses == ["registered"] * 4 + ["waitlisted"]
     assert sorted(m.to[0] for m in mailoutbox) == ["person2@example.org", "person3@example.org"]
 
@@ -200,15 +210,19 @@ def test_sign_up_is_refused_before_it_opens_and_after_it_closes(client, member, 
 
     client.force_login(member)
     page = client.get(f"/events/{not_yet.pk}/sign-up/").content.decode()
-    assert "Sign-up opens on" in page and "<form method=\"post\" action=\"/events/" not in page
+    assert "Sign-up opens on" in page and '<form method="post" action="/events/' not in page
     response = client.post(f"/events/{closed.pk}/sign-up/", {})
     assert "Sign-up for this event has closed." in response.content.decode()
     assert not Registration.objects.filter(person=member).exists()
 
 
 def test_a_hybrid_event_asks_how_you_will_take_part(client, member, make_event, project):
-    event = make_event(project, is_public=True, format=Event.Format.HYBRID,
-                       online_joining_link="https://meet.example.org/hybrid")
+    event = make_event(
+        project,
+        is_public=True,
+        format=Event.Format.HYBRID,
+        online_joining_link="https://meet.example.org/hybrid",
+    )
     client.force_login(member)
     response = client.post(f"/events/{event.pk}/sign-up/", {})
     page = response.content.decode()
@@ -226,11 +240,18 @@ def test_unknown_access_needs_are_refused_with_a_message(client, member, public_
     assert not Registration.objects.exists()
 
 
-def test_a_visitor_signs_up_with_just_a_name_and_an_e_mail_address(client, public_event, mailoutbox, commit_callbacks):
+def test_a_visitor_signs_up_with_just_a_name_and_an_e_mail_address(
+    client, public_event, mailoutbox, commit_callbacks
+):
     with commit_callbacks():
-        response = client.post(f"/events/{public_event.pk}/sign-up/", {
-            "badge_name": "Vi", "email": "Vi@Example.org", "access_needs": ["large_print"],
-        })
+        response = client.post(
+            f"/events/{public_event.pk}/sign-up/",
+            {
+                "badge_name": "Vi",
+                "email": "Vi@Example.org",
+                "access_needs": ["large_print"],
+            },
+        )
     assert response["Location"] == f"/events/{public_event.pk}/signed-up/"
     page = client.get(response["Location"]).content.decode()
     assert "We have sent the details to Vi@Example.org." in page
@@ -244,10 +265,18 @@ def test_a_visitor_signs_up_with_just_a_name_and_an_e_mail_address(client, publi
 
 def test_a_visitor_cannot_learn_whether_someone_else_is_signed_up(client, public_event, member, mailoutbox):
     register(public_event, member, needs=["bsl"], notify=False)
-    new = client.post(f"/events/{public_event.pk}/sign-up/", {"badge_name": "New", "email": "new@example.org"})
-    new_page = _without_tokens(client.get(new["Location"]).content.decode().replace("new@example.org", "ADDRESS"))
-    existing = client.post(f"/events/{public_event.pk}/sign-up/", {"badge_name": "Prankster", "email": member.email})
-    existing_page = _without_tokens(client.get(existing["Location"]).content.decode().replace(member.email, "ADDRESS"))
+    new = client.post(
+        f"/events/{public_event.pk}/sign-up/", {"badge_name": "New", "email": "new@example.org"}
+    )
+    new_page = _without_tokens(
+        client.get(new["Location"]).content.decode().replace("new@example.org", "ADDRESS")
+    )
+    existing = client.post(
+        f"/events/{public_event.pk}/sign-up/", {"badge_name": "Prankster", "email": member.email}
+    )
+    existing_page = _without_tokens(
+        client.get(existing["Location"]).content.decode().replace(member.email, "ADDRESS")
+    )
     assert existing["Location"] == new["Location"]
     assert existing_page == new_page
     member.refresh_from_db()
@@ -260,7 +289,9 @@ def _without_tokens(page: str) -> str:
 
 
 def test_visitor_sign_up_needs_a_name_and_a_valid_address(client, public_event):
-    response = client.post(f"/events/{public_event.pk}/sign-up/", {"badge_name": "", "email": "not-an-address"})
+    response = client.post(
+        f"/events/{public_event.pk}/sign-up/", {"badge_name": "", "email": "not-an-address"}
+    )
     page = response.content.decode()
     assert "Enter the name you would like on your badge." in page
     assert "Enter an e-mail address in the right format, like name@example.org." in page
@@ -270,8 +301,12 @@ def test_visitor_sign_up_needs_a_name_and_a_valid_address(client, public_event):
 
 def test_visitors_are_rate_limited(client, public_event):
     for n in range(30):
-        client.post(f"/events/{public_event.pk}/sign-up/", {"badge_name": f"V{n}", "email": f"v{n}@example.org"})
-    response = client.post(f"/events/{public_event.pk}/sign-up/", {"badge_name": "V", "email": "v@example.org"})
+        client.post(
+            f"/events/{public_event.pk}/sign-up/", {"badge_name": f"V{n}", "email": f"v{n}@example.org"}
+        )
+    response = client.post(
+        f"/events/{public_event.pk}/sign-up/", {"badge_name": "V", "email": "v@example.org"}
+    )
     assert response.status_code == 429
     assert not Person.objects.filter(email="v@example.org").exists()
 
@@ -298,4 +333,6 @@ def test_the_database_allows_one_active_registration_per_person(member, public_e
 
     register(public_event, member, notify=False)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Registration.objects.create(event=public_event, person=member, status="waitlisted", attendance="in_person")
+        Registration.objects.create(
+            event=public_event, person=member, status="waitlisted", attendance="in_person"
+        )

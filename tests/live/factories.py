@@ -16,12 +16,19 @@ from coproduce.live.models import LiveSession, Participant, Phase
 
 def make_event(project, title: str = "Leaving hospital: a workshop") -> Event:
     start = timezone.now() + timedelta(days=1)
-    return Event.objects.create(project=project, title=title, starts_at=start, ends_at=start + timedelta(hours=2))
+    return Event.objects.create(
+        project=project, title=title, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
 
 
 def make_session(event, by, *, format_key: str = "workshop_hour", **kwargs) -> LiveSession:
-    return actions.do_create_live_session(event, title=kwargs.pop("title", "Discharge workshop"),
-                                          format_key=format_key, acting_user=by, **kwargs)
+    return actions.do_create_live_session(
+        event,
+        title=kwargs.pop("title", "Discharge workshop"),
+        format_key=format_key,
+        acting_user=by,
+        **kwargs,
+    )
 
 
 def join(session: LiveSession, badge_name: str, person=None) -> Participant:

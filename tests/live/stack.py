@@ -58,9 +58,22 @@ class Server:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "coproduce.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers)],
-            cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "coproduce.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     @property
@@ -98,15 +111,23 @@ class Server:
         self._log.close()
 
 
-def server_env(*, database_url: str, data_dir: Path, redis_url: str | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({
-        "DATABASE_URL": database_url,
-        "COPRODUCE_DATA_DIR": str(data_dir),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_CONN_MAX_AGE": "60",
-        "PYTHONPATH": str(PROJECT_ROOT / "src"),
-    })
+def server_env(
+    *, database_url: str, data_dir: Path, redis_url: str | None = None, **extra: str
+) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "COPRODUCE_DATA_DIR": str(data_dir),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_CONN_MAX_AGE": "60",
+            "PYTHONPATH": str(PROJECT_ROOT / "src"),
+        }
+    )
     if redis_url:
         env["REDIS_URL"] = redis_url
     env.update(extra)

@@ -22,7 +22,9 @@ def test_joining_needs_only_a_code_and_a_badge_name(client, live_session):
     response = _join(client, live_session.display_code.lower(), "  Jo   B ")
     participant = Participant.objects.get(session=live_session)
     assert participant.badge_name == "Jo B" and participant.person is None
-    assert response.status_code == 302 and response["Location"] == reverse("live:participant", args=[live_session.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "live:participant", args=[live_session.pk]
+    )
     page = client.get(response["Location"])
     assert b"You are taking part as <strong>Jo B</strong>" in page.content
     assert b"Waiting to start" in page.content
@@ -31,8 +33,10 @@ def test_joining_needs_only_a_code_and_a_badge_name(client, live_session):
 def test_the_qr_code_leads_to_a_join_page_with_the_code_filled_in(client, live_session):
     page = client.get(reverse("live:join_code", args=[live_session.join_code]))
     assert f'name="code" value="{live_session.join_code}"'.encode() in page.content
-    response = client.post(reverse("live:join_code", args=[live_session.join_code]),
-                           {"code": live_session.join_code, "badge_name": "Rowan"})
+    response = client.post(
+        reverse("live:join_code", args=[live_session.join_code]),
+        {"code": live_session.join_code, "badge_name": "Rowan"},
+    )
     assert response.status_code == 302
     assert Participant.objects.filter(session=live_session, badge_name="Rowan").exists()
 
@@ -60,17 +64,27 @@ def test_an_empty_badge_name_is_asked_for(client, live_session):
 def test_a_badge_name_already_in_the_room_asks_for_another(client, live_session):
     join(live_session, "Sam")
     response = _join(client, live_session.join_code, "sam")
-    assert b"Someone here is already called sam. Please add an initial or choose another name." in response.content
+    assert (
+        b"Someone here is already called sam. Please add an initial or choose another name."
+        in response.content
+    )
 
 
 def test_a_full_session_says_so_politely(client, live_session, facilitator):
-    actions.do_update_session_settings(live_session, title=live_session.title, capacity=2,
-                                       moderation=live_session.moderation, acting_user=facilitator)
+    actions.do_update_session_settings(
+        live_session,
+        title=live_session.title,
+        capacity=2,
+        moderation=live_session.moderation,
+        acting_user=facilitator,
+    )
     join(live_session, "Ann")
     join(live_session, "Bea")
     response = _join(client, live_session.join_code, "Cal")
-    assert (b"Sorry, this session is full: it has room for 2 people. Please speak to a facilitator, "
-            b"who may be able to make room.") in response.content
+    assert (
+        b"Sorry, this session is full: it has room for 2 people. Please speak to a facilitator, "
+        b"who may be able to make room."
+    ) in response.content
     assert live_session.participants.count() == 2
 
 
@@ -96,10 +110,14 @@ def test_a_signed_in_person_is_recognised_on_any_device(live_session, member):
     laptop.force_login(member)
     page = phone.get(reverse("live:join_code", args=[live_session.join_code]))
     assert b'value="Jo"' in page.content  # their badge name is suggested
-    phone.post(reverse("live:join_code", args=[live_session.join_code]),
-               {"code": live_session.join_code, "badge_name": "Jo"})
+    phone.post(
+        reverse("live:join_code", args=[live_session.join_code]),
+        {"code": live_session.join_code, "badge_name": "Jo"},
+    )
     response = laptop.get(reverse("live:join_code", args=[live_session.join_code]))
-    assert response.status_code == 302 and response["Location"] == reverse("live:participant", args=[live_session.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "live:participant", args=[live_session.pk]
+    )
     assert Participant.objects.get(session=live_session).person == member
 
 

@@ -22,20 +22,28 @@ def people(coordinator, facilitator, member, steering, other_member, outsider, l
     co_facilitator = steering
     actions.do_add_co_facilitator(live_session, co_facilitator, acting_user=facilitator)
     return {
-        "coordinator": coordinator, "facilitator": facilitator, "co-facilitator": co_facilitator,
-        "member": member, "other project's member": other_member, "outsider": outsider, "anonymous": None,
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "co-facilitator": co_facilitator,
+        "member": member,
+        "other project's member": other_member,
+        "outsider": outsider,
+        "anonymous": None,
     }
 
 
-@pytest.mark.parametrize(("who", "controls", "creates"), [
-    ("coordinator", True, True),
-    ("facilitator", True, True),
-    ("co-facilitator", True, False),
-    ("member", False, False),
-    ("other project's member", False, False),
-    ("outsider", False, False),
-    ("anonymous", False, False),
-])
+@pytest.mark.parametrize(
+    ("who", "controls", "creates"),
+    [
+        ("coordinator", True, True),
+        ("facilitator", True, True),
+        ("co-facilitator", True, False),
+        ("member", False, False),
+        ("other project's member", False, False),
+        ("outsider", False, False),
+        ("anonymous", False, False),
+    ],
+)
 def test_who_controls_and_who_creates(people, live_session, event, who, controls, creates):
     from django.contrib.auth.models import AnonymousUser
 
@@ -44,19 +52,30 @@ def test_who_controls_and_who_creates(people, live_session, event, who, controls
     assert can_create_live_session(user, event) is creates
 
 
-@pytest.mark.parametrize(("who", "allowed"), [
-    ("coordinator", True), ("facilitator", True), ("co-facilitator", True), ("member", False),
-    ("other project's member", False), ("outsider", False), ("anonymous", False),
-])
-@pytest.mark.parametrize(("method", "name", "data"), [
-    ("get", "live:control", None),
-    ("get", "live:screen", None),
-    ("get", "live:screen_panel", None),
-    ("get", "live:qr", None),
-    ("post", "live:control_action", {"action": "start"}),
-    ("post", "live:settings", {"title": "Renamed", "moderation": "automatic"}),
-    ("get", "live:add_phase", None),
-])
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("coordinator", True),
+        ("facilitator", True),
+        ("co-facilitator", True),
+        ("member", False),
+        ("other project's member", False),
+        ("outsider", False),
+        ("anonymous", False),
+    ],
+)
+@pytest.mark.parametrize(
+    ("method", "name", "data"),
+    [
+        ("get", "live:control", None),
+        ("get", "live:screen", None),
+        ("get", "live:screen_panel", None),
+        ("get", "live:qr", None),
+        ("post", "live:control_action", {"action": "start"}),
+        ("post", "live:settings", {"title": "Renamed", "moderation": "automatic"}),
+        ("get", "live:add_phase", None),
+    ],
+)
 def test_only_people_who_control_reach_the_controls(people, live_session, who, allowed, method, name, data):
     client = Client()
     if people[who] is not None:
@@ -84,8 +103,16 @@ def test_participants_cannot_see_or_act_in_another_session(project, facilitator,
     assert client.get(reverse("live:participant", args=[live_session.pk])).status_code == 200
     for name in ("live:participant", "live:panel", "live:state"):
         assert client.get(reverse(name, args=[other.pk])).status_code == 404
-    assert client.post(reverse("deliberation:vote", args=[other.pk]), {"statement": 1, "value": "agree"}).status_code == 404
-    assert client.post(reverse("deliberation:submit_statement", args=[other.pk]), {"text": "Hello"}).status_code == 404
+    assert (
+        client.post(
+            reverse("deliberation:vote", args=[other.pk]), {"statement": 1, "value": "agree"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("deliberation:submit_statement", args=[other.pk]), {"text": "Hello"}).status_code
+        == 404
+    )
 
 
 def test_the_event_page_for_live_sessions(people, event, live_session):
@@ -98,7 +125,10 @@ def test_the_event_page_for_live_sessions(people, event, live_session):
         if who == "facilitator":
             assert b"Run this session" in response.content and b"Create a live session" in response.content
         if who == "member":
-            assert b"Run this session" not in response.content and b"use the code shown in the room" in response.content
+            assert (
+                b"Run this session" not in response.content
+                and b"use the code shown in the room" in response.content
+            )
 
 
 def test_a_public_event_shows_how_to_join_to_anyone(client, event, live_session):
@@ -121,10 +151,16 @@ def test_only_facilitators_create_sessions_from_the_event_page(people, event):
     assert event.live_sessions.filter(title="Evening session").count() == 1
 
 
-@pytest.mark.parametrize(("who", "during", "after"), [
-    ("facilitator", True, True), ("co-facilitator", True, True), ("member", False, True),
-    ("other project's member", False, False), ("outsider", False, False),
-])
+@pytest.mark.parametrize(
+    ("who", "during", "after"),
+    [
+        ("facilitator", True, True),
+        ("co-facilitator", True, True),
+        ("member", False, True),
+        ("other project's member", False, False),
+        ("outsider", False, False),
+    ],
+)
 def test_outcomes_are_for_the_project_once_finished(people, live_session, facilitator, who, during, after):
     assert can_view_outcomes(people[who], live_session) is during
     assert can_export_outcomes(people[who], live_session) is during

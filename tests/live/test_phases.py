@@ -24,15 +24,21 @@ def test_the_hour_workshop_format_has_the_three_usual_phases(live_session):
         (3, "Tracking themes and take-home messages", 20, Phase.Activity.TAKE_HOME),
     ]
     assert live_session.is_ready
-    assert len(live_session.join_code) == 6 and live_session.join_code == normalise_join_code(live_session.display_code)
+    assert len(live_session.join_code) == 6 and live_session.join_code == normalise_join_code(
+        live_session.display_code
+    )
 
 
 def test_a_session_can_take_its_phases_from_the_event_agenda(event, facilitator):
-    AgendaItem.objects.create(event=event, position=1, title="Arrival and tea", purpose="Settle in.", duration_minutes=15)
+    AgendaItem.objects.create(
+        event=event, position=1, title="Arrival and tea", purpose="Settle in.", duration_minutes=15
+    )
     AgendaItem.objects.create(event=event, position=2, title="What matters to us", duration_minutes=40)
     session = make_session(event, facilitator, format_key="from_agenda")
     assert list(session.phases.values_list("title", "duration_minutes")) == [
-        ("Arrival and tea", 15), ("What matters to us", 40)]
+        ("Arrival and tea", 15),
+        ("What matters to us", 40),
+    ]
 
 
 def test_an_event_without_an_agenda_cannot_be_used_as_a_format(event, facilitator):
@@ -53,7 +59,9 @@ def test_starting_runs_the_first_phase_timer(live_session, facilitator):
 def test_pausing_stops_the_clock_and_resuming_carries_on(live_session, facilitator):
     session = actions.do_start_session(live_session, acting_user=facilitator)
     # Pretend the phase has run for 3 minutes before the pause.
-    LiveSession.objects.filter(pk=session.pk).update(phase_running_since=timezone.now() - timedelta(minutes=3))
+    LiveSession.objects.filter(pk=session.pk).update(
+        phase_running_since=timezone.now() - timedelta(minutes=3)
+    )
     session = actions.do_pause_phase(fresh(session), acting_user=facilitator)
     session = fresh(session)
     assert session.is_paused
@@ -63,7 +71,10 @@ def test_pausing_stops_the_clock_and_resuming_carries_on(live_session, facilitat
     assert session.timer(timezone.now() + timedelta(hours=1)).remaining_seconds == paused_left
     session = fresh(actions.do_resume_phase(session, acting_user=facilitator))
     assert not session.is_paused
-    assert session.timer(session.phase_running_since + timedelta(minutes=1)).remaining_seconds == paused_left - 60
+    assert (
+        session.timer(session.phase_running_since + timedelta(minutes=1)).remaining_seconds
+        == paused_left - 60
+    )
 
 
 def test_extending_adds_minutes_to_the_current_phase(live_session, facilitator):
@@ -105,12 +116,15 @@ def test_finishing_ends_the_session_and_its_timer(live_session, facilitator):
     assert session.phases.get(position=1).ended_at is not None
 
 
-@pytest.mark.parametrize(("do", "message"), [
-    (actions.do_pause_phase, "The session has not started yet."),
-    (actions.do_resume_phase, "The session has not started yet."),
-    (actions.do_advance_phase, "The session has not started yet."),
-    (actions.do_finish_session, "The session has not started yet."),
-])
+@pytest.mark.parametrize(
+    ("do", "message"),
+    [
+        (actions.do_pause_phase, "The session has not started yet."),
+        (actions.do_resume_phase, "The session has not started yet."),
+        (actions.do_advance_phase, "The session has not started yet."),
+        (actions.do_finish_session, "The session has not started yet."),
+    ],
+)
 def test_controls_need_a_running_session(live_session, facilitator, do, message):
     with pytest.raises(LiveSessionError, match=message):
         do(live_session, acting_user=facilitator)
@@ -148,7 +162,12 @@ def test_a_control_from_a_page_showing_an_old_state_changes_nothing(live_session
 def test_every_control_changes_the_version(live_session, facilitator):
     versions = [fresh(live_session).version]
     session = actions.do_start_session(live_session, acting_user=facilitator)
-    for do in (actions.do_pause_phase, actions.do_resume_phase, actions.do_advance_phase, actions.do_finish_session):
+    for do in (
+        actions.do_pause_phase,
+        actions.do_resume_phase,
+        actions.do_advance_phase,
+        actions.do_finish_session,
+    ):
         versions.append(fresh(session).version)
         session = do(session, acting_user=facilitator)
     versions.append(fresh(session).version)
@@ -159,22 +178,43 @@ def test_phases_that_have_run_cannot_be_changed_but_later_ones_can(live_session,
     session = actions.do_start_session(live_session, acting_user=facilitator)
     first, second = session.phases.get(position=1), session.phases.get(position=2)
     with pytest.raises(LiveSessionError, match="already started"):
-        actions.do_update_phase(first, title="x", purpose="", duration_minutes=5,
-                                activity=Phase.Activity.INFORMATION, acting_user=facilitator)
-    actions.do_update_phase(second, title="Exploring, in pairs", purpose="", duration_minutes=25,
-                            activity=Phase.Activity.STATEMENTS, acting_user=facilitator)
+        actions.do_update_phase(
+            first,
+            title="x",
+            purpose="",
+            duration_minutes=5,
+            activity=Phase.Activity.INFORMATION,
+            acting_user=facilitator,
+        )
+    actions.do_update_phase(
+        second,
+        title="Exploring, in pairs",
+        purpose="",
+        duration_minutes=25,
+        activity=Phase.Activity.STATEMENTS,
+        acting_user=facilitator,
+    )
     second.refresh_from_db()
     assert (second.title, second.duration_minutes) == ("Exploring, in pairs", 25)
 
 
 def test_removing_and_moving_phases_keeps_the_order_tidy(live_session, facilitator):
-    added = actions.do_add_phase(live_session, title="Pass it on", purpose="", duration_minutes=15,
-                                 activity=Phase.Activity.PASS_IT_ON, acting_user=facilitator)
+    added = actions.do_add_phase(
+        live_session,
+        title="Pass it on",
+        purpose="",
+        duration_minutes=15,
+        activity=Phase.Activity.PASS_IT_ON,
+        acting_user=facilitator,
+    )
     assert added.position == 4
     actions.do_move_phase(added, earlier=True, acting_user=facilitator)
     actions.do_remove_phase(live_session.phases.get(position=1), acting_user=facilitator)
     assert list(live_session.phases.order_by("position").values_list("position", "title")) == [
-        (1, "Exploring together"), (2, "Pass it on"), (3, "Tracking themes and take-home messages")]
+        (1, "Exploring together"),
+        (2, "Pass it on"),
+        (3, "Tracking themes and take-home messages"),
+    ]
 
 
 def test_a_session_keeps_at_least_one_phase(event, facilitator):
@@ -185,10 +225,20 @@ def test_a_session_keeps_at_least_one_phase(event, facilitator):
         actions.do_remove_phase(session.phases.get(), acting_user=facilitator)
 
 
-@pytest.mark.parametrize(("seconds", "words"), [
-    (1800, "30 minutes left"), (61 * 5, "6 minutes left"), (150, "2 min 30 s left"), (120, "2 minutes left"),
-    (45, "45 seconds left"), (1, "1 second left"), (0, "Time is up"), (-30, "Time is up"),
-    (-60, "1 minute over time"), (-150, "2 minutes over time"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (1800, "30 minutes left"),
+        (61 * 5, "6 minutes left"),
+        (150, "2 min 30 s left"),
+        (120, "2 minutes left"),
+        (45, "45 seconds left"),
+        (1, "1 second left"),
+        (0, "Time is up"),
+        (-30, "Time is up"),
+        (-60, "1 minute over time"),
+        (-150, "2 minutes over time"),
+    ],
+)
 def test_time_left_is_said_in_plain_english(seconds, words):
     assert describe_time_left(seconds) == words

@@ -50,13 +50,16 @@ def connect(server: Server, session_id: int, cookie: str, view: str):
 @pytest.fixture
 def servers(tmp_path):
     if connection.vendor != "postgresql":  # not missing: ./scripts/test runs it in its PostgreSQL pass
-        pytest.skip("needs PostgreSQL shared by two processes: runs in the PostgreSQL pass (set DATABASE_URL)")
+        pytest.skip(
+            "needs PostgreSQL shared by two processes: runs in the PostgreSQL pass (set DATABASE_URL)"
+        )
     require(redis_available(REDIS_URL), f"needs Redis at {REDIS_URL}")
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number: nobody else's keys
-    env = server_env(database_url=database_url_of(connection.settings_dict), data_dir=tmp_path,
-                     redis_url=REDIS_URL)
+    env = server_env(
+        database_url=database_url_of(connection.settings_dict), data_dir=tmp_path, redis_url=REDIS_URL
+    )
     started = [Server(free_port(), env, tmp_path / f"server-{i}.log") for i in (1, 2)]
     try:
         for server in started:
@@ -70,12 +73,15 @@ def servers(tmp_path):
 def test_a_vote_on_one_worker_updates_the_screen_on_the_other(live_session, facilitator, servers):
     first, second = servers
     session = start_at(live_session, Phase.Activity.STATEMENTS, facilitator)
-    statement = deliberation.do_add_seed_statement(session, text="Carers should be told before discharge day.",
-                                                   acting_user=facilitator)
+    statement = deliberation.do_add_seed_statement(
+        session, text="Carers should be told before discharge day.", acting_user=facilitator
+    )
     participant = join(session, "Jo")
-    with (connect(second, session.pk, session_cookie_for(user=facilitator), "screen") as screen,
-          connect(first, session.pk, session_cookie_for(participant), "participant") as phone,
-          connect(second, session.pk, session_cookie_for(user=facilitator), "control") as control):
+    with (
+        connect(second, session.pk, session_cookie_for(user=facilitator), "screen") as screen,
+        connect(first, session.pk, session_cookie_for(participant), "participant") as phone,
+        connect(second, session.pk, session_cookie_for(user=facilitator), "control") as control,
+    ):
         try:
             receive_until(screen, "state")
             receive_until(phone, "state")
@@ -88,10 +94,15 @@ def test_a_vote_on_one_worker_updates_the_screen_on_the_other(live_session, faci
             assert "1 person has cast 1 vote on 1 statement." in update["html"]
 
             # And the other way: the facilitator moves on through the second worker; the phone on the first follows.
-            control.send(json.dumps({"type": "control", "ref": 2, "action": "advance",
-                                     "version": fresh(session).version}))
+            control.send(
+                json.dumps(
+                    {"type": "control", "ref": 2, "action": "advance", "version": fresh(session).version}
+                )
+            )
             assert receive_until(control, "ack")["ok"] is True
-            state = receive_until(phone, "state", lambda m: m["phase"] and m["phase"]["activity"] == "take_home")
+            state = receive_until(
+                phone, "state", lambda m: m["phase"] and m["phase"]["activity"] == "take_home"
+            )
             assert state["phase"]["title"] == "Tracking themes and take-home messages"
         except Exception:
             print("first server log:\n", first.log(), "\nsecond server log:\n", second.log())

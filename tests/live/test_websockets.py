@@ -40,9 +40,11 @@ async def receive_until(communicator, kind: str, *, predicate=lambda m: True) ->
 @pytest.fixture
 def running(live_session, facilitator):
     session = start_at(live_session, Phase.Activity.STATEMENTS, facilitator)
-    for text in ("Discharge letters should be written in plain English.",
-                 "Carers should be told before the day someone goes home.",
-                 "A named person should phone the day after discharge."):
+    for text in (
+        "Discharge letters should be written in plain English.",
+        "Carers should be told before the day someone goes home.",
+        "A named person should phone the day after discharge.",
+    ):
         deliberation.do_add_seed_statement(session, text=text, acting_user=facilitator)
     return fresh(session)
 
@@ -52,7 +54,9 @@ def _quick_maps(settings):
     settings.LIVE_MAP_REFRESH_SECONDS = 0.2
 
 
-def test_a_participant_sees_the_state_and_the_phase_change_when_the_facilitator_starts(live_session, facilitator):
+def test_a_participant_sees_the_state_and_the_phase_change_when_the_facilitator_starts(
+    live_session, facilitator
+):
     participant = join(live_session, "Jo")
     cookie = session_cookie_for(participant)
 
@@ -86,8 +90,14 @@ def test_a_vote_over_the_websocket_is_acknowledged_stored_and_can_be_changed(run
         statement_id = int(panel["html"].split('data-statement-id="')[1].split('"')[0])
         await ws.send_json_to({"type": "vote", "ref": 7, "statement": statement_id, "value": "agree"})
         ack = await receive_until(ws, "ack")
-        assert ack == {"type": "ack", "ref": 7, "ok": True, "message": "Vote saved.", "statement": statement_id,
-                       "value": 1}
+        assert ack == {
+            "type": "ack",
+            "ref": 7,
+            "ok": True,
+            "message": "Vote saved.",
+            "statement": statement_id,
+            "value": 1,
+        }
         panel = await receive_until(ws, "panel")
         assert "You have voted on 1 of 3 statements." in panel["html"]
         await ws.send_json_to({"type": "vote", "ref": 8, "statement": statement_id, "value": "disagree"})
@@ -113,7 +123,9 @@ def test_bad_messages_get_clear_answers_and_the_connection_carries_on(running, f
         await ws.send_json_to({"type": "vote", "ref": 1, "statement": hidden.pk, "value": "agree"})
         ack = await receive_until(ws, "ack")
         assert ack["ok"] is False
-        assert ack["message"] == "A facilitator has taken that statement off the list, so it cannot be voted on."
+        assert (
+            ack["message"] == "A facilitator has taken that statement off the list, so it cannot be voted on."
+        )
         await ws.send_json_to({"type": "statement", "ref": 2, "text": "x" * 281})
         ack = await receive_until(ws, "ack")
         assert ack["message"] == "Please keep your statement to 280 characters or fewer. Yours has 281."
@@ -122,8 +134,10 @@ def test_bad_messages_get_clear_answers_and_the_connection_carries_on(running, f
         assert (await receive_until(ws, "ack"))["message"] == "Please write your statement before sending it."
         await ws.send_json_to({"type": "take_home", "ref": 4, "text": "Too early"})
         ack = await receive_until(ws, "ack")
-        assert ack["message"] == ("That part of the session is over: we are now on \u201cExploring together\u201d. "
-                                  "Your message was not saved.")
+        assert ack["message"] == (
+            "That part of the session is over: we are now on \u201cExploring together\u201d. "
+            "Your message was not saved."
+        )
         await ws.send_json_to({"type": "control", "ref": 5, "action": "advance"})
         assert (await receive_until(ws, "ack"))["message"] == "Only facilitators can do that."
         await ws.send_json_to({"type": "ping", "ref": 6})
@@ -140,7 +154,7 @@ def test_nobody_connects_to_a_session_they_are_not_in(project, facilitator, runn
     participant = join(running, "Jo")
     cases = [
         (other.pk, session_cookie_for(participant), "participant"),  # a participant of another session
-        (running.pk, session_cookie_for(participant), "screen"),      # a participant asking for the room screen
+        (running.pk, session_cookie_for(participant), "screen"),  # a participant asking for the room screen
         (running.pk, session_cookie_for(user=outsider), "participant"),
         (running.pk, session_cookie_for(user=member), "control"),
         (running.pk, None, "participant"),
@@ -231,7 +245,9 @@ def test_votes_reach_the_room_screen_as_a_new_map(running, facilitator):
             assert (await ws.connect(timeout=WAIT))[0]
             for ref, statement in enumerate(statements):
                 value = "agree" if (index + ref) % 2 else "disagree"
-                await ws.send_json_to({"type": "vote", "ref": ref + 1, "statement": statement.pk, "value": value})
+                await ws.send_json_to(
+                    {"type": "vote", "ref": ref + 1, "statement": statement.pk, "value": value}
+                )
                 assert (await receive_until(ws, "ack"))["ok"]
             await ws.disconnect()
         total = len(participants) * len(statements)
@@ -239,7 +255,9 @@ def test_votes_reach_the_room_screen_as_a_new_map(running, facilitator):
         assert f"4 people have cast {total} votes on 3 statements." in json.dumps(update["html"])
         assert "Ann" not in update["html"] and "Bea" not in update["html"]
         await screen.disconnect()
-        await asyncio.gather(*list(map_refresh._running_tasks), return_exceptions=True)  # let refreshes finish
+        await asyncio.gather(
+            *list(map_refresh._running_tasks), return_exceptions=True
+        )  # let refreshes finish
 
     async_to_sync(scenario)()
 
@@ -249,8 +267,9 @@ def test_someone_waiting_for_a_piece_hears_when_one_may_be_ready(event, facilita
 
     from .factories import make_session
 
-    session = start_at(make_session(event, facilitator, format_key="pass_it_on"), Phase.Activity.PASS_IT_ON,
-                       facilitator)
+    session = start_at(
+        make_session(event, facilitator, format_key="pass_it_on"), Phase.Activity.PASS_IT_ON, facilitator
+    )
     ann, bea = join(session, "Ann"), join(session, "Bea")
     do_start_piece(session, ann, text="Good support feels like")
     cookie = session_cookie_for(ann)

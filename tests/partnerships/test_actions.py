@@ -42,10 +42,16 @@ def audit(action: str) -> list[AuditEntry]:
 
 @pytest.mark.django_db
 def test_create_organisation_is_audited_and_names_are_unique_ignoring_case(coordinator):
-    organisation = do_create_organisation(name="  Hillside   Carers ", kind="voluntary", acting_user=coordinator)
+    organisation = do_create_organisation(
+        name="  Hillside   Carers ", kind="voluntary", acting_user=coordinator
+    )
     assert organisation.name == "Hillside Carers"
     [entry] = audit("organisation.created")
-    assert (entry.subject_id, entry.acting_user, entry.details) == (str(organisation.pk), coordinator, {"kind": "voluntary"})
+    assert (entry.subject_id, entry.acting_user, entry.details) == (
+        str(organisation.pk),
+        coordinator,
+        {"kind": "voluntary"},
+    )
     with pytest.raises(PartnershipError) as refused:
         do_create_organisation(name="hillside carers", kind="other", acting_user=coordinator)
     assert refused.value.message == "There is already an organisation called “hillside carers”."
@@ -65,8 +71,11 @@ def test_the_database_also_refuses_a_name_differing_only_in_case(db):
 @pytest.mark.django_db
 def test_whoever_creates_a_project_becomes_its_coordinator(outsider, organisation):
     project = do_create_project(
-        title=" Quiet  rooms ", purpose="Design quiet rooms with the people who use them.",
-        ladder_rung="co_design", organisations=[organisation], acting_user=outsider,
+        title=" Quiet  rooms ",
+        purpose="Design quiet rooms with the people who use them.",
+        ladder_rung="co_design",
+        organisations=[organisation],
+        acting_user=outsider,
     )
     assert project.title == "Quiet rooms"
     assert project.status == Project.Status.PLANNING
@@ -79,11 +88,14 @@ def test_whoever_creates_a_project_becomes_its_coordinator(outsider, organisatio
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("title", "purpose", "rung", "message"), [
-    ("  ", "Why", "co_design", "Enter a title for the project."),
-    ("Title", " \n ", "co_design", "Say in plain English what the project is for."),
-    ("Title", "Why", "top_rung", "Choose a rung of the ladder of co-production."),
-])
+@pytest.mark.parametrize(
+    ("title", "purpose", "rung", "message"),
+    [
+        ("  ", "Why", "co_design", "Enter a title for the project."),
+        ("Title", " \n ", "co_design", "Say in plain English what the project is for."),
+        ("Title", "Why", "top_rung", "Choose a rung of the ladder of co-production."),
+    ],
+)
 def test_a_project_needs_a_title_purpose_and_rung(outsider, title, purpose, rung, message):
     with pytest.raises(PartnershipError, match=message):
         do_create_project(title=title, purpose=purpose, ladder_rung=rung, acting_user=outsider)
@@ -95,8 +107,12 @@ def test_a_project_needs_a_title_purpose_and_rung(outsider, title, purpose, rung
 def test_update_project_records_only_the_fields_that_changed(project, coordinator, organisation):
     other = Organisation.objects.create(name="Eastside Council", kind="local_authority")
     changed = do_update_project(
-        project, title=project.title, purpose="Make leaving hospital feel safe.", ladder_rung=project.ladder_rung,
-        organisations=[organisation, other], acting_user=coordinator,
+        project,
+        title=project.title,
+        purpose="Make leaving hospital feel safe.",
+        ladder_rung=project.ladder_rung,
+        organisations=[organisation, other],
+        acting_user=coordinator,
     )
     assert changed == ["purpose", "organisations"]
     project.refresh_from_db()
@@ -105,8 +121,12 @@ def test_update_project_records_only_the_fields_that_changed(project, coordinato
     [entry] = audit("project.updated")
     assert entry.details == {"fields": ["purpose", "organisations"]}
     again = do_update_project(
-        project, title=project.title, purpose=project.purpose, ladder_rung=project.ladder_rung,
-        organisations=[organisation, other], acting_user=coordinator,
+        project,
+        title=project.title,
+        purpose=project.purpose,
+        ladder_rung=project.ladder_rung,
+        organisations=[organisation, other],
+        acting_user=coordinator,
     )
     assert again == []
     assert len(audit("project.updated")) == 1
@@ -152,12 +172,21 @@ def test_the_last_coordinator_cannot_be_made_anything_else(project, coordinator)
 
 @pytest.mark.django_db
 def test_a_coordinator_can_step_down_once_someone_else_coordinates(project, coordinator, member):
-    assert do_change_member_role(membership_of(member, project), role=Role.COORDINATOR, acting_user=coordinator)
-    assert do_change_member_role(membership_of(coordinator, project), role=Role.STEERING, acting_user=coordinator)
+    assert do_change_member_role(
+        membership_of(member, project), role=Role.COORDINATOR, acting_user=coordinator
+    )
+    assert do_change_member_role(
+        membership_of(coordinator, project), role=Role.STEERING, acting_user=coordinator
+    )
     assert membership_of(coordinator, project).role == Role.STEERING
     assert [e.details for e in audit("membership.role_changed")] == [
         {"project_id": project.pk, "person_id": member.pk, "previous": "member", "role": "coordinator"},
-        {"project_id": project.pk, "person_id": coordinator.pk, "previous": "coordinator", "role": "steering"},
+        {
+            "project_id": project.pk,
+            "person_id": coordinator.pk,
+            "previous": "coordinator",
+            "role": "steering",
+        },
     ]
     # Now the member is the last coordinator.
     with pytest.raises(PartnershipError, match="Jo is the only coordinator"):
@@ -166,7 +195,10 @@ def test_a_coordinator_can_step_down_once_someone_else_coordinates(project, coor
 
 @pytest.mark.django_db
 def test_changing_to_the_same_role_is_not_a_change(project, coordinator, member):
-    assert do_change_member_role(membership_of(member, project), role=Role.MEMBER, acting_user=coordinator) is False
+    assert (
+        do_change_member_role(membership_of(member, project), role=Role.MEMBER, acting_user=coordinator)
+        is False
+    )
     assert not audit("membership.role_changed")
 
 
@@ -205,12 +237,16 @@ def test_removing_a_member_is_audited_and_keeps_their_agreements(project, coordi
 def test_publishing_makes_numbered_versions_and_keeps_the_old_ones(project, coordinator, steering):
     first = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     second = do_publish_ground_rules(
-        project, text="We listen.\nWe take breaks.", summary_of_changes="Breaks   added.", acting_user=steering
+        project,
+        text="We listen.\nWe take breaks.",
+        summary_of_changes="Breaks   added.",
+        acting_user=steering,
     )
     assert (first.number, second.number) == (1, 2)
     assert current_ground_rules(project) == second
     assert list(GroundRulesVersion.objects.filter(project=project).values_list("number", "text")) == [
-        (2, "We listen.\nWe take breaks."), (1, "We listen."),
+        (2, "We listen.\nWe take breaks."),
+        (1, "We listen."),
     ]
     assert second.summary_of_changes == "Breaks added."
     assert second.published_by == steering
@@ -230,11 +266,17 @@ def test_versions_are_numbered_per_project(project, other_project, coordinator, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("text", "message"), [
-    ("   ", "Write the ground rules before saving them."),
-    ("We listen.", "This is the same as version 1. Change the ground rules before publishing a new version."),
-    ("x" * 10_001, "Keep the ground rules under 10,000 characters (this is 10,001)."),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("   ", "Write the ground rules before saving them."),
+        (
+            "We listen.",
+            "This is the same as version 1. Change the ground rules before publishing a new version.",
+        ),
+        ("x" * 10_001, "Keep the ground rules under 10,000 characters (this is 10,001)."),
+    ],
+)
 def test_publishing_refuses_empty_unchanged_or_overlong_rules(project, coordinator, text, message):
     do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     with pytest.raises(PartnershipError) as refused:
@@ -248,7 +290,9 @@ def test_a_closed_project_cannot_publish_or_agree(project, coordinator, member):
     version = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     do_set_project_status(project, status="closed", acting_user=coordinator)
     project.refresh_from_db()
-    with pytest.raises(PartnershipError, match="This project is closed, so its ground rules can no longer change."):
+    with pytest.raises(
+        PartnershipError, match="This project is closed, so its ground rules can no longer change."
+    ):
         do_publish_ground_rules(project, text="New", acting_user=coordinator)
     version.refresh_from_db()
     with pytest.raises(PartnershipError, match="can no longer be agreed to"):
@@ -257,24 +301,35 @@ def test_a_closed_project_cannot_publish_or_agree(project, coordinator, member):
 
 @pytest.mark.django_db
 def test_the_draft_refuses_a_save_based_on_an_older_revision(project, facilitator, steering):
-    draft = do_save_ground_rules_draft(project, text="We listen.", based_on_revision=0, acting_user=facilitator)
+    draft = do_save_ground_rules_draft(
+        project, text="We listen.", based_on_revision=0, acting_user=facilitator
+    )
     assert (draft.revision, draft.updated_by) == (1, facilitator)
-    draft = do_save_ground_rules_draft(project, text="We listen.\nPhones on silent.", based_on_revision=1,
-                                       acting_user=steering)
+    draft = do_save_ground_rules_draft(
+        project, text="We listen.\nPhones on silent.", based_on_revision=1, acting_user=steering
+    )
     assert draft.revision == 2
     with pytest.raises(PartnershipError) as refused:
-        do_save_ground_rules_draft(project, text="We listen carefully.", based_on_revision=1, acting_user=facilitator)
+        do_save_ground_rules_draft(
+            project, text="We listen carefully.", based_on_revision=1, acting_user=facilitator
+        )
     assert refused.value.message.startswith("Someone else saved the draft while you were editing it.")
     project.ground_rules_draft.refresh_from_db()
     assert project.ground_rules_draft.text == "We listen.\nPhones on silent."
     assert [e.details["revision"] for e in audit("ground_rules.draft_saved")] == [1, 2]
     # Saving the same words again is not a new revision.
-    assert do_save_ground_rules_draft(project, text="We listen.\r\nPhones on silent.", based_on_revision=2,
-                                      acting_user=steering).revision == 2
+    assert (
+        do_save_ground_rules_draft(
+            project, text="We listen.\r\nPhones on silent.", based_on_revision=2, acting_user=steering
+        ).revision
+        == 2
+    )
 
 
 @pytest.mark.django_db
-def test_agreement_is_recorded_with_the_version_agreed_to(project, coordinator, member, facilitator, steering):
+def test_agreement_is_recorded_with_the_version_agreed_to(
+    project, coordinator, member, facilitator, steering
+):
     first = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     do_agree_to_ground_rules(first, acting_user=member)
     do_agree_to_ground_rules(first, acting_user=facilitator)
@@ -285,10 +340,13 @@ def test_agreement_is_recorded_with_the_version_agreed_to(project, coordinator, 
     assert latest_version_agreed_by(facilitator, project) == second
     assert latest_version_agreed_by(steering, project) is None
     assert set(GroundRulesAgreement.objects.values_list("person__badge_name", "version__number")) == {
-        ("Jo", 1), ("Robin", 1), ("Robin", 2),
+        ("Jo", 1),
+        ("Robin", 1),
+        ("Robin", 2),
     }
     assert [e.details for e in audit("ground_rules.agreed")] == [
-        {"project_id": project.pk, "number": 1}, {"project_id": project.pk, "number": 1},
+        {"project_id": project.pk, "number": 1},
+        {"project_id": project.pk, "number": 1},
         {"project_id": project.pk, "number": 2},
     ]
     overview = agreement_overview(project)
@@ -334,7 +392,9 @@ def test_only_members_agree_and_only_for_themselves(project, coordinator, other_
 
 
 @pytest.mark.django_db
-def test_agreement_overview_takes_the_same_queries_however_many_members(project, coordinator, django_assert_num_queries):
+def test_agreement_overview_takes_the_same_queries_however_many_members(
+    project, coordinator, django_assert_num_queries
+):
     version = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     for i in range(12):
         person = make_person(f"p{i}@example.org", f"P{i}")
@@ -353,7 +413,13 @@ def test_a_persons_data_download_includes_their_ground_rules_agreements(project,
     first = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
     agreement = do_agree_to_ground_rules(first, acting_user=member)
     assert do_export_person_data(member, acting_user=member)["ground_rules"] == {
-        "agreed_to": [{"project": "Better discharge together", "version": 1, "agreed_at": agreement.agreed_at.isoformat()}],
+        "agreed_to": [
+            {
+                "project": "Better discharge together",
+                "version": 1,
+                "agreed_at": agreement.agreed_at.isoformat(),
+            }
+        ],
         "published": [],
     }
     assert do_export_person_data(coordinator, acting_user=coordinator)["ground_rules"]["published"] == [

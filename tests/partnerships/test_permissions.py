@@ -39,11 +39,19 @@ CREATORS = {"coordinator"}
 def setting(project, coordinator, facilitator, steering, member, other_member, outsider):
     do_publish_ground_rules(project, text="We listen to each other.", acting_user=coordinator)
     do_save_ground_rules_draft(
-        project, text="We listen to each other.\nWe take breaks.", based_on_revision=1, acting_user=facilitator
+        project,
+        text="We listen to each other.\nWe take breaks.",
+        based_on_revision=1,
+        acting_user=facilitator,
     )
     people = {
-        "coordinator": coordinator, "facilitator": facilitator, "steering": steering, "member": member,
-        "other_member": other_member, "outsider": outsider, "anonymous": None,
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "steering": steering,
+        "member": member,
+        "other_member": other_member,
+        "outsider": outsider,
+        "anonymous": None,
     }
     return project, people
 
@@ -85,9 +93,17 @@ GET_PAGES = [
     ("members", lambda p, m: reverse("partnerships:members", args=[p.pk]), COORDINATOR),
     ("member_remove", lambda p, m: reverse("partnerships:member_remove", args=[p.pk, m.pk]), COORDINATOR),
     ("ground_rules", lambda p, m: reverse("partnerships:ground_rules", args=[p.pk]), MEMBERS),
-    ("ground_rules_version", lambda p, m: reverse("partnerships:ground_rules_version", args=[p.pk, 1]), MEMBERS),
+    (
+        "ground_rules_version",
+        lambda p, m: reverse("partnerships:ground_rules_version", args=[p.pk, 1]),
+        MEMBERS,
+    ),
     ("ground_rules_draft", lambda p, m: reverse("partnerships:ground_rules_draft", args=[p.pk]), DRAFTERS),
-    ("ground_rules_publish", lambda p, m: reverse("partnerships:ground_rules_publish", args=[p.pk]), PUBLISHERS),
+    (
+        "ground_rules_publish",
+        lambda p, m: reverse("partnerships:ground_rules_publish", args=[p.pk]),
+        PUBLISHERS,
+    ),
 ]
 
 
@@ -102,24 +118,56 @@ def test_who_may_open_each_page(client, setting, who, page, url, allowed):
 
 
 POSTS = [
-    ("project_edit", lambda p, m: reverse("partnerships:project_edit", args=[p.pk]),
-     {"title": "Renamed", "purpose": "A new purpose.", "ladder_rung": "co_design"}, COORDINATOR),
-    ("project_status", lambda p, m: reverse("partnerships:project_status", args=[p.pk]),
-     {"status": "planning"}, COORDINATOR),
-    ("member_role", lambda p, m: reverse("partnerships:member_role", args=[p.pk, m.pk]),
-     {"role": "steering"}, COORDINATOR),
+    (
+        "project_edit",
+        lambda p, m: reverse("partnerships:project_edit", args=[p.pk]),
+        {"title": "Renamed", "purpose": "A new purpose.", "ladder_rung": "co_design"},
+        COORDINATOR,
+    ),
+    (
+        "project_status",
+        lambda p, m: reverse("partnerships:project_status", args=[p.pk]),
+        {"status": "planning"},
+        COORDINATOR,
+    ),
+    (
+        "member_role",
+        lambda p, m: reverse("partnerships:member_role", args=[p.pk, m.pk]),
+        {"role": "steering"},
+        COORDINATOR,
+    ),
     ("member_remove", lambda p, m: reverse("partnerships:member_remove", args=[p.pk, m.pk]), {}, COORDINATOR),
-    ("ground_rules_agree", lambda p, m: reverse("partnerships:ground_rules_agree", args=[p.pk]),
-     {"version": "1"}, MEMBERS),
-    ("ground_rules_draft", lambda p, m: reverse("partnerships:ground_rules_draft", args=[p.pk]),
-     {"text": "We listen.\nWe take breaks.\nWe start on time.", "revision": "1"}, DRAFTERS),
-    ("ground_rules_publish", lambda p, m: reverse("partnerships:ground_rules_publish", args=[p.pk]),
-     {"text": "We listen.\nWe take breaks.", "summary_of_changes": "Breaks added."}, PUBLISHERS),
+    (
+        "ground_rules_agree",
+        lambda p, m: reverse("partnerships:ground_rules_agree", args=[p.pk]),
+        {"version": "1"},
+        MEMBERS,
+    ),
+    (
+        "ground_rules_draft",
+        lambda p, m: reverse("partnerships:ground_rules_draft", args=[p.pk]),
+        {"text": "We listen.\nWe take breaks.\nWe start on time.", "revision": "1"},
+        DRAFTERS,
+    ),
+    (
+        "ground_rules_publish",
+        lambda p, m: reverse("partnerships:ground_rules_publish", args=[p.pk]),
+        {"text": "We listen.\nWe take breaks.", "summary_of_changes": "Breaks added."},
+        PUBLISHERS,
+    ),
     ("project_leave", lambda p, m: reverse("partnerships:project_leave", args=[p.pk]), {}, MEMBERS),
-    ("organisation_create", lambda p, m: reverse("partnerships:organisation_create"),
-     {"name": "Hillside Carers", "kind": "voluntary"}, CREATORS),
-    ("project_create", lambda p, m: reverse("partnerships:project_create"),
-     {"title": "New", "purpose": "Something new.", "ladder_rung": "co_production"}, CREATORS),
+    (
+        "organisation_create",
+        lambda p, m: reverse("partnerships:organisation_create"),
+        {"name": "Hillside Carers", "kind": "voluntary"},
+        CREATORS,
+    ),
+    (
+        "project_create",
+        lambda p, m: reverse("partnerships:project_create"),
+        {"title": "New", "purpose": "Something new.", "ladder_rung": "co_production"},
+        CREATORS,
+    ),
 ]
 
 
@@ -160,7 +208,9 @@ def test_a_membership_from_another_project_is_not_found_here(client, setting, ot
     elsewhere = membership_of(other_member, other_project)
     client.force_login(people["coordinator"])
     for name in ("member_role", "member_remove"):
-        response = client.post(reverse(f"partnerships:{name}", args=[project.pk, elsewhere.pk]), {"role": "coordinator"})
+        response = client.post(
+            reverse(f"partnerships:{name}", args=[project.pk, elsewhere.pk]), {"role": "coordinator"}
+        )
         assert response.status_code == 404
     assert membership_of(other_member, other_project).role == Membership.Role.MEMBER
 
@@ -175,7 +225,12 @@ def test_a_closed_projects_ground_rules_are_read_only(client, setting):
         assert client.get(reverse("partnerships:ground_rules", args=[project.pk])).status_code == 200
         assert client.get(reverse("partnerships:ground_rules_draft", args=[project.pk])).status_code == 404
         assert client.get(reverse("partnerships:ground_rules_publish", args=[project.pk])).status_code == 404
-        assert client.post(reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "1"}).status_code == 404
+        assert (
+            client.post(
+                reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "1"}
+            ).status_code
+            == 404
+        )
     # Coordinators can still reopen it.
     client.force_login(people["coordinator"])
     assert client.get(reverse("partnerships:project_edit", args=[project.pk])).status_code == 200
@@ -183,20 +238,20 @@ def test_a_closed_projects_ground_rules_are_read_only(client, setting):
 
 POLICY = [
     # rule                              coordinator facilitator steering member
-    ("can_view_project",                 (True,      True,       True,    True)),
-    ("can_edit_project",                 (True,      False,      False,   False)),
-    ("can_set_project_status",           (True,      False,      False,   False)),
-    ("can_manage_members",               (True,      False,      False,   False)),
-    ("can_invite_people",                (True,      False,      False,   False)),
-    ("can_leave_project",                (True,      True,       True,    True)),
-    ("can_see_member_perspectives",      (True,      False,      False,   False)),
-    ("can_manage_events",                (True,      True,       False,   False)),
-    ("can_facilitate_sessions",          (True,      True,       False,   False)),
-    ("can_view_ground_rules",            (True,      True,       True,    True)),
-    ("can_edit_ground_rules",            (True,      True,       True,    False)),
-    ("can_publish_ground_rules",         (True,      False,      True,    False)),
-    ("can_agree_ground_rules",           (True,      True,       True,    True)),
-    ("can_see_ground_rules_agreement",   (True,      False,      False,   False)),
+    ("can_view_project", (True, True, True, True)),
+    ("can_edit_project", (True, False, False, False)),
+    ("can_set_project_status", (True, False, False, False)),
+    ("can_manage_members", (True, False, False, False)),
+    ("can_invite_people", (True, False, False, False)),
+    ("can_leave_project", (True, True, True, True)),
+    ("can_see_member_perspectives", (True, False, False, False)),
+    ("can_manage_events", (True, True, False, False)),
+    ("can_facilitate_sessions", (True, True, False, False)),
+    ("can_view_ground_rules", (True, True, True, True)),
+    ("can_edit_ground_rules", (True, True, True, False)),
+    ("can_publish_ground_rules", (True, False, True, False)),
+    ("can_agree_ground_rules", (True, True, True, True)),
+    ("can_see_ground_rules_agreement", (True, False, False, False)),
 ]
 
 

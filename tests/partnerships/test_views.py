@@ -27,8 +27,11 @@ def field_error(response, field_id: str) -> str:
     """The error shown next to one field (the shared field template's ``<id>-error`` paragraph)."""
     import re
 
-    match = re.search(rf'<p class="field__error" id="{field_id}-error"><span class="visually-hidden">Error:</span> (.*?)</p>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        rf'<p class="field__error" id="{field_id}-error"><span class="visually-hidden">Error:</span> (.*?)</p>',
+        response.content.decode(),
+        re.S,
+    )
     assert match, f"no error shown next to {field_id}"
     return html.unescape(match.group(1))
 
@@ -47,12 +50,17 @@ def test_my_projects_lists_only_mine_with_my_role(client, project, other_project
 
 
 @pytest.mark.django_db
-def test_project_page_shows_purpose_partners_rung_and_members_by_badge_name(client, project, coordinator, member):
+def test_project_page_shows_purpose_partners_rung_and_members_by_badge_name(
+    client, project, coordinator, member
+):
     client.force_login(member)
     page = text_of(client.get(reverse("partnerships:project_detail", args=[project.pk])))
     assert "Make leaving hospital less frightening." in page
     assert "Riverside Community Trust" in page
-    assert "<strong>Co-production</strong>. People who use services, carers and staff share power as equals" in page
+    assert (
+        "<strong>Co-production</strong>. People who use services, carers and staff share power as equals"
+        in page
+    )
     assert '<span class="member-names__name">Sam</span> <span class="tag">Coordinator</span>' in page
     assert '<span class="member-names__name">Jo</span> <span class="tag">Member</span>' in page
     assert "coordinator@example.org" not in page and "member@example.org" not in page
@@ -66,7 +74,9 @@ def test_project_page_asks_a_member_to_agree_to_new_ground_rules(client, project
     client.force_login(member)
     assert "The project has no ground rules yet." in text_of(client.get(url))
     version = do_publish_ground_rules(project, text="We listen.", acting_user=coordinator)
-    assert "Please read the current ground rules (version 1) and say whether you agree to them." in text_of(client.get(url))
+    assert "Please read the current ground rules (version 1) and say whether you agree to them." in text_of(
+        client.get(url)
+    )
     do_agree_to_ground_rules(version, acting_user=member)
     assert "You have agreed to the current ground rules (version 1)." in text_of(client.get(url))
     client.force_login(coordinator)
@@ -74,7 +84,9 @@ def test_project_page_asks_a_member_to_agree_to_new_ground_rules(client, project
 
 
 @pytest.mark.django_db
-def test_perspective_counts_show_to_coordinators_only_never_who(client, project, coordinator, facilitator, member):
+def test_perspective_counts_show_to_coordinators_only_never_who(
+    client, project, coordinator, facilitator, member
+):
     from coproduce.people.actions import do_set_perspectives
 
     do_set_perspectives(member, ["lived_experience", "carer"], acting_user=member)
@@ -99,7 +111,9 @@ def test_perspective_counts_show_to_coordinators_only_never_who(client, project,
 def test_no_perspectives_section_without_the_people_apps_counts(client, project, coordinator, monkeypatch):
     monkeypatch.setattr(views, "project_perspective_counts", lambda p: None)
     client.force_login(coordinator)
-    assert "Project perspectives" not in text_of(client.get(reverse("partnerships:project_detail", args=[project.pk])))
+    assert "Project perspectives" not in text_of(
+        client.get(reverse("partnerships:project_detail", args=[project.pk]))
+    )
 
 
 # --- creating and editing -----------------------------------------------------------------------------
@@ -108,10 +122,15 @@ def test_no_perspectives_section_without_the_people_apps_counts(client, project,
 @pytest.mark.django_db
 def test_start_a_project_with_partners(client, coordinator, organisation):
     client.force_login(coordinator)
-    response = client.post(reverse("partnerships:project_create"), {
-        "title": "Carers' voices", "purpose": "Carers shape the respite service.", "ladder_rung": "co_design",
-        "organisations": [organisation.pk],
-    })
+    response = client.post(
+        reverse("partnerships:project_create"),
+        {
+            "title": "Carers' voices",
+            "purpose": "Carers shape the respite service.",
+            "ladder_rung": "co_design",
+            "organisations": [organisation.pk],
+        },
+    )
     project = Project.objects.get(title="Carers' voices")
     assert response["Location"] == reverse("partnerships:project_detail", args=[project.pk])
     assert list(project.organisations.all()) == [organisation]
@@ -121,18 +140,38 @@ def test_start_a_project_with_partners(client, coordinator, organisation):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"purpose": "Why", "ladder_rung": "co_design"}, "title", "Enter a title for the project."),
-    ({"title": "T", "ladder_rung": "co_design"}, "purpose", "Say in plain English what the project is for."),
-    ({"title": "T", "purpose": "P" * 2001, "ladder_rung": "co_design"}, "purpose",
-     "Keep the purpose under 2,000 characters: a short paragraph is easiest to read."),
-    ({"title": "T", "purpose": "P"}, "ladder_rung", "Choose a rung of the ladder of co-production."),
-    ({"title": "T", "purpose": "P", "ladder_rung": "summit"}, "ladder_rung",
-     "Choose a rung of the ladder of co-production."),
-    ({"title": "T", "purpose": "P", "ladder_rung": "co_design", "organisations": ["999"]}, "organisations",
-     "Choose organisations from the list."),
-    ({"title": "   ", "purpose": "P", "ladder_rung": "co_design"}, "title", "Enter a title for the project."),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"purpose": "Why", "ladder_rung": "co_design"}, "title", "Enter a title for the project."),
+        (
+            {"title": "T", "ladder_rung": "co_design"},
+            "purpose",
+            "Say in plain English what the project is for.",
+        ),
+        (
+            {"title": "T", "purpose": "P" * 2001, "ladder_rung": "co_design"},
+            "purpose",
+            "Keep the purpose under 2,000 characters: a short paragraph is easiest to read.",
+        ),
+        ({"title": "T", "purpose": "P"}, "ladder_rung", "Choose a rung of the ladder of co-production."),
+        (
+            {"title": "T", "purpose": "P", "ladder_rung": "summit"},
+            "ladder_rung",
+            "Choose a rung of the ladder of co-production.",
+        ),
+        (
+            {"title": "T", "purpose": "P", "ladder_rung": "co_design", "organisations": ["999"]},
+            "organisations",
+            "Choose organisations from the list.",
+        ),
+        (
+            {"title": "   ", "purpose": "P", "ladder_rung": "co_design"},
+            "title",
+            "Enter a title for the project.",
+        ),
+    ],
+)
 def test_start_a_project_bad_input(client, coordinator, data, field, message):
     client.force_login(coordinator)
     response = client.post(reverse("partnerships:project_create"), data)
@@ -145,13 +184,24 @@ def test_start_a_project_bad_input(client, coordinator, data, field, message):
 @pytest.mark.django_db
 def test_edit_project_and_change_status(client, project, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("partnerships:project_edit", args=[project.pk]), {
-        "title": "Leaving hospital well", "purpose": project.purpose, "ladder_rung": "co_design",
-    })
+    response = client.post(
+        reverse("partnerships:project_edit", args=[project.pk]),
+        {
+            "title": "Leaving hospital well",
+            "purpose": project.purpose,
+            "ladder_rung": "co_design",
+        },
+    )
     assert response.status_code == 302
     project.refresh_from_db()
-    assert (project.title, project.ladder_rung, project.organisations.count()) == ("Leaving hospital well", "co_design", 0)
-    response = client.post(reverse("partnerships:project_status", args=[project.pk]), {"status": "closed"}, follow=True)
+    assert (project.title, project.ladder_rung, project.organisations.count()) == (
+        "Leaving hospital well",
+        "co_design",
+        0,
+    )
+    response = client.post(
+        reverse("partnerships:project_status", args=[project.pk]), {"status": "closed"}, follow=True
+    )
     assert "The project is now closed." in text_of(response)
     assert Project.objects.get(pk=project.pk).status == "closed"
 
@@ -168,23 +218,34 @@ def test_bad_status_is_explained_on_the_edit_page(client, project, coordinator):
 @pytest.mark.django_db
 def test_add_an_organisation(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("partnerships:organisation_create"),
-                           {"name": "Hillside Carers", "kind": "voluntary", "website": "hillside.example.org"},
-                           follow=True)
+    response = client.post(
+        reverse("partnerships:organisation_create"),
+        {"name": "Hillside Carers", "kind": "voluntary", "website": "hillside.example.org"},
+        follow=True,
+    )
     assert "“Hillside Carers” is added. You can now choose it as a project partner." in text_of(response)
     assert Organisation.objects.get(name="Hillside Carers").website == "https://hillside.example.org"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"kind": "voluntary"}, "name", "Enter the organisation's name."),
-    ({"name": "riverside community trust", "kind": "voluntary"}, "name",
-     "There is already an organisation called “riverside community trust”."),
-    ({"name": "Hillside"}, "kind", "Choose what kind of organisation this is."),
-    ({"name": "Hillside", "kind": "club"}, "kind", "Choose what kind of organisation this is."),
-    ({"name": "Hillside", "kind": "other", "website": "not a web address"}, "website",
-     "Enter a full web address, like https://www.example.org"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"kind": "voluntary"}, "name", "Enter the organisation's name."),
+        (
+            {"name": "riverside community trust", "kind": "voluntary"},
+            "name",
+            "There is already an organisation called “riverside community trust”.",
+        ),
+        ({"name": "Hillside"}, "kind", "Choose what kind of organisation this is."),
+        ({"name": "Hillside", "kind": "club"}, "kind", "Choose what kind of organisation this is."),
+        (
+            {"name": "Hillside", "kind": "other", "website": "not a web address"},
+            "website",
+            "Enter a full web address, like https://www.example.org",
+        ),
+    ],
+)
 def test_add_an_organisation_bad_input(client, coordinator, organisation, data, field, message):
     client.force_login(coordinator)
     response = client.post(reverse("partnerships:organisation_create"), data)
@@ -199,8 +260,11 @@ def test_add_an_organisation_bad_input(client, coordinator, organisation, data, 
 def test_coordinator_changes_a_role(client, project, coordinator, member):
     client.force_login(coordinator)
     membership = membership_of(member, project)
-    response = client.post(reverse("partnerships:member_role", args=[project.pk, membership.pk]),
-                           {"role": "facilitator"}, follow=True)
+    response = client.post(
+        reverse("partnerships:member_role", args=[project.pk, membership.pk]),
+        {"role": "facilitator"},
+        follow=True,
+    )
     assert "Jo is now facilitator." in text_of(response)
     assert membership_of(member, project).role == "facilitator"
 
@@ -209,8 +273,11 @@ def test_coordinator_changes_a_role(client, project, coordinator, member):
 def test_role_change_with_htmx_returns_just_that_member(client, project, coordinator, member):
     client.force_login(coordinator)
     membership = membership_of(member, project)
-    response = client.post(reverse("partnerships:member_role", args=[project.pk, membership.pk]),
-                           {"role": "steering"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("partnerships:member_role", args=[project.pk, membership.pk]),
+        {"role": "steering"},
+        HTTP_HX_REQUEST="true",
+    )
     page = text_of(response)
     assert page.startswith(f'<li class="member-list__item" id="member-{membership.pk}">')
     assert "Jo is now steering group member." in page
@@ -257,8 +324,10 @@ def test_the_only_coordinator_cannot_leave(client, project, coordinator, member)
     client.force_login(coordinator)
     response = client.post(reverse("partnerships:project_leave", args=[project.pk]))
     assert response.status_code == 200
-    assert ("You are the only coordinator. A project needs at least one coordinator: make someone else a "
-            "coordinator before you leave.") in text_of(response)
+    assert (
+        "You are the only coordinator. A project needs at least one coordinator: make someone else a "
+        "coordinator before you leave."
+    ) in text_of(response)
     assert Membership.objects.filter(person=coordinator, project=project).exists()
 
 
@@ -271,13 +340,17 @@ def test_a_member_can_leave(client, project, coordinator, member):
 
 
 @pytest.mark.django_db
-def test_members_page_links_to_invitations_only_when_that_page_exists(client, project, coordinator, monkeypatch):
+def test_members_page_links_to_invitations_only_when_that_page_exists(
+    client, project, coordinator, monkeypatch
+):
     client.force_login(coordinator)
     url = reverse("partnerships:members", args=[project.pk])
     monkeypatch.setattr(views, "_invite_url", lambda p: None)
     assert "Invite someone" not in text_of(client.get(url))
     monkeypatch.setattr(views, "_invite_url", lambda p: f"/projects/{p.pk}/invite/")
-    assert f'<a class="button" href="/projects/{project.pk}/invite/">Invite someone</a>' in text_of(client.get(url))
+    assert f'<a class="button" href="/projects/{project.pk}/invite/">Invite someone</a>' in text_of(
+        client.get(url)
+    )
 
 
 def test_invite_url_is_none_until_the_people_app_provides_it(monkeypatch):
@@ -300,8 +373,12 @@ def test_invite_url_is_none_until_the_people_app_provides_it(monkeypatch):
 @pytest.fixture
 def two_versions(project, coordinator):
     do_publish_ground_rules(project, text="We listen to each other.", acting_user=coordinator)
-    return do_publish_ground_rules(project, text="We listen to each other.\nWe take breaks when we need them.",
-                                   summary_of_changes="Added breaks.", acting_user=coordinator)
+    return do_publish_ground_rules(
+        project,
+        text="We listen to each other.\nWe take breaks when we need them.",
+        summary_of_changes="Added breaks.",
+        acting_user=coordinator,
+    )
 
 
 @pytest.mark.django_db
@@ -312,9 +389,13 @@ def test_member_reads_current_rules_and_history_and_agrees(client, project, memb
     assert "Version 2 (current)" in page
     assert "What changed:</strong> Added breaks." in page
     assert "You have not agreed to the ground rules yet." in page
-    assert f'href="{reverse("partnerships:ground_rules_version", args=[project.pk, 1])}">Version 1</a>' in page
+    assert (
+        f'href="{reverse("partnerships:ground_rules_version", args=[project.pk, 1])}">Version 1</a>' in page
+    )
     assert "Who has agreed" not in page  # coordinators only
-    response = client.post(reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "2"}, follow=True)
+    response = client.post(
+        reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "2"}, follow=True
+    )
     page = text_of(response)
     assert "Thank you. You have agreed to version 2 of the ground rules." in page
     assert "You have agreed to these ground rules (version 2)." in page
@@ -334,17 +415,24 @@ def test_an_old_version_stays_readable(client, project, member, two_versions):
 @pytest.mark.django_db
 def test_agreeing_to_rules_that_changed_while_reading_says_so(client, project, member, two_versions):
     client.force_login(member)
-    response = client.post(reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "1"}, follow=True)
-    assert ("The ground rules have changed since you opened them: version 2 is now the current one. Please read "
-            "it, and agree to it if you are happy with it.") in text_of(response)
+    response = client.post(
+        reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "1"}, follow=True
+    )
+    assert (
+        "The ground rules have changed since you opened them: version 2 is now the current one. Please read "
+        "it, and agree to it if you are happy with it."
+    ) in text_of(response)
     assert not GroundRulesAgreement.objects.exists()
 
 
 @pytest.mark.django_db
 def test_agreeing_with_htmx_swaps_just_the_agreement_panel(client, project, member, two_versions):
     client.force_login(member)
-    response = client.post(reverse("partnerships:ground_rules_agree", args=[project.pk]), {"version": "2"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("partnerships:ground_rules_agree", args=[project.pk]),
+        {"version": "2"},
+        HTTP_HX_REQUEST="true",
+    )
     page = text_of(response).strip()
     assert page.startswith('<div id="agreement" class="agreement">')
     assert "You have agreed to these ground rules (version 2)." in page
@@ -362,7 +450,9 @@ def test_member_who_agreed_to_an_older_version_is_asked_again(client, project, c
 
 
 @pytest.mark.django_db
-def test_coordinator_sees_who_has_agreed_by_badge_name(client, project, coordinator, facilitator, member, two_versions):
+def test_coordinator_sees_who_has_agreed_by_badge_name(
+    client, project, coordinator, facilitator, member, two_versions
+):
     do_agree_to_ground_rules(two_versions, acting_user=facilitator)
     client.force_login(coordinator)
     page = text_of(client.get(reverse("partnerships:ground_rules", args=[project.pk])))
@@ -376,7 +466,9 @@ def test_coordinator_sees_who_has_agreed_by_badge_name(client, project, coordina
 def test_drafting_and_publishing_a_new_version(client, project, coordinator, facilitator, steering, member):
     client.force_login(facilitator)
     draft_url = reverse("partnerships:ground_rules_draft", args=[project.pk])
-    response = client.post(draft_url, {"text": "We listen.\nWe keep what is said private.", "revision": "0"}, follow=True)
+    response = client.post(
+        draft_url, {"text": "We listen.\nWe keep what is said private.", "revision": "0"}, follow=True
+    )
     assert "The draft is saved. Everyone in the project can read it." in text_of(response)
     assert "Publish the draft" not in text_of(response)  # facilitators draft but do not publish
 
@@ -389,19 +481,30 @@ def test_drafting_and_publishing_a_new_version(client, project, coordinator, fac
     publish_url = reverse("partnerships:ground_rules_publish", args=[project.pk])
     form = text_of(client.get(publish_url))
     assert "We keep what is said private." in form  # the form starts from the shared draft
-    response = client.post(publish_url, {"text": "We listen.\nWe keep what is said private.",
-                                         "summary_of_changes": "First version."}, follow=True)
-    assert "Version 1 of the ground rules is published. Members will be asked to agree to it." in text_of(response)
+    response = client.post(
+        publish_url,
+        {"text": "We listen.\nWe keep what is said private.", "summary_of_changes": "First version."},
+        follow=True,
+    )
+    assert "Version 1 of the ground rules is published. Members will be asked to agree to it." in text_of(
+        response
+    )
     assert project.ground_rules_versions.get().published_by == steering
 
 
 @pytest.mark.django_db
-def test_a_draft_saved_by_someone_else_meanwhile_is_shown_not_overwritten(client, project, facilitator, steering):
+def test_a_draft_saved_by_someone_else_meanwhile_is_shown_not_overwritten(
+    client, project, facilitator, steering
+):
     do_save_ground_rules_draft(project, text="We listen.", based_on_revision=0, acting_user=steering)
-    do_save_ground_rules_draft(project, text="We listen.\nPhones on silent.", based_on_revision=1, acting_user=steering)
+    do_save_ground_rules_draft(
+        project, text="We listen.\nPhones on silent.", based_on_revision=1, acting_user=steering
+    )
     client.force_login(facilitator)
-    response = client.post(reverse("partnerships:ground_rules_draft", args=[project.pk]),
-                           {"text": "We listen carefully.", "revision": "1"})
+    response = client.post(
+        reverse("partnerships:ground_rules_draft", args=[project.pk]),
+        {"text": "We listen carefully.", "revision": "1"},
+    )
     assert field_error(response, "id_text") == (
         "Someone else saved the draft while you were editing it. Their version is shown below: copy in any "
         "changes of yours that are still needed, then save again."
@@ -416,14 +519,23 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_shown_not_overwritten(client
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"text": "", "summary_of_changes": ""}, "text", "Write the ground rules before saving them."),
-    ({"text": "We listen to each other.\nWe take breaks when we need them.", "summary_of_changes": ""}, "text",
-     "This is the same as version 2. Change the ground rules before publishing a new version."),
-    ({"text": "x" * 10_001}, "text", "Keep the ground rules under 10,000 characters."),
-    ({"text": "New rules", "summary_of_changes": "s" * 301}, "summary_of_changes",
-     "Keep the summary of changes under 300 characters."),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"text": "", "summary_of_changes": ""}, "text", "Write the ground rules before saving them."),
+        (
+            {"text": "We listen to each other.\nWe take breaks when we need them.", "summary_of_changes": ""},
+            "text",
+            "This is the same as version 2. Change the ground rules before publishing a new version.",
+        ),
+        ({"text": "x" * 10_001}, "text", "Keep the ground rules under 10,000 characters."),
+        (
+            {"text": "New rules", "summary_of_changes": "s" * 301},
+            "summary_of_changes",
+            "Keep the summary of changes under 300 characters.",
+        ),
+    ],
+)
 def test_publish_bad_input(client, project, coordinator, two_versions, data, field, message):
     client.force_login(coordinator)
     before = AuditEntry.objects.count()
@@ -436,7 +548,9 @@ def test_publish_bad_input(client, project, coordinator, two_versions, data, fie
 @pytest.mark.django_db
 def test_draft_bad_input(client, project, facilitator):
     client.force_login(facilitator)
-    response = client.post(reverse("partnerships:ground_rules_draft", args=[project.pk]), {"text": " ", "revision": "0"})
+    response = client.post(
+        reverse("partnerships:ground_rules_draft", args=[project.pk]), {"text": " ", "revision": "0"}
+    )
     assert field_error(response, "id_text") == "Write the ground rules before saving them."
 
 
@@ -451,9 +565,11 @@ def test_project_and_ground_rules_pages_take_the_same_queries_however_many_membe
     from tests.conftest import make_person
 
     client.force_login(coordinator)
-    urls = [reverse("partnerships:project_detail", args=[project.pk]),
-            reverse("partnerships:ground_rules", args=[project.pk]),
-            reverse("partnerships:members", args=[project.pk])]
+    urls = [
+        reverse("partnerships:project_detail", args=[project.pk]),
+        reverse("partnerships:ground_rules", args=[project.pk]),
+        reverse("partnerships:members", args=[project.pk]),
+    ]
 
     def queries() -> list[int]:
         counts = []

@@ -20,9 +20,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def full_member(member):
-    do_update_profile(member, acting_user=member, pronouns="they/them", contact_preference="phone",
-                      phone="07700 900123", postal_address="1 High Street", access_needs=["bsl", "dietary"],
-                      access_needs_details="Vegetarian")
+    do_update_profile(
+        member,
+        acting_user=member,
+        pronouns="they/them",
+        contact_preference="phone",
+        phone="07700 900123",
+        postal_address="1 High Street",
+        access_needs=["bsl", "dietary"],
+        access_needs_details="Vegetarian",
+    )
     do_set_perspectives(member, ["carer"], acting_user=member)
     return member
 
@@ -57,7 +64,11 @@ def test_download_holds_everything_about_me(client, project, full_member, coordi
     assert [p["perspective"] for p in people["perspectives"]] == ["carer"]
     assert len(people["sign_in_emails"]) == 1
     assert data["partnerships"] == [
-        {"project": "Better discharge together", "role": "Member", "joined_at": data["partnerships"][0]["joined_at"]}
+        {
+            "project": "Better discharge together",
+            "role": "Member",
+            "joined_at": data["partnerships"][0]["joined_at"],
+        }
     ]
     actions_about_me = [e["action"] for e in data["audit"]["about_you"]]
     assert "person.profile_updated" in actions_about_me and "person.sign_in_sent" in actions_about_me
@@ -116,7 +127,12 @@ def test_erasure_removes_personal_data_and_keeps_counts(client, project, full_me
     person = Person.objects.get(pk=full_member.pk)
     assert person.email.endswith("@erased.invalid") and "member" not in person.email
     assert person.badge_name == "Former participant"
-    assert (person.pronouns, person.phone, person.postal_address, person.access_needs_details) == ("", "", "", "")
+    assert (person.pronouns, person.phone, person.postal_address, person.access_needs_details) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert person.access_needs == [] and person.access_needs_reviewed_on is None
     assert person.contact_preference == "email"
     assert not person.is_active and not person.has_usable_password()
@@ -139,7 +155,9 @@ def test_erasure_audit_keeps_no_personal_data(client, full_member):
     assert entry.subject_id == str(full_member.pk)
     assert entry.acting_user is None
     assert entry.details == {"requested_by": "self", "people.perspectives": 1, "people.sign_in_emails": 0}
-    everything = json.dumps(list(AuditEntry.objects.values("details", "subject_type", "subject_id", "action")))
+    everything = json.dumps(
+        list(AuditEntry.objects.values("details", "subject_type", "subject_id", "action"))
+    )
     for personal in ("member@example.org", "Jo", "07700", "High Street", "Vegetarian", "carer", "bsl"):
         assert personal not in everything
 
@@ -148,7 +166,8 @@ def test_a_new_invitation_after_erasure_starts_afresh(project, coordinator, full
     from coproduce.people.actions import do_invite_person_to_project
 
     do_erase_person(full_member, acting_user=full_member)
-    invitation = do_invite_person_to_project(project, email="member@example.org", badge_name="Jo", role="member",
-                                             acting_user=coordinator)
+    invitation = do_invite_person_to_project(
+        project, email="member@example.org", badge_name="Jo", role="member", acting_user=coordinator
+    )
     assert invitation.person.pk != full_member.pk
     assert invitation.person.perspectives.count() == 0

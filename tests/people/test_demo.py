@@ -21,5 +21,7 @@ def test_demo_people_have_their_perspectives_and_needs():
     tom = Person.objects.get(email="tom@example.org")
     assert tom.access_needs == ["large_print", "hearing_loop"] and not tom.access_needs_review_due()
     counts = perspective_counts(Person.objects.filter(email__in=[d.email for d in DEMO_PEOPLE]))
-    assert all(counts[kind] >= 1 for kind in ("lived_experience", "carer", "professional", "student", "organisation"))
+    assert all(
+        counts[kind] >= 1 for kind in ("lived_experience", "carer", "professional", "student", "organisation")
+    )
     assert counts["not_declared"] == 1  # Lee, of the cast; public sign-ups in the events demo declare nothing

@@ -24,14 +24,17 @@ def client_for(request, role: str) -> Client:
 
 
 @pytest.mark.parametrize("path", ["invite", "perspectives"])
-@pytest.mark.parametrize("role, allowed", [
-    ("coordinator", True),
-    ("facilitator", False),
-    ("member", False),
-    ("other_member", False),
-    ("outsider", False),
-    ("anonymous", False),
-])
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("coordinator", True),
+        ("facilitator", False),
+        ("member", False),
+        ("other_member", False),
+        ("outsider", False),
+        ("anonymous", False),
+    ],
+)
 def test_who_may_open_coordinator_pages(request, project, role, allowed, path):
     client = client_for(request, role)
     response = client.get(f"/projects/{project.pk}/{path}/")
@@ -40,19 +43,24 @@ def test_who_may_open_coordinator_pages(request, project, role, allowed, path):
         assert "Page not found" in response.content.decode()
 
 
-@pytest.mark.parametrize("role, allowed", [
-    ("coordinator", True),
-    ("facilitator", False),
-    ("member", False),
-    ("other_member", False),
-    ("outsider", False),
-    ("anonymous", False),
-])
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("coordinator", True),
+        ("facilitator", False),
+        ("member", False),
+        ("other_member", False),
+        ("outsider", False),
+        ("anonymous", False),
+    ],
+)
 def test_who_may_invite(request, project, role, allowed, mailoutbox, django_capture_on_commit_callbacks):
     client = client_for(request, role)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/projects/{project.pk}/invite/",
-                               {"email": "new@example.org", "badge_name": "Ash", "role": "member"})
+        response = client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": "new@example.org", "badge_name": "Ash", "role": "member"},
+        )
     assert response.status_code == (302 if allowed else 404)
     assert Person.objects.filter(email="new@example.org").exists() is allowed
     assert len(mailoutbox) == (1 if allowed else 0)
@@ -72,10 +80,14 @@ def test_coordinator_of_another_project_cannot_invite_here(client, project, othe
 def test_inviting_a_new_person(client, project, coordinator, mailoutbox, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/projects/{project.pk}/invite/", {
-            "email": " Ash@Example.org ", "badge_name": "Ash", "role": "facilitator"}, follow=True)
+        response = client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": " Ash@Example.org ", "badge_name": "Ash", "role": "facilitator"},
+            follow=True,
+        )
     assert "Invitation sent to ash@example.org. They will get an e-mail with a link to sign in." in (
-        response.content.decode())
+        response.content.decode()
+    )
     person = Person.objects.get(email="ash@example.org")
     assert person.badge_name == "Ash"
     assert Membership.objects.get(project=project, person=person).role == "facilitator"
@@ -92,48 +104,75 @@ def test_inviting_a_new_person(client, project, coordinator, mailoutbox, django_
     assert entry.details == {"project_id": project.pk, "person_id": person.pk, "role": "facilitator"}
 
 
-def test_inviting_someone_already_on_coproduce_keeps_their_badge_name(client, project, coordinator, other_member,
-                                                                      mailoutbox, django_capture_on_commit_callbacks):
+def test_inviting_someone_already_on_coproduce_keeps_their_badge_name(
+    client, project, coordinator, other_member, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/projects/{project.pk}/invite/", {"email": other_member.email, "badge_name": "Renamed",
-                                                        "role": "member"})
+        client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": other_member.email, "badge_name": "Renamed", "role": "member"},
+        )
     other_member.refresh_from_db()
     assert other_member.badge_name == "Alex"
     assert Membership.objects.filter(project=project, person=other_member, role="member").exists()
     assert len(mailoutbox) == 1
 
 
-def test_inviting_a_member_again_changes_nothing(client, project, coordinator, facilitator, mailoutbox,
-                                                django_capture_on_commit_callbacks):
+def test_inviting_a_member_again_changes_nothing(
+    client, project, coordinator, facilitator, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/projects/{project.pk}/invite/",
-                               {"email": facilitator.email, "badge_name": "", "role": "member"}, follow=True)
-    assert "facilitator@example.org is already in this project: nothing was changed." in response.content.decode()
+        response = client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": facilitator.email, "badge_name": "", "role": "member"},
+            follow=True,
+        )
+    assert (
+        "facilitator@example.org is already in this project: nothing was changed."
+        in response.content.decode()
+    )
     assert Membership.objects.get(project=project, person=facilitator).role == "facilitator"
     assert mailoutbox == []
 
 
-def test_invited_without_a_badge_name_chooses_one_on_first_sign_in(client, project, coordinator, mailoutbox,
-                                                                   django_capture_on_commit_callbacks):
+def test_invited_without_a_badge_name_chooses_one_on_first_sign_in(
+    client, project, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/projects/{project.pk}/invite/", {"email": "quiet@example.org", "badge_name": "", "role": "member"})
+        client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": "quiet@example.org", "badge_name": "", "role": "member"},
+        )
     path, _ = link_and_code(mailoutbox[0])
     invited = Client()
     assert invited.post(path)["Location"] == "/me/"
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"email": "", "role": "member"}, "email", "Enter the e-mail address of the person you are inviting"),
-    ({"email": "nope", "role": "member"}, "email", "Enter an e-mail address in the right format, like name@example.org"),
-    ({"email": "a@example.org", "role": ""}, "role", "Choose their role in this project"),
-    ({"email": "a@example.org", "role": "boss"}, "role",
-     "Select a valid choice. boss is not one of the available choices."),
-    ({"email": "a@example.org", "role": "member", "badge_name": "b@example.org"}, "badge_name",
-     "Use a name rather than an e-mail address: other people will see it"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"email": "", "role": "member"}, "email", "Enter the e-mail address of the person you are inviting"),
+        (
+            {"email": "nope", "role": "member"},
+            "email",
+            "Enter an e-mail address in the right format, like name@example.org",
+        ),
+        ({"email": "a@example.org", "role": ""}, "role", "Choose their role in this project"),
+        (
+            {"email": "a@example.org", "role": "boss"},
+            "role",
+            "Select a valid choice. boss is not one of the available choices.",
+        ),
+        (
+            {"email": "a@example.org", "role": "member", "badge_name": "b@example.org"},
+            "badge_name",
+            "Use a name rather than an e-mail address: other people will see it",
+        ),
+    ],
+)
 def test_invitation_validation_messages(client, project, coordinator, data, field, message, mailoutbox):
     client.force_login(coordinator)
     page = client.post(f"/projects/{project.pk}/invite/", data).content.decode()

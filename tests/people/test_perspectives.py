@@ -22,14 +22,17 @@ def member_perspectives(member):
     return member
 
 
-@pytest.mark.parametrize("viewer, allowed", [
-    ("member", True),  # themselves
-    ("coordinator", True),
-    ("facilitator", False),
-    ("other_member", False),
-    ("outsider", False),
-    ("anonymous", False),
-])
+@pytest.mark.parametrize(
+    "viewer, allowed",
+    [
+        ("member", True),  # themselves
+        ("coordinator", True),
+        ("facilitator", False),
+        ("other_member", False),
+        ("outsider", False),
+        ("anonymous", False),
+    ],
+)
 def test_who_may_see_a_persons_perspectives(request, project, member_perspectives, viewer, allowed):
     user = AnonymousUser() if viewer == "anonymous" else request.getfixturevalue(viewer)
     if allowed:
@@ -41,7 +44,9 @@ def test_who_may_see_a_persons_perspectives(request, project, member_perspective
             access_perspectives_by_person_id(user, member_perspectives.pk)
 
 
-def test_coordinator_of_another_project_cannot_see_them(project, other_project, member_perspectives, other_member):
+def test_coordinator_of_another_project_cannot_see_them(
+    project, other_project, member_perspectives, other_member
+):
     Membership.objects.filter(person=other_member).update(role=Membership.Role.COORDINATOR)
     with pytest.raises(Http404):
         access_perspectives_by_person_id(other_member, member_perspectives.pk)
@@ -58,15 +63,22 @@ def test_counts_only(project, coordinator, facilitator, member_perspectives):
     do_set_perspectives(coordinator, ["professional"], acting_user=coordinator)
     counts = perspective_counts(Person.objects.filter(memberships__project=project))
     assert counts == {
-        "lived_experience": 1, "carer": 1, "professional": 1, "student": 0, "organisation": 0,
-        "not_declared": 1, "people": 3,
+        "lived_experience": 1,
+        "carer": 1,
+        "professional": 1,
+        "student": 0,
+        "organisation": 0,
+        "not_declared": 1,
+        "people": 3,
     }
 
 
 def test_small_counts_can_be_suppressed(project, coordinator, facilitator, member_perspectives):
     for person in (coordinator, facilitator):
         do_set_perspectives(person, ["professional"], acting_user=person)
-    counts = perspective_counts(Person.objects.filter(memberships__project=project), suppress_below=SMALL_CELL)
+    counts = perspective_counts(
+        Person.objects.filter(memberships__project=project), suppress_below=SMALL_CELL
+    )
     assert counts["lived_experience"] is None and counts["carer"] is None
     assert counts["professional"] is None  # 2 < 3
     assert counts["student"] == 0 and counts["people"] == 3 and counts["not_declared"] == 0

@@ -192,9 +192,12 @@ def test_sign_in_never_reveals_whether_an_address_is_known(member, mailoutbox):
     known_response = ask_for_sign_in(known, member.email)
     unknown_response = ask_for_sign_in(unknown, "nobody@example.org")
     assert (known_response.status_code, known_response["Location"]) == (
-        unknown_response.status_code, unknown_response["Location"])
+        unknown_response.status_code,
+        unknown_response["Location"],
+    )
     assert _without_tokens(known.get("/sign-in/code/").content.decode(), member.email) == _without_tokens(
-        unknown.get("/sign-in/code/").content.decode(), "nobody@example.org")
+        unknown.get("/sign-in/code/").content.decode(), "nobody@example.org"
+    )
     assert [m.to for m in mailoutbox] == [[member.email]]
     # A wrong code reads the same for both.
     known_page = known.post("/sign-in/code/", {"code": "000000"}).content.decode()
@@ -216,13 +219,16 @@ def test_erased_or_deactivated_people_cannot_sign_in(client, member, mailoutbox)
     assert NOT_RIGHT in client.post("/sign-in/code/", {"code": code}).content.decode()
 
 
-@pytest.mark.parametrize("next_url, lands_on", [
-    ("/me/", "/me/"),
-    ("https://evil.example/steal", "/"),
-    ("//evil.example/steal", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [
+        ("/me/", "/me/"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/steal", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_only_leads_to_this_site(client, member, mailoutbox, next_url, lands_on):
     ask_for_sign_in(client, member.email, next=next_url)
     path, code = link_and_code(mailoutbox[0])

@@ -42,13 +42,26 @@ def outside_narrator(db):
     return make_person("storyteller@example.org", "Rowan")
 
 
-def add_text_source(project, by, text=TRANSCRIPT, *, title="Interview 1", narrator_person=None,
-                    use=ConsentUse.PSEUDONYM, audiences=(Audience.TEAM, Audience.PARTNERS), until=None,
-                    narrator_name="", pseudonym="M"):
+def add_text_source(
+    project,
+    by,
+    text=TRANSCRIPT,
+    *,
+    title="Interview 1",
+    narrator_person=None,
+    use=ConsentUse.PSEUDONYM,
+    audiences=(Audience.TEAM, Audience.PARTNERS),
+    until=None,
+    narrator_name="",
+    pseudonym="M",
+):
     return do_add_source(
-        project, segment_text(text, "txt"), title=title,
+        project,
+        segment_text(text, "txt"),
+        title=title,
         narrator=NarratorDetails(person=narrator_person, name=narrator_name, pseudonym=pseudonym),
-        consent=ConsentDetails(use=use, audiences=tuple(audiences), until=until), acting_user=by,
+        consent=ConsentDetails(use=use, audiences=tuple(audiences), until=until),
+        acting_user=by,
     )
 
 
@@ -59,7 +72,9 @@ def source(project, coordinator, narrator):
 
 @pytest.fixture
 def codes(project, coordinator):
-    waiting = do_add_code(project, name="Waiting", description="Time before anyone helps", acting_user=coordinator)
+    waiting = do_add_code(
+        project, name="Waiting", description="Time before anyone helps", acting_user=coordinator
+    )
     kindness = do_add_code(project, name="Kindness", acting_user=coordinator)
     return {"waiting": waiting, "kindness": kindness}
 
@@ -80,9 +95,14 @@ def upload_file(name: str, data: bytes) -> SimpleUploadedFile:
 
 def upload_form(name: str, data: bytes, **extra) -> dict:
     form = {
-        "file": upload_file(name, data), "title": extra.pop("title", ""), "narrator_kind": "outside",
-        "narrator_name": "Maya Example", "narrator_pseudonym": "M", "consent_use": "pseudonym",
-        "consent_audiences": ["team", "partners"], "consent_until": "",
+        "file": upload_file(name, data),
+        "title": extra.pop("title", ""),
+        "narrator_kind": "outside",
+        "narrator_name": "Maya Example",
+        "narrator_pseudonym": "M",
+        "consent_use": "pseudonym",
+        "consent_audiences": ["team", "partners"],
+        "consent_until": "",
     }
     form.update(extra)
     return form

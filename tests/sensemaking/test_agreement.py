@@ -20,7 +20,9 @@ NVIVO_TEXT = ("abcdefghij" * 100)[:1000]
 @pytest.fixture
 def nvivo_example(project, coordinator, member, codes, narrator):
     """NVivo's worked example: 1000 characters, 50 coded by both, 75 by each alone, 800 by neither."""
-    source = add_text_source(project, coordinator, NVIVO_TEXT, title="Worked example", narrator_person=narrator)
+    source = add_text_source(
+        project, coordinator, NVIVO_TEXT, title="Worked example", narrator_person=narrator
+    )
     do_apply_code(source, codes["waiting"], start=0, end=125, acting_user=coordinator)
     do_apply_code(source, codes["waiting"], start=75, end=200, acting_user=member)
     return source
@@ -50,8 +52,9 @@ def test_agreement_reproduces_nvivos_worked_example(client, project, member, coo
     assert "a starting point for talking together, not a score to win" in content
 
 
-def test_per_code_figures_pool_the_sources_both_coded(client, project, member, coordinator, codes, nvivo_example,
-                                                      narrator):
+def test_per_code_figures_pool_the_sources_both_coded(
+    client, project, member, coordinator, codes, nvivo_example, narrator
+):
     second = add_text_source(project, coordinator, NVIVO_TEXT, title="Second", narrator_person=narrator)
     do_apply_code(second, codes["waiting"], start=0, end=125, acting_user=coordinator)
     do_apply_code(second, codes["waiting"], start=75, end=200, acting_user=member)
@@ -62,8 +65,9 @@ def test_per_code_figures_pool_the_sources_both_coded(client, project, member, c
     assert pooled.kappa == pytest.approx(0.314, abs=5e-4)
 
 
-def test_three_coders_get_alpha_and_all_agree_share_but_no_kappa(client, project, member, coordinator, facilitator,
-                                                                 codes, nvivo_example):
+def test_three_coders_get_alpha_and_all_agree_share_but_no_kappa(
+    client, project, member, coordinator, facilitator, codes, nvivo_example
+):
     do_apply_code(nvivo_example, codes["waiting"], start=0, end=200, acting_user=facilitator)
     client.force_login(member)
     response = client.get(reverse("sensemaking:agreement", args=[project.pk]))
@@ -76,21 +80,26 @@ def test_three_coders_get_alpha_and_all_agree_share_but_no_kappa(client, project
     assert "two people only" in response.content.decode()
 
 
-def test_choosing_fewer_than_two_people_is_refused_next_to_the_field(client, project, member, coordinator,
-                                                                     nvivo_example):
+def test_choosing_fewer_than_two_people_is_refused_next_to_the_field(
+    client, project, member, coordinator, nvivo_example
+):
     client.force_login(member)
     response = client.get(reverse("sensemaking:agreement", args=[project.pk]), {"coders": [member.pk]})
     assert response.status_code == 400
     assert "Choose at least two people to compare." in response.content.decode()
 
 
-def test_side_by_side_view_shows_where_coders_differ(client, project, member, coordinator, codes, nvivo_example):
+def test_side_by_side_view_shows_where_coders_differ(
+    client, project, member, coordinator, codes, nvivo_example
+):
     client.force_login(member)
     url = reverse("sensemaking:differences", args=[project.pk, nvivo_example.pk, codes["waiting"].pk])
     response = client.get(url, {"coders": [coordinator.pk, member.pk]})
     differences = response.context["differences"]
-    assert [(d.start, d.end, [c.badge_name for c in d.coded_by], [c.badge_name for c in d.not_coded_by])
-            for d in differences] == [(0, 75, ["Sam"], ["Jo"]), (125, 200, ["Jo"], ["Sam"])]
+    assert [
+        (d.start, d.end, [c.badge_name for c in d.coded_by], [c.badge_name for c in d.not_coded_by])
+        for d in differences
+    ] == [(0, 75, ["Sam"], ["Jo"]), (125, 200, ["Jo"], ["Sam"])]
     content = response.content.decode()
     assert "where you read it differently" in content
     assert content.count("Coded it") == 2 and content.count("Did not") == 2

@@ -55,8 +55,14 @@ UNCODED = [
 def responses(project, coordinator):
     rows = [[text] for text in WAITING + KIND + UNCODED]
     parsed = source_from_table(ParsedTable(file_format="csv", columns=["comment"], rows=rows), 0, [])
-    return do_add_source(project, parsed, title="Feedback cards", narrator=NarratorDetails(),
-                         consent=ConsentDetails(), acting_user=coordinator)
+    return do_add_source(
+        project,
+        parsed,
+        title="Feedback cards",
+        narrator=NarratorDetails(),
+        consent=ConsentDetails(),
+        acting_user=coordinator,
+    )
 
 
 @pytest.fixture
@@ -71,7 +77,9 @@ def coded(project, responses, member):
     return {"waiting": waiting, "kindness": kindness, "segments": segments}
 
 
-def test_suggestions_wait_for_a_person_and_nothing_is_applied_silently(client, project, member, facilitator, coded):
+def test_suggestions_wait_for_a_person_and_nothing_is_applied_silently(
+    client, project, member, facilitator, coded
+):
     before = Coding.objects.count()
     client.force_login(member)
     response = client.post(reverse("sensemaking:generate_suggestions", args=[project.pk]), follow=True)
@@ -84,20 +92,29 @@ def test_suggestions_wait_for_a_person_and_nothing_is_applied_silently(client, p
     page = client.get(reverse("sensemaking:assisted", args=[project.pk])).content.decode()
     assert "Nobody answered the phone and I waited for hours" in page and "confidence" in page
 
-    client.post(reverse("sensemaking:decide_suggestion", args=[project.pk, waiting_suggestion.pk]),
-                {"decision": "accept"})
-    coding = Coding.objects.get(source=first_uncoded.source, start=first_uncoded.speech_start, end=first_uncoded.end)
+    client.post(
+        reverse("sensemaking:decide_suggestion", args=[project.pk, waiting_suggestion.pk]),
+        {"decision": "accept"},
+    )
+    coding = Coding.objects.get(
+        source=first_uncoded.source, start=first_uncoded.speech_start, end=first_uncoded.end
+    )
     assert (coding.code, coding.coder) == (coded["waiting"], member)  # the accepting person's own coding
 
     client.force_login(facilitator)
-    client.post(reverse("sensemaking:decide_suggestion", args=[project.pk, kind_suggestion.pk]), {"decision": "reject"})
+    client.post(
+        reverse("sensemaking:decide_suggestion", args=[project.pk, kind_suggestion.pk]),
+        {"decision": "reject"},
+    )
     kind_suggestion.refresh_from_db()
     assert (kind_suggestion.status, kind_suggestion.decided_by) == ("rejected", facilitator)
     assert not Coding.objects.filter(start=second_uncoded.speech_start).exists()
 
     # Asking again never re-suggests what someone rejected, nor passages now coded.
     do_generate_suggestions(project, acting_user=member)
-    assert not Suggestion.objects.filter(segment=second_uncoded, code=coded["kindness"], status="pending").exists()
+    assert not Suggestion.objects.filter(
+        segment=second_uncoded, code=coded["kindness"], status="pending"
+    ).exists()
     assert not Suggestion.objects.filter(segment=first_uncoded, status="pending").exists()
 
 
@@ -124,13 +141,17 @@ def test_theme_discovery_offers_candidates_a_team_adopts_into_its_codebook(clien
     client.force_login(member)
     page = client.get(reverse("sensemaking:assisted", args=[project.pk])).content.decode()
     assert parking.label in page
-    client.post(reverse("sensemaking:decide_candidate", args=[project.pk, parking.pk]),
-                {"decision": "adopt", "name": "Parking and getting there"})
+    client.post(
+        reverse("sensemaking:decide_candidate", args=[project.pk, parking.pk]),
+        {"decision": "adopt", "name": "Parking and getting there"},
+    )
     code = Code.objects.get(name="Parking and getting there")
     parking.refresh_from_db()
     assert parking.adopted_code == code
     # Its example passages become suggestions for people to accept, not codings.
-    assert Suggestion.objects.filter(code=code, status="pending", origin="discovery").count() == len(parking.segment_ids)
+    assert Suggestion.objects.filter(code=code, status="pending", origin="discovery").count() == len(
+        parking.segment_ids
+    )
     assert not Coding.objects.filter(code=code).exists()
     with pytest.raises(SensemakingError, match="already in the codebook"):
         do_adopt_candidate(parking, name="Again", acting_user=member)
@@ -138,8 +159,11 @@ def test_theme_discovery_offers_candidates_a_team_adopts_into_its_codebook(clien
 
 def test_theme_discovery_needs_enough_uncoded_passages(project, coded, member):
     for segment in coded["segments"][12:20]:
-        do_apply_code(segment.source, coded["waiting"], start=segment.speech_start, end=segment.end,
-                      acting_user=member)
-    with pytest.raises(SensemakingError, match="needs at least 10 passages nobody has coded yet; there are 4"):
+        do_apply_code(
+            segment.source, coded["waiting"], start=segment.speech_start, end=segment.end, acting_user=member
+        )
+    with pytest.raises(
+        SensemakingError, match="needs at least 10 passages nobody has coded yet; there are 4"
+    ):
         do_discover_themes(project, acting_user=member)
     assert not ThemeCandidate.objects.exists()

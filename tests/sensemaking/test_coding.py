@@ -14,8 +14,9 @@ from .conftest import add_text_source, code_words, span_of
 pytestmark = pytest.mark.django_db
 
 
-def test_two_coders_keep_their_own_codings_and_nobody_overwrites_another(client, project, source, codes,
-                                                                        coordinator, member):
+def test_two_coders_keep_their_own_codings_and_nobody_overwrites_another(
+    client, project, source, codes, coordinator, member
+):
     words = "Nobody picked up for forty minutes"
     mine = code_words(source, codes["waiting"], coordinator, words)
     theirs = code_words(source, codes["waiting"], member, words)
@@ -23,7 +24,9 @@ def test_two_coders_keep_their_own_codings_and_nobody_overwrites_another(client,
     assert Coding.objects.filter(source=source).count() == 2
 
     # The same person coding the same words again changes nothing.
-    again, created = do_apply_code(source, codes["waiting"], start=mine.start, end=mine.end, acting_user=coordinator)
+    again, created = do_apply_code(
+        source, codes["waiting"], start=mine.start, end=mine.end, acting_user=coordinator
+    )
     assert (again.pk, created) == (mine.pk, False)
 
     # Nobody can remove another person's coding, by action or over HTTP.
@@ -46,8 +49,10 @@ def test_two_coders_keep_their_own_codings_and_nobody_overwrites_another(client,
 def test_code_a_whole_passage_without_javascript(client, project, source, codes, member):
     segment = source.segments.get(index=1)  # "Maya: I rang the crisis line..."
     client.force_login(member)
-    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
-                           {"segment": segment.pk, "code": codes["waiting"].pk, "words": ""})
+    response = client.post(
+        reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+        {"segment": segment.pk, "code": codes["waiting"].pk, "words": ""},
+    )
     assert response.status_code == 302
     assert response["Location"].endswith(f"#segment-{segment.pk}")
     coding = Coding.objects.get()
@@ -59,8 +64,10 @@ def test_code_a_whole_passage_without_javascript(client, project, source, codes,
 def test_code_exact_words_typed_or_pasted_without_javascript(client, project, source, codes, member):
     segment = source.segments.get(index=1)
     client.force_login(member)
-    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
-                           {"segment": segment.pk, "code": codes["waiting"].pk, "words": "  nobody picked\n up  "})
+    response = client.post(
+        reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+        {"segment": segment.pk, "code": codes["waiting"].pk, "words": "  nobody picked\n up  "},
+    )
     assert response.status_code == 302
     assert Coding.objects.get().text == "Nobody picked up"
 
@@ -68,11 +75,16 @@ def test_code_exact_words_typed_or_pasted_without_javascript(client, project, so
 def test_words_not_in_the_passage_get_a_message_next_to_the_field(client, project, source, codes, member):
     segment = source.segments.get(index=1)
     client.force_login(member)
-    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
-                           {"segment": segment.pk, "code": codes["waiting"].pk, "words": "a nurse called Joe"})
+    response = client.post(
+        reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+        {"segment": segment.pk, "code": codes["waiting"].pk, "words": "a nurse called Joe"},
+    )
     assert response.status_code == 400
     content = response.content.decode()
-    assert "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage." in content
+    assert (
+        "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage."
+        in content
+    )
     assert f'id="s{segment.pk}_words"' in content and 'aria-invalid="true"' in content
     assert not Coding.objects.exists()
 
@@ -80,8 +92,10 @@ def test_words_not_in_the_passage_get_a_message_next_to_the_field(client, projec
 def test_code_any_selected_span_by_character_positions(client, project, source, codes, member):
     start, end = span_of(source, "two in the morning. Nobody")
     client.force_login(member)
-    response = client.post(reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
-                           {"selection-code": codes["waiting"].pk, "selection-start": start - 1, "selection-end": end})
+    response = client.post(
+        reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
+        {"selection-code": codes["waiting"].pk, "selection-start": start - 1, "selection-end": end},
+    )
     assert response.status_code == 302
     coding = Coding.objects.get()
     assert (coding.start, coding.end) == (start, end)  # the leading space is trimmed
@@ -89,13 +103,20 @@ def test_code_any_selected_span_by_character_positions(client, project, source, 
 
 def test_selection_without_text_is_refused_with_a_message(client, project, source, codes, member):
     client.force_login(member)
-    response = client.post(reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
-                           {"selection-code": codes["waiting"].pk, "selection-start": "", "selection-end": ""})
+    response = client.post(
+        reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
+        {"selection-code": codes["waiting"].pk, "selection-start": "", "selection-end": ""},
+    )
     assert response.status_code == 400
     assert "Select some text first." in response.content.decode()
-    response = client.post(reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
-                           {"selection-code": codes["waiting"].pk, "selection-start": "5",
-                            "selection-end": str(len(source.text) + 5)})
+    response = client.post(
+        reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
+        {
+            "selection-code": codes["waiting"].pk,
+            "selection-start": "5",
+            "selection-end": str(len(source.text) + 5),
+        },
+    )
     assert "Select some text first." in response.content.decode()
     assert not Coding.objects.exists()
 
@@ -107,8 +128,14 @@ def test_positions_are_code_points_even_beyond_the_basic_plane(client, project, 
     start = text.index(words)
     assert start == 14  # code points: the emoji counts as one character, as REFI-QDA requires
     client.force_login(member)
-    client.post(reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
-                {"selection-code": codes["kindness"].pk, "selection-start": start, "selection-end": start + len(words)})
+    client.post(
+        reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
+        {
+            "selection-code": codes["kindness"].pk,
+            "selection-start": start,
+            "selection-end": start + len(words),
+        },
+    )
     coding = Coding.objects.get()
     assert coding.text == words
     page = client.get(reverse("sensemaking:code_source", args=[project.pk, source.pk])).content.decode()
@@ -126,13 +153,20 @@ def test_codes_from_another_project_cannot_be_applied(project, other_project, so
 def test_memos_on_passages_and_on_codes(client, project, source, codes, member):
     segment = source.segments.get(index=3)
     client.force_login(member)
-    response = client.post(reverse("sensemaking:segment_memo", args=[project.pk, segment.pk]),
-                           {"text": "Kindness from one person changed the night."})
+    response = client.post(
+        reverse("sensemaking:segment_memo", args=[project.pk, segment.pk]),
+        {"text": "Kindness from one person changed the night."},
+    )
     assert response.status_code == 302
-    response = client.post(reverse("sensemaking:code", args=[project.pk, codes["kindness"].pk]),
-                           {"memo": "1", "text": "Includes small gestures, not only big ones."})
+    response = client.post(
+        reverse("sensemaking:code", args=[project.pk, codes["kindness"].pk]),
+        {"memo": "1", "text": "Includes small gestures, not only big ones."},
+    )
     assert response.status_code == 302
-    assert list(Memo.objects.values_list("segment_id", "code_id")) == [(segment.pk, None), (None, codes["kindness"].pk)]
+    assert list(Memo.objects.values_list("segment_id", "code_id")) == [
+        (segment.pk, None),
+        (None, codes["kindness"].pk),
+    ]
     page = client.get(reverse("sensemaking:code_source", args=[project.pk, source.pk])).content.decode()
     assert "Kindness from one person changed the night." in page
     assert "Memos (1)" in page
@@ -149,14 +183,18 @@ def test_long_sources_are_coded_a_page_of_passages_at_a_time(client, project, co
     second = client.get(url, {"page": 2})
     segment = second.context["views"][0].segment
     assert segment.index == 150
-    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
-                           {"segment": segment.pk, "code": codes["waiting"].pk, "words": ""})
+    response = client.post(
+        reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+        {"segment": segment.pk, "code": codes["waiting"].pk, "words": ""},
+    )
     assert response["Location"] == f"{url}?page=2#segment-{segment.pk}"
     assert Coding.objects.get().text == "Response number 151 about the ward."
     # A mistake on page 2 is shown on page 2, next to the passage's own form.
     later = second.context["views"][3].segment
-    response = client.post(reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
-                           {"segment": later.pk, "code": codes["waiting"].pk, "words": "not there"})
+    response = client.post(
+        reverse("sensemaking:apply_code", args=[project.pk, source.pk]),
+        {"segment": later.pk, "code": codes["waiting"].pk, "words": "not there"},
+    )
     assert response.status_code == 400
     assert response.context["views"][0].segment.index == 150
     assert f'id="s{later.pk}_words"' in response.content.decode()

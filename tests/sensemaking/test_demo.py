@@ -15,13 +15,18 @@ def test_demo_listening_exercise(client):
     assert set(sources) == {"Listening session: Grace", "Listening session: Jordan", "Feedback cards, spring"}
     assert sources["Listening session: Jordan"].consent_use == "analysis_only"
     assert sources["Feedback cards, spring"].segments.count() == 8
-    coders = set(Coding.objects.filter(source=sources["Listening session: Grace"]).values_list(
-        "coder__badge_name", flat=True))
+    coders = set(
+        Coding.objects.filter(source=sources["Listening session: Grace"]).values_list(
+            "coder__badge_name", flat=True
+        )
+    )
     assert coders == {"Dee", "Tom"}
     theme = Theme.objects.get(name="Being listened to changes the night")
     quote = exportable_quotes(crisis, "partners")[0]
     assert quote.theme == theme
-    assert "Ellis" not in quote.deidentified_text and quote.deidentified_text.startswith("Robin: A man called")
+    assert "Ellis" not in quote.deidentified_text and quote.deidentified_text.startswith(
+        "Robin: A man called"
+    )
 
     client.force_login(person("tom@example.org"))
     page = client.get(f"/sensemaking/project/{crisis.pk}/agreement/")

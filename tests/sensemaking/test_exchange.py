@@ -43,8 +43,14 @@ def schema(name: str):
 @pytest.fixture
 def analysed(project, coordinator, member, narrator):
     """A project with nested codes, two coders, memos, attributes and a theme, including non-BMP characters."""
-    access = do_add_code(project, name="Access", description="Getting to help", examples="Buses", color="#1f77b4",
-                         acting_user=coordinator)
+    access = do_add_code(
+        project,
+        name="Access",
+        description="Getting to help",
+        examples="Buses",
+        color="#1f77b4",
+        acting_user=coordinator,
+    )
     waiting = do_add_code(project, name="Waiting", parent=access, acting_user=coordinator)
     warmth = do_add_code(project, name="Warmth", acting_user=coordinator)
     source = add_text_source(project, coordinator, EMOJI_TEXT, title="Kit's story", narrator_person=narrator)
@@ -84,40 +90,58 @@ def test_qdc_export_validates_against_codebook_xsd(project, coordinator, analyse
     assert b"<Description>Getting to help\n\nExamples: Buses</Description>" in qdc
 
 
-def test_exported_project_reimports_into_a_fresh_project_with_the_same_codings(project, other_project, coordinator,
-                                                                              member, other_member, analysed):
+def test_exported_project_reimports_into_a_fresh_project_with_the_same_codings(
+    project, other_project, coordinator, member, other_member, analysed
+):
     qdpx = do_export_qdpx(project, acting_user=coordinator)
     # "Jo" (member) exists in the other project under the same badge name; "Sam" does not.
     twin = make_person("jo.twin@example.org", member.badge_name)
     other_project.memberships.create(person=twin, role="member")
     summary = do_import_qdpx(other_project, qdpx, consent=ConsentDetails(), acting_user=other_member)
-    assert (summary.sources_added, summary.codes_added, summary.codings_added, summary.themes_added) == (1, 3, 3, 1)
+    assert (summary.sources_added, summary.codes_added, summary.codings_added, summary.themes_added) == (
+        1,
+        3,
+        3,
+        1,
+    )
     assert summary.coders_attributed_to_importer == [coordinator.badge_name]
     assert summary.memos_added == 2
 
     imported = Source.objects.get(project=other_project)
     assert imported.text == EMOJI_TEXT and imported.consent_use == "analysis_only"
-    original = sorted((c.code.path, c.coder.badge_name, c.text) for c in Coding.objects.filter(source=analysed["source"]))
+    original = sorted(
+        (c.code.path, c.coder.badge_name, c.text) for c in Coding.objects.filter(source=analysed["source"])
+    )
     again = sorted((c.code.path, c.coder.badge_name, c.text) for c in Coding.objects.filter(source=imported))
-    renamed = [(path, "Alex" if coder == coordinator.badge_name else coder, text) for path, coder, text in original]
+    renamed = [
+        (path, "Alex" if coder == coordinator.badge_name else coder, text) for path, coder, text in original
+    ]
     assert again == sorted(renamed)
     assert sorted(Code.objects.filter(project=other_project).values_list("name", "parent__name")) == [
-        ("Access", None), ("Waiting", "Access"), ("Warmth", None)]
+        ("Access", None),
+        ("Waiting", "Access"),
+        ("Warmth", None),
+    ]
     assert Theme.objects.get(project=other_project).codes.get().name == "Warmth"
     assert set(Memo.objects.filter(project=other_project).values_list("text", flat=True)) == {
-        "Warmth includes places", "The bus again"}
+        "Warmth includes places",
+        "The bus again",
+    }
 
 
-def test_codebook_imports_into_a_fresh_project_keeping_the_hierarchy(client, project, other_project, coordinator,
-                                                                    analysed):
+def test_codebook_imports_into_a_fresh_project_keeping_the_hierarchy(
+    client, project, other_project, coordinator, analysed
+):
     qdc = codebook_qdc(project)
     manager = make_person("manager@example.org", "Pat")
     other_project.memberships.create(person=manager, role="facilitator")
     client.force_login(manager)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("sensemaking:import_codebook", args=[other_project.pk]),
-                           {"codebook-file": SimpleUploadedFile("codebook.qdc", qdc)})
+    response = client.post(
+        reverse("sensemaking:import_codebook", args=[other_project.pk]),
+        {"codebook-file": SimpleUploadedFile("codebook.qdc", qdc)},
+    )
     assert response.status_code == 302
     codes = {c.name: c for c in Code.objects.filter(project=other_project)}
     assert codes["Waiting"].parent == codes["Access"] and codes["Access"].color == "#1f77b4"
@@ -128,11 +152,17 @@ def test_codebook_imports_into_a_fresh_project_keeping_the_hierarchy(client, pro
 
 @needs_schemas
 def test_the_standards_own_examples_import(project, coordinator):
-    summary = do_import_codebook(project, (REFI_DIR / "examples" / "codebook.qdc").read_bytes(), acting_user=coordinator)
+    summary = do_import_codebook(
+        project, (REFI_DIR / "examples" / "codebook.qdc").read_bytes(), acting_user=coordinator
+    )
     assert summary.codes_added == 2
     assert Code.objects.get(name="Waiting times").parent.name == "Access to services"
-    summary = do_import_qdpx(project, (REFI_DIR / "examples" / "minimal.qdpx").read_bytes(),
-                             consent=ConsentDetails(), acting_user=coordinator)
+    summary = do_import_qdpx(
+        project,
+        (REFI_DIR / "examples" / "minimal.qdpx").read_bytes(),
+        consent=ConsentDetails(),
+        acting_user=coordinator,
+    )
     assert (summary.sources_added, summary.codings_added) == (1, 1)
     coding = Coding.objects.get()
     assert (coding.start, coding.end, coding.code.name) == (0, 40, "Waiting times")
@@ -143,22 +173,44 @@ def test_crlf_sources_are_normalised_and_positions_moved_with_them(project, coor
 
     text = "First line\r\nSecond line with words\r\n"
     data = refi.RefiProject(
-        name="Windows", users=[refi.RefiUser(guid=refi.new_guid(), name="Someone")],
+        name="Windows",
+        users=[refi.RefiUser(guid=refi.new_guid(), name="Someone")],
         codes=[refi.RefiCode(guid="d7aa29da-519b-4946-9b90-253b6db8fd0a", name="Words")],
-        sources=[refi.RefiSource(guid=refi.new_guid(), name="s", text=text, selections=[refi.RefiSelection(
-            guid=refi.new_guid(), start=12, end=34,
-            codings=[refi.RefiCoding(guid=refi.new_guid(), code_guid="d7aa29da-519b-4946-9b90-253b6db8fd0a")])])],
+        sources=[
+            refi.RefiSource(
+                guid=refi.new_guid(),
+                name="s",
+                text=text,
+                selections=[
+                    refi.RefiSelection(
+                        guid=refi.new_guid(),
+                        start=12,
+                        end=34,
+                        codings=[
+                            refi.RefiCoding(
+                                guid=refi.new_guid(), code_guid="d7aa29da-519b-4946-9b90-253b6db8fd0a"
+                            )
+                        ],
+                    )
+                ],
+            )
+        ],
     )
     do_import_qdpx(project, refi.write_qdpx(data), consent=ConsentDetails(), acting_user=coordinator)
     assert Coding.objects.get().text == "Second line with words"
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"not xml at all", "This file is not readable XML: it may be damaged."),
-    (b"PK\x03\x04broken", "This .qdpx file could not be opened: it may be damaged."),
-    (b'<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
-     "This is not a REFI-QDA project: it has no Project in it."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"not xml at all", "This file is not readable XML: it may be damaged."),
+        (b"PK\x03\x04broken", "This .qdpx file could not be opened: it may be damaged."),
+        (
+            b'<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
+            "This is not a REFI-QDA project: it has no Project in it.",
+        ),
+    ],
+)
 def test_broken_project_files_are_refused_and_nothing_imported(project, coordinator, data, message):
     with pytest.raises(SensemakingError) as refused:
         do_import_qdpx(project, data, consent=ConsentDetails(), acting_user=coordinator)
@@ -169,9 +221,11 @@ def test_broken_project_files_are_refused_and_nothing_imported(project, coordina
 def test_external_entities_are_not_resolved(project, coordinator, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read me")
-    xml = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]>'
-           '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-           '<Code guid="d7aa29da-519b-4946-9b90-253b6db8fd0a" name="&e;" isCodable="true"/></Codes></CodeBook>')
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]>'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="d7aa29da-519b-4946-9b90-253b6db8fd0a" name="&e;" isCodable="true"/></Codes></CodeBook>'
+    )
     try:
         do_import_codebook(project, xml.encode(), acting_user=coordinator)
     except SensemakingError:
@@ -182,16 +236,36 @@ def test_external_entities_are_not_resolved(project, coordinator, tmp_path):
 
 def test_codings_export_as_csv_and_xlsx(client, project, coordinator, member, analysed):
     client.force_login(coordinator)
-    response = client.post(reverse("sensemaking:export_codings", args=[project.pk]), {"codings-file_format": "csv"})
+    response = client.post(
+        reverse("sensemaking:export_codings", args=[project.pk]), {"codings-file_format": "csv"}
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="better-discharge-together-codings-')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="better-discharge-together-codings-'
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Source", "Passage", "Code", "Code path", "Coder", "Start", "End", "Coded text", "Coded at"]
-    assert sorted((r[3], r[4], r[7]) for r in rows[1:]) == sorted([
-        ("Warmth", "Sam", "the café 👍 was warm"), ("Warmth", "Jo", "café 👍 was warm."),
-        ("Access › Waiting", "Jo", "the bus 🚌 never came")])
+    assert rows[0] == [
+        "Source",
+        "Passage",
+        "Code",
+        "Code path",
+        "Coder",
+        "Start",
+        "End",
+        "Coded text",
+        "Coded at",
+    ]
+    assert sorted((r[3], r[4], r[7]) for r in rows[1:]) == sorted(
+        [
+            ("Warmth", "Sam", "the café 👍 was warm"),
+            ("Warmth", "Jo", "café 👍 was warm."),
+            ("Access › Waiting", "Jo", "the bus 🚌 never came"),
+        ]
+    )
 
-    response = client.post(reverse("sensemaking:export_codings", args=[project.pk]), {"codings-file_format": "xlsx"})
+    response = client.post(
+        reverse("sensemaking:export_codings", args=[project.pk]), {"codings-file_format": "xlsx"}
+    )
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -201,7 +275,9 @@ def test_codings_export_as_csv_and_xlsx(client, project, coordinator, member, an
 
 
 def test_spreadsheet_cells_cannot_become_formulas(project, coordinator, narrator):
-    source = add_text_source(project, coordinator, "=HYPERLINK(\"http://x\")\n\nfine words\n", narrator_person=narrator)
+    source = add_text_source(
+        project, coordinator, '=HYPERLINK("http://x")\n\nfine words\n', narrator_person=narrator
+    )
     code = do_add_code(project, name="Odd", acting_user=coordinator)
     code_words(source, code, coordinator, '=HYPERLINK("http://x")')
     from coproduce.sensemaking.actions.exchange import do_export_codings
@@ -213,21 +289,30 @@ def test_spreadsheet_cells_cannot_become_formulas(project, coordinator, narrator
 def test_only_coordinators_export_words_but_every_member_gets_the_codebook(client, project, member, analysed):
     client.force_login(member)
     assert client.post(reverse("sensemaking:export_project", args=[project.pk])).status_code == 404
-    assert client.post(reverse("sensemaking:export_codings", args=[project.pk]),
-                       {"codings-file_format": "csv"}).status_code == 404
+    assert (
+        client.post(
+            reverse("sensemaking:export_codings", args=[project.pk]), {"codings-file_format": "csv"}
+        ).status_code
+        == 404
+    )
     response = client.get(reverse("sensemaking:export_codebook", args=[project.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     assert not ExportRecord.objects.exists()
 
 
 def test_project_import_over_http_is_for_coordinators_and_respects_the_size_limit(
-        client, project, other_project, coordinator, facilitator, analysed, settings):
+    client, project, other_project, coordinator, facilitator, analysed, settings
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     qdpx = do_export_qdpx(project, acting_user=coordinator)
     other_project.memberships.create(person=coordinator, role="coordinator")
     other_project.memberships.create(person=facilitator, role="facilitator")
-    form = {"project-consent_use": "anonymous", "project-consent_audiences": ["team"], "project-consent_until": ""}
+    form = {
+        "project-consent_use": "anonymous",
+        "project-consent_audiences": ["team"],
+        "project-consent_until": "",
+    }
     url = reverse("sensemaking:import_project", args=[other_project.pk])
 
     client.force_login(facilitator)
@@ -242,6 +327,9 @@ def test_project_import_over_http_is_for_coordinators_and_respects_the_size_limi
 
     settings.SENSEMAKING_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     response = client.post(url, {**form, "project-file": SimpleUploadedFile("p.qdpx", qdpx)}, follow=True)
-    assert "Imported 1 source(s), 3 new code(s), 3 coding(s), 2 memo(s) and 1 theme(s)." in response.content.decode()
+    assert (
+        "Imported 1 source(s), 3 new code(s), 3 coding(s), 2 memo(s) and 1 theme(s)."
+        in response.content.decode()
+    )
     imported = Source.objects.get(project=other_project)
     assert (imported.consent_use, imported.consent_audiences) == ("anonymous", ["team"])

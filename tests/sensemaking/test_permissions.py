@@ -22,25 +22,25 @@ PEOPLE = ["coordinator", "facilitator", "steering", "member", "narrator", "other
 
 TABLE = {
     # page:                        coord fac stee mem narr other out
-    "overview":                    (Y, Y, Y, Y, N, N, N),
-    "team_source":                 (Y, Y, Y, Y, N, N, N),
-    "coordinators_only_source":    (Y, N, N, N, N, N, N),
-    "own_source":                  (Y, Y, Y, Y, Y, N, N),
-    "code_team_source":            (Y, Y, Y, Y, N, N, N),
-    "code_coordinators_only":      (Y, N, N, N, N, N, N),
-    "own_source_consent":          (Y, Y, N, N, Y, N, N),
-    "own_source_withdraw":         (Y, N, N, N, Y, N, N),
-    "speakers":                    (Y, Y, N, N, N, N, N),
-    "narrator_identity":           (Y, N, N, N, N, N, N),
-    "upload":                      (Y, Y, N, N, N, N, N),
-    "codebook":                    (Y, Y, Y, Y, N, N, N),
-    "agreement":                   (Y, Y, Y, Y, N, N, N),
-    "themes":                      (Y, Y, Y, Y, N, N, N),
-    "assisted":                    (Y, Y, Y, Y, N, N, N),
-    "exchange":                    (Y, Y, Y, Y, N, N, N),
-    "register":                    (Y, N, N, N, N, N, N),
-    "flags":                       (Y, N, N, N, N, N, N),
-    "my_words":                    (Y, Y, Y, Y, Y, Y, Y),
+    "overview": (Y, Y, Y, Y, N, N, N),
+    "team_source": (Y, Y, Y, Y, N, N, N),
+    "coordinators_only_source": (Y, N, N, N, N, N, N),
+    "own_source": (Y, Y, Y, Y, Y, N, N),
+    "code_team_source": (Y, Y, Y, Y, N, N, N),
+    "code_coordinators_only": (Y, N, N, N, N, N, N),
+    "own_source_consent": (Y, Y, N, N, Y, N, N),
+    "own_source_withdraw": (Y, N, N, N, Y, N, N),
+    "speakers": (Y, Y, N, N, N, N, N),
+    "narrator_identity": (Y, N, N, N, N, N, N),
+    "upload": (Y, Y, N, N, N, N, N),
+    "codebook": (Y, Y, Y, Y, N, N, N),
+    "agreement": (Y, Y, Y, Y, N, N, N),
+    "themes": (Y, Y, Y, Y, N, N, N),
+    "assisted": (Y, Y, Y, Y, N, N, N),
+    "exchange": (Y, Y, Y, Y, N, N, N),
+    "register": (Y, N, N, N, N, N, N),
+    "flags": (Y, N, N, N, N, N, N),
+    "my_words": (Y, Y, Y, Y, Y, Y, Y),
 }
 
 
@@ -49,11 +49,19 @@ def cast(project, coordinator, facilitator, member, other_member, outsider, outs
     steering = make_person("steering@example.org", "Lou")
     Membership.objects.create(project=project, person=steering, role=Membership.Role.STEERING)
     team = add_text_source(project, coordinator, title="Team may read")
-    private = add_text_source(project, coordinator, title="Coordinators only", audiences=(),
-                              use=ConsentUse.ANALYSIS_ONLY)
+    private = add_text_source(
+        project, coordinator, title="Coordinators only", audiences=(), use=ConsentUse.ANALYSIS_ONLY
+    )
     own = add_text_source(project, coordinator, title="Rowan's story", narrator_person=outside_narrator)
-    people = {"coordinator": coordinator, "facilitator": facilitator, "steering": steering, "member": member,
-              "narrator": outside_narrator, "other_member": other_member, "outsider": outsider}
+    people = {
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "steering": steering,
+        "member": member,
+        "narrator": outside_narrator,
+        "other_member": other_member,
+        "outsider": outsider,
+    }
     return people, {"team": team, "private": private, "own": own}
 
 
@@ -105,13 +113,19 @@ def test_a_project_that_does_not_exist_looks_the_same_as_one_you_may_not_see(cli
 
 def test_sources_listed_follow_the_consent_audience(project, cast):
     people, sources = cast
-    titles = {name: set(sources_visible_to(people[name], project).values_list("title", flat=True))
-              for name in PEOPLE}
+    titles = {
+        name: set(sources_visible_to(people[name], project).values_list("title", flat=True))
+        for name in PEOPLE
+    }
     everything = {"Team may read", "Coordinators only", "Rowan's story"}
     assert titles == {
-        "coordinator": everything, "facilitator": everything - {"Coordinators only"},
-        "steering": everything - {"Coordinators only"}, "member": everything - {"Coordinators only"},
-        "narrator": {"Rowan's story"}, "other_member": set(), "outsider": set(),
+        "coordinator": everything,
+        "facilitator": everything - {"Coordinators only"},
+        "steering": everything - {"Coordinators only"},
+        "member": everything - {"Coordinators only"},
+        "narrator": {"Rowan's story"},
+        "other_member": set(),
+        "outsider": set(),
     }
 
 

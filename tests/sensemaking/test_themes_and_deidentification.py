@@ -29,19 +29,29 @@ def test_themes_move_up_and_down_with_buttons(client, project, member):
     kindness = Theme.objects.get(name="Kindness")
     client.post(reverse("sensemaking:move_theme", args=[project.pk, kindness.pk]), {"direction": "up"})
     assert list(Theme.objects.filter(project=project).values_list("name", flat=True)) == [
-        "Kindness", "Waiting", "Being believed"]
-    client.post(reverse("sensemaking:move_theme", args=[project.pk, kindness.pk]), {"direction": "up"})  # already first
+        "Kindness",
+        "Waiting",
+        "Being believed",
+    ]
+    client.post(
+        reverse("sensemaking:move_theme", args=[project.pk, kindness.pk]), {"direction": "up"}
+    )  # already first
     client.post(reverse("sensemaking:move_theme", args=[project.pk, kindness.pk]), {"direction": "down"})
     client.post(reverse("sensemaking:move_theme", args=[project.pk, kindness.pk]), {"direction": "down"})
     assert list(Theme.objects.filter(project=project).values_list("name", flat=True)) == [
-        "Waiting", "Being believed", "Kindness"]
+        "Waiting",
+        "Being believed",
+        "Kindness",
+    ]
     page = client.get(reverse("sensemaking:themes", args=[project.pk])).content.decode()
     assert page.count("Move up") == 2 and page.count("Move down") == 2
 
 
 def test_deidentify_replaces_whole_words_any_case_longest_first():
-    text, counts = deidentify("Joe met Joanne at Ward 7; joe said WARD 7 was loud.",
-                              [("Joe", "[a nurse]"), ("Ward 7", "[the ward]"), ("Joanne", "Pat")])
+    text, counts = deidentify(
+        "Joe met Joanne at Ward 7; joe said WARD 7 was loud.",
+        [("Joe", "[a nurse]"), ("Ward 7", "[the ward]"), ("Joanne", "Pat")],
+    )
     assert text == "[a nurse] met Pat at [the ward]; [a nurse] said [the ward] was loud."
     assert counts == [2, 2, 1]
     # A replacement is never itself replaced.
@@ -50,8 +60,14 @@ def test_deidentify_replaces_whole_words_any_case_longest_first():
 
 @pytest.fixture
 def quote(project, coordinator, narrator):
-    source = add_text_source(project, coordinator, narrator_person=narrator, use=ConsentUse.PSEUDONYM,
-                             audiences=("team", "partners"), pseudonym="Robin")
+    source = add_text_source(
+        project,
+        coordinator,
+        narrator_person=narrator,
+        use=ConsentUse.PSEUDONYM,
+        audiences=("team", "partners"),
+        pseudonym="Robin",
+    )
     speaker = source.speakers.get(label="Maya")
     speaker.pseudonym = "Robin"
     speaker.save()
@@ -64,17 +80,29 @@ def test_register_is_for_coordinators_only(client, project, member, facilitator,
     for person in (member, facilitator, outsider):
         client.force_login(person)
         assert client.get(reverse("sensemaking:register", args=[project.pk])).status_code == 404
-        assert client.post(reverse("sensemaking:register", args=[project.pk]),
-                           {"term": "Joe", "replacement": "[a nurse]"}).status_code == 404
+        assert (
+            client.post(
+                reverse("sensemaking:register", args=[project.pk]),
+                {"term": "Joe", "replacement": "[a nurse]"},
+            ).status_code
+            == 404
+        )
     client.force_login(coordinator)
-    assert client.post(reverse("sensemaking:register", args=[project.pk]),
-                       {"term": "Joe", "replacement": "[a nurse]"}).status_code == 302
-    response = client.post(reverse("sensemaking:register", args=[project.pk]), {"term": "joe", "replacement": "x"})
+    assert (
+        client.post(
+            reverse("sensemaking:register", args=[project.pk]), {"term": "Joe", "replacement": "[a nurse]"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        reverse("sensemaking:register", args=[project.pk]), {"term": "joe", "replacement": "x"}
+    )
     assert "This name or detail is already in the register." in response.content.decode()
 
 
-def test_a_quote_is_deidentified_logged_and_signed_off_before_it_can_leave(client, project, coordinator, member,
-                                                                           quote):
+def test_a_quote_is_deidentified_logged_and_signed_off_before_it_can_leave(
+    client, project, coordinator, member, quote
+):
     do_add_identifier(project, term="Joe", replacement="[a nurse]", acting_user=coordinator)
     # Not yet signed off: it cannot leave the project.
     assert exportable_quotes(project, Audience.PARTNERS) == []
@@ -83,13 +111,20 @@ def test_a_quote_is_deidentified_logged_and_signed_off_before_it_can_leave(clien
 
     # Only a coordinator may de-identify or sign off.
     client.force_login(member)
-    assert client.post(reverse("sensemaking:quote_action", args=[project.pk, quote.pk]),
-                       {"action": "deidentify"}).status_code == 404
+    assert (
+        client.post(
+            reverse("sensemaking:quote_action", args=[project.pk, quote.pk]), {"action": "deidentify"}
+        ).status_code
+        == 404
+    )
     client.force_login(coordinator)
     client.post(reverse("sensemaking:quote_action", args=[project.pk, quote.pk]), {"action": "deidentify"})
     quote.refresh_from_db()
     assert quote.deidentified_text == "Robin: A nurse called [a nurse] was kind."
-    assert sorted(ReplacementLog.objects.values_list("replacement", "count")) == [("Robin", 1), ("[a nurse]", 1)]
+    assert sorted(ReplacementLog.objects.values_list("replacement", "count")) == [
+        ("Robin", 1),
+        ("[a nurse]", 1),
+    ]
 
     client.post(reverse("sensemaking:quote_action", args=[project.pk, quote.pk]), {"action": "sign_off"})
     quote.refresh_from_db()
@@ -100,8 +135,10 @@ def test_a_quote_is_deidentified_logged_and_signed_off_before_it_can_leave(clien
     assert ",Robin," in data  # attributed with the pseudonym the narrator chose
 
     # Changing the wording clears the sign-off: the new wording needs reviewing.
-    client.post(reverse("sensemaking:quote_action", args=[project.pk, quote.pk]),
-                {"action": "reword", "text": "Robin: A nurse was kind."})
+    client.post(
+        reverse("sensemaking:quote_action", args=[project.pk, quote.pk]),
+        {"action": "reword", "text": "Robin: A nurse was kind."},
+    )
     quote.refresh_from_db()
     assert quote.signed_off_at is None
     assert exportable_quotes(project, Audience.PARTNERS) == []

@@ -40,23 +40,35 @@ WORDS = "Nobody picked up for forty minutes"
 def used_everywhere(project, coordinator, member, narrator, codes):
     """Maya's interview, coded by two people, quoted in a theme, and exported once; plus someone else's."""
     mine = add_text_source(project, coordinator, narrator_person=narrator, title="Maya's interview")
-    other = add_text_source(project, coordinator, narrator_name="Ade", title="Ade's interview",
-                            text="Ade: Nobody picked up for forty minutes either.\nAde: Then it was fine.\n")
+    other = add_text_source(
+        project,
+        coordinator,
+        narrator_name="Ade",
+        title="Ade's interview",
+        text="Ade: Nobody picked up for forty minutes either.\nAde: Then it was fine.\n",
+    )
     for source in (mine, other):
         code_words(source, codes["waiting"], coordinator, WORDS)
         code_words(source, codes["waiting"], member, WORDS)
-    theme = do_create_theme(project, name="Being left waiting", audience=Audience.PARTNERS,
-                            codes=[codes["waiting"]], acting_user=coordinator)
-    untouched = do_create_theme(project, name="Kindness", audience=Audience.TEAM, codes=[codes["kindness"]],
-                                acting_user=coordinator)
+    theme = do_create_theme(
+        project,
+        name="Being left waiting",
+        audience=Audience.PARTNERS,
+        codes=[codes["waiting"]],
+        acting_user=coordinator,
+    )
+    untouched = do_create_theme(
+        project, name="Kindness", audience=Audience.TEAM, codes=[codes["kindness"]], acting_user=coordinator
+    )
     start, end = span_of(mine, WORDS)
     quote = do_attach_quote(theme, mine, start=start, end=end, acting_user=coordinator)
     do_export_codings(project, "csv", acting_user=coordinator)
     return {"mine": mine, "other": other, "theme": theme, "untouched": untouched, "quote": quote}
 
 
-def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(client, project, narrator, coordinator,
-                                                                    used_everywhere):
+def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(
+    client, project, narrator, coordinator, used_everywhere
+):
     mine = used_everywhere["mine"]
     client.force_login(narrator)
     page = client.get(reverse("sensemaking:withdraw", args=[project.pk, mine.pk]))
@@ -74,7 +86,10 @@ def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(client, proje
     assert set(analysable_codings(project).values_list("source", flat=True)) == {used_everywhere["other"].pk}
     # The quote, the theme that quoted or coded their words, and the export are flagged; nothing else.
     theme = used_everywhere["theme"]
-    flagged = {("quote" if f.quote_id else "export" if f.export_id else "theme", f.theme_id) for f in Flag.objects.all()}
+    flagged = {
+        ("quote" if f.quote_id else "export" if f.export_id else "theme", f.theme_id)
+        for f in Flag.objects.all()
+    }
     assert Flag.objects.count() == 3
     assert flagged == {("quote", theme.pk), ("theme", theme.pk), ("export", None)}
     assert all(f.reason == Flag.Reason.WITHDRAWN and f.source == mine for f in Flag.objects.all())
@@ -100,7 +115,9 @@ def test_withdrawn_words_are_left_out_of_later_exports(project, coordinator, use
     assert list(latest.sources.values_list("title", flat=True)) == ["Ade's interview"]
 
 
-def test_grace_period_then_erasure_not_hiding(project, coordinator, narrator, member, used_everywhere, settings):
+def test_grace_period_then_erasure_not_hiding(
+    project, coordinator, narrator, member, used_everywhere, settings
+):
     settings.SENSEMAKING_WITHDRAWAL_GRACE_DAYS = 3
     mine = used_everywhere["mine"]
     segment = mine.segments.first()
@@ -116,10 +133,17 @@ def test_grace_period_then_erasure_not_hiding(project, coordinator, narrator, me
     assert erase_withdrawn_sources(now=timezone.now() + dt.timedelta(days=3, minutes=1)) == 1
     erased = Source.objects.get(pk=mine.pk)
     assert erased.is_erased
-    assert (erased.text, erased.title, erased.narrator_person, erased.narrator_name, erased.narrator_pseudonym) == (
-        "", f"Erased source {mine.pk}", None, "", "")
+    assert (
+        erased.text,
+        erased.title,
+        erased.narrator_person,
+        erased.narrator_name,
+        erased.narrator_pseudonym,
+    ) == ("", f"Erased source {mine.pk}", None, "", "")
     for model in (Coding, Segment, Speaker, Quote, SourceNote, CorrectionRequest):
-        assert not model.objects.filter(**({"source": erased} if model is not Segment else {"source": erased})).exists()
+        assert not model.objects.filter(
+            **({"source": erased} if model is not Segment else {"source": erased})
+        ).exists()
     assert not Memo.objects.filter(text="Maya's night").exists()
     # Other people's words, themes and the flags (which quote no words) remain.
     assert Coding.objects.filter(source=used_everywhere["other"]).count() == 2
@@ -150,11 +174,17 @@ def test_narrator_can_change_their_mind_during_the_grace_period(client, project,
     assert analysable_codings(project).filter(source=mine).count() == 2
 
 
-def test_coordinator_records_a_withdrawal_for_someone_without_an_account(client, project, coordinator, member):
+def test_coordinator_records_a_withdrawal_for_someone_without_an_account(
+    client, project, coordinator, member
+):
     source = add_text_source(project, coordinator, narrator_name="Ade (phoned in)")
     client.force_login(member)
-    assert client.post(reverse("sensemaking:withdraw", args=[project.pk, source.pk]),
-                       {"confirm": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("sensemaking:withdraw", args=[project.pk, source.pk]), {"confirm": "on"}
+        ).status_code
+        == 404
+    )
     client.force_login(coordinator)
     client.post(reverse("sensemaking:withdraw", args=[project.pk, source.pk]), {"confirm": "on"})
     source.refresh_from_db()
@@ -162,30 +192,42 @@ def test_coordinator_records_a_withdrawal_for_someone_without_an_account(client,
     assert source.events.get(kind="withdrawn").summary.startswith("Withdrawn on the narrator's behalf.")
 
 
-def test_only_the_narrator_may_undo_their_own_withdrawal(client, project, coordinator, narrator, used_everywhere):
+def test_only_the_narrator_may_undo_their_own_withdrawal(
+    client, project, coordinator, narrator, used_everywhere
+):
     mine = used_everywhere["mine"]
     do_withdraw_source(mine, acting_user=narrator)
     client.force_login(coordinator)
-    assert client.post(reverse("sensemaking:cancel_withdrawal", args=[project.pk, mine.pk])).status_code == 404
+    assert (
+        client.post(reverse("sensemaking:cancel_withdrawal", args=[project.pk, mine.pk])).status_code == 404
+    )
     mine.refresh_from_db()
     assert mine.is_withdrawn
 
 
-def test_resolving_a_flag_needs_a_note_of_what_was_done(client, project, coordinator, narrator, used_everywhere):
+def test_resolving_a_flag_needs_a_note_of_what_was_done(
+    client, project, coordinator, narrator, used_everywhere
+):
     do_withdraw_source(used_everywhere["mine"], acting_user=narrator)
     flag = Flag.objects.filter(export__isnull=False).get()
     client.force_login(coordinator)
     client.post(reverse("sensemaking:resolve_flag", args=[project.pk, flag.pk]), {"resolution": ""})
     flag.refresh_from_db()
     assert flag.resolved_at is None
-    client.post(reverse("sensemaking:resolve_flag", args=[project.pk, flag.pk]),
-                {"resolution": "Deleted the spreadsheet from the shared drive"})
+    client.post(
+        reverse("sensemaking:resolve_flag", args=[project.pk, flag.pk]),
+        {"resolution": "Deleted the spreadsheet from the shared drive"},
+    )
     flag.refresh_from_db()
-    assert (flag.resolution, flag.resolved_by) == ("Deleted the spreadsheet from the shared drive", coordinator)
+    assert (flag.resolution, flag.resolved_by) == (
+        "Deleted the spreadsheet from the shared drive",
+        coordinator,
+    )
 
 
-def test_a_persons_data_download_and_erasure_include_their_words(project, coordinator, narrator, member,
-                                                                used_everywhere):
+def test_a_persons_data_download_and_erasure_include_their_words(
+    project, coordinator, narrator, member, used_everywhere
+):
     from coproduce.people.actions import do_erase_person
     from coproduce.people.data_rights import export_person_data
 
@@ -195,7 +237,8 @@ def test_a_persons_data_download_and_erasure_include_their_words(project, coordi
     assert data["your_words"][0]["title"] == "Maya's interview"
     assert WORDS in data["your_words"][0]["text"]
     assert export_person_data(member)["sensemaking"]["your_memos"] == [
-        {"text": "Member's memo", "written_at": Memo.objects.get().created_at.isoformat()}]
+        {"text": "Member's memo", "written_at": Memo.objects.get().created_at.isoformat()}
+    ]
 
     counts = do_erase_person(narrator, acting_user=narrator)
     assert counts["sensemaking.sources_erased"] == 1
@@ -209,7 +252,9 @@ def test_a_persons_data_download_and_erasure_include_their_words(project, coordi
     assert not Memo.objects.filter(text="Member's memo").exists()
 
 
-def test_the_daily_job_flags_quotes_whose_consent_has_run_out(project, coordinator, narrator, used_everywhere):
+def test_the_daily_job_flags_quotes_whose_consent_has_run_out(
+    project, coordinator, narrator, used_everywhere
+):
     mine = used_everywhere["mine"]
     Source.objects.filter(pk=mine.pk).update(consent_until=timezone.localdate() - dt.timedelta(days=1))
     erase_withdrawn_sources()

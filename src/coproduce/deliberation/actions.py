@@ -85,26 +85,43 @@ def _notify_statements_changed(session: LiveSession) -> None:
 
 
 def _check_not_duplicate(session: LiveSession, text: str, *, other_than: int | None = None) -> None:
-    if Statement.objects.filter(
-        session=session, text__iexact=text, status__in=[Statement.Status.ACCEPTED, Statement.Status.PENDING]
-    ).exclude(pk=other_than).exists():
-        raise DeliberationError("That statement is already here, so you can vote on it instead.", field="text")
+    if (
+        Statement.objects.filter(
+            session=session,
+            text__iexact=text,
+            status__in=[Statement.Status.ACCEPTED, Statement.Status.PENDING],
+        )
+        .exclude(pk=other_than)
+        .exists()
+    ):
+        raise DeliberationError(
+            "That statement is already here, so you can vote on it instead.", field="text"
+        )
 
 
 @transaction.atomic
 def do_submit_statement(session: LiveSession, participant: Participant, *, text: str) -> Statement:
     """A participant's statement: shown at once, or after a facilitator accepts it (per the session)."""
     _require_phase(session, participant, Phase.Activity.STATEMENTS, "statement")
-    text = clean_text(text, empty="Please write your statement before sending it.", limit=STATEMENT_MAX,
-                      what="statement")
+    text = clean_text(
+        text, empty="Please write your statement before sending it.", limit=STATEMENT_MAX, what="statement"
+    )
     _check_not_duplicate(session, text)
     automatic = session.moderation == LiveSession.Moderation.AUTOMATIC
     statement = Statement.objects.create(
-        session=session, author=participant, text=text,
+        session=session,
+        author=participant,
+        text=text,
         status=Statement.Status.ACCEPTED if automatic else Statement.Status.PENDING,
     )
-    record("statement.submitted", statement, acting_user=participant.person, session_id=session.pk,
-           participant_id=participant.pk, status=statement.status)
+    record(
+        "statement.submitted",
+        statement,
+        acting_user=participant.person,
+        session_id=session.pk,
+        participant_id=participant.pk,
+        status=statement.status,
+    )
     _notify_statements_changed(session)
     return statement
 
@@ -114,10 +131,13 @@ def do_add_seed_statement(session: LiveSession, *, text: str, acting_user) -> St
     """A facilitator's statement to start the conversation; accepted straight away."""
     if session.is_finished:
         raise DeliberationError("This session has finished, so no statements can be added.")
-    text = clean_text(text, empty="Please write the statement before adding it.", limit=STATEMENT_MAX,
-                      what="statement")
+    text = clean_text(
+        text, empty="Please write the statement before adding it.", limit=STATEMENT_MAX, what="statement"
+    )
     _check_not_duplicate(session, text)
-    statement = Statement.objects.create(session=session, text=text, is_seed=True, status=Statement.Status.ACCEPTED)
+    statement = Statement.objects.create(
+        session=session, text=text, is_seed=True, status=Statement.Status.ACCEPTED
+    )
     record("statement.seeded", statement, acting_user=acting_user, session_id=session.pk)
     _notify_statements_changed(session)
     request_map_refresh_after_commit(session.pk)
@@ -141,8 +161,13 @@ def do_moderate_statement(statement: Statement, *, decision: str, acting_user) -
     statement.status = targets[decision]
     statement.updated_at = timezone.now()
     statement.save(update_fields=["status", "updated_at"])
-    record(f"statement.{'accepted' if decision == 'accept' else 'hidden'}", statement, acting_user=acting_user,
-           session_id=statement.session_id, previous=previous)
+    record(
+        f"statement.{'accepted' if decision == 'accept' else 'hidden'}",
+        statement,
+        acting_user=acting_user,
+        session_id=statement.session_id,
+        previous=previous,
+    )
     _notify_statements_changed(statement.session)
     request_map_refresh_after_commit(statement.session_id)
     return statement
@@ -167,16 +192,24 @@ def do_merge_statements(duplicate: Statement, *, into: Statement, acting_user) -
         raise DeliberationError("You can only merge into an accepted statement.", field="into")
     now = timezone.now()
     already = Vote.objects.filter(statement=into).values_list("participant_id", flat=True)
-    moved = Vote.objects.filter(statement=duplicate).exclude(participant_id__in=list(already)).update(
-        statement=into, updated_at=now
+    moved = (
+        Vote.objects.filter(statement=duplicate)
+        .exclude(participant_id__in=list(already))
+        .update(statement=into, updated_at=now)
     )
     Statement.objects.filter(merged_into=duplicate).update(merged_into=into, updated_at=now)
     duplicate.status = Statement.Status.MERGED
     duplicate.merged_into = into
     duplicate.updated_at = now
     duplicate.save(update_fields=["status", "merged_into", "updated_at"])
-    record("statement.merged", duplicate, acting_user=acting_user, session_id=duplicate.session_id,
-           into_id=into.pk, votes_moved=moved)
+    record(
+        "statement.merged",
+        duplicate,
+        acting_user=acting_user,
+        session_id=duplicate.session_id,
+        into_id=into.pk,
+        votes_moved=moved,
+    )
     _notify_statements_changed(duplicate.session)
     request_map_refresh_after_commit(duplicate.session_id)
     return duplicate
@@ -224,21 +257,35 @@ def do_cast_vote(session: LiveSession, participant: Participant, *, statement_id
     if statement_id is not None:
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(_vote_upsert_sql(), [
-                participant.pk, numeric, now, now, statement_id, session.pk, Statement.Status.ACCEPTED,
-                LiveSession.Status.LIVE, Phase.Activity.STATEMENTS,
-            ])
+            cursor.execute(
+                _vote_upsert_sql(),
+                [
+                    participant.pk,
+                    numeric,
+                    now,
+                    now,
+                    statement_id,
+                    session.pk,
+                    Statement.Status.ACCEPTED,
+                    LiveSession.Status.LIVE,
+                    Phase.Activity.STATEMENTS,
+                ],
+            )
             stored = cursor.fetchone()
         if stored is not None:
             request_map_refresh_after_commit(session.pk)
-            return Vote(statement_id=statement_id, participant_id=participant.pk, session_id=session.pk, value=numeric)
+            return Vote(
+                statement_id=statement_id, participant_id=participant.pk, session_id=session.pk, value=numeric
+            )
     fresh = LiveSession.objects.select_related("current_phase").get(pk=session.pk)
     _require_phase(fresh, participant, Phase.Activity.STATEMENTS, "vote")
     status = Statement.objects.filter(pk=statement_id, session=fresh).values_list("status", flat=True).first()
     if status is None:
         raise DeliberationError("We could not find that statement in this session.")
     if status == Statement.Status.MERGED:
-        raise DeliberationError("That statement was merged with a similar one, which you will be shown instead.")
+        raise DeliberationError(
+            "That statement was merged with a similar one, which you will be shown instead."
+        )
     raise DeliberationError("A facilitator has taken that statement off the list, so it cannot be voted on.")
 
 
@@ -254,26 +301,37 @@ def _send_wall(session: LiveSession) -> None:
         from coproduce.live.broadcast import send_now
 
         fresh = LiveSession.objects.get(pk=session_id)
-        send_now(screen_group(session_id), {"type": "live.fragment", "target": "take-home-wall",
-                                            "html": render_wall(fresh)})
+        send_now(
+            screen_group(session_id),
+            {"type": "live.fragment", "target": "take-home-wall", "html": render_wall(fresh)},
+        )
 
     transaction.on_commit(send)
 
 
 @transaction.atomic
-def do_leave_take_home_message(session: LiveSession, participant: Participant, *, text: str) -> TakeHomeMessage:
+def do_leave_take_home_message(
+    session: LiveSession, participant: Participant, *, text: str
+) -> TakeHomeMessage:
     """One message per person for the wall; sending again replaces it."""
     phase = _require_phase(session, participant, Phase.Activity.TAKE_HOME, "message")
-    text = clean_text(text, empty="Please write your message before sending it.", limit=MESSAGE_MAX,
-                      what="message")
+    text = clean_text(
+        text, empty="Please write your message before sending it.", limit=MESSAGE_MAX, what="message"
+    )
     now = timezone.now()
     message, created = TakeHomeMessage.objects.update_or_create(
-        phase=phase, participant=participant,
+        phase=phase,
+        participant=participant,
         defaults={"text": text, "updated_at": now, "session": session},
         create_defaults={"text": text, "updated_at": now, "created_at": now, "session": session},
     )
-    record("take_home.left" if created else "take_home.changed", message, acting_user=participant.person,
-           session_id=session.pk, participant_id=participant.pk)
+    record(
+        "take_home.left" if created else "take_home.changed",
+        message,
+        acting_user=participant.person,
+        session_id=session.pk,
+        participant_id=participant.pk,
+    )
     _send_wall(session)
     return message
 
@@ -282,8 +340,12 @@ def do_leave_take_home_message(session: LiveSession, participant: Participant, *
 def do_set_take_home_hidden(message: TakeHomeMessage, *, hidden: bool, acting_user) -> TakeHomeMessage:
     message.is_hidden = hidden
     message.save(update_fields=["is_hidden"])
-    record("take_home.hidden" if hidden else "take_home.shown", message, acting_user=acting_user,
-           session_id=message.session_id)
+    record(
+        "take_home.hidden" if hidden else "take_home.shown",
+        message,
+        acting_user=acting_user,
+        session_id=message.session_id,
+    )
     _send_wall(message.session)
     return message
 
@@ -300,8 +362,10 @@ def _send_pieces(session: LiveSession) -> None:
         from coproduce.live.broadcast import send_now
 
         fresh = LiveSession.objects.select_related("current_phase").get(pk=session_id)
-        send_now(screen_group(session_id), {"type": "live.fragment", "target": "pieces",
-                                            "html": render_pieces(fresh)})
+        send_now(
+            screen_group(session_id),
+            {"type": "live.fragment", "target": "pieces", "html": render_pieces(fresh)},
+        )
         # People with nothing to add to ask for a piece again: this one may be for them.
         send_now(everyone_group(session_id), {"type": "live.notice", "what": "pieces"})
 
@@ -311,17 +375,26 @@ def _send_pieces(session: LiveSession) -> None:
 @transaction.atomic
 def do_start_piece(session: LiveSession, participant: Participant, *, text: str) -> Piece:
     phase = _require_phase(session, participant, Phase.Activity.PASS_IT_ON, "piece")
-    text = clean_text(text, empty="Please write the start of your piece before sending it.", limit=MESSAGE_MAX,
-                      what="piece")
+    text = clean_text(
+        text, empty="Please write the start of your piece before sending it.", limit=MESSAGE_MAX, what="piece"
+    )
     if Piece.objects.filter(phase=phase, started_by=participant).exists():
         raise DeliberationError("You have already started a piece. Now add to the pieces passed to you.")
     try:
         with transaction.atomic():
             piece = Piece.objects.create(session=session, phase=phase, started_by=participant)
     except IntegrityError:
-        raise DeliberationError("You have already started a piece. Now add to the pieces passed to you.") from None
+        raise DeliberationError(
+            "You have already started a piece. Now add to the pieces passed to you."
+        ) from None
     PieceContribution.objects.create(piece=piece, participant=participant, position=0, text=text)
-    record("piece.started", piece, acting_user=participant.person, session_id=session.pk, participant_id=participant.pk)
+    record(
+        "piece.started",
+        piece,
+        acting_user=participant.person,
+        session_id=session.pk,
+        participant_id=participant.pk,
+    )
     _send_pieces(session)
     return piece
 
@@ -336,7 +409,9 @@ def pieces_needing_additions(phase: Phase):
 
 
 @transaction.atomic
-def do_take_next_piece(session: LiveSession, participant: Participant, *, skip: int | None = None) -> Piece | None:
+def do_take_next_piece(
+    session: LiveSession, participant: Participant, *, skip: int | None = None
+) -> Piece | None:
     """The piece passed to this participant: one they hold already, or the one most in need of additions.
 
     Holding a piece for a few minutes stops two people adding to it at once; the hold lapses if they
@@ -371,10 +446,13 @@ def do_take_next_piece(session: LiveSession, participant: Participant, *, skip: 
 
 
 @transaction.atomic
-def do_add_to_piece(session: LiveSession, participant: Participant, *, piece_id, text: str) -> PieceContribution:
+def do_add_to_piece(
+    session: LiveSession, participant: Participant, *, piece_id, text: str
+) -> PieceContribution:
     phase = _require_phase(session, participant, Phase.Activity.PASS_IT_ON, "addition")
-    text = clean_text(text, empty="Please write your addition before sending it.", limit=MESSAGE_MAX,
-                      what="addition")
+    text = clean_text(
+        text, empty="Please write your addition before sending it.", limit=MESSAGE_MAX, what="addition"
+    )
     try:
         piece = Piece.objects.select_for_update().get(pk=int(piece_id), phase=phase)
     except (Piece.DoesNotExist, ValueError, TypeError):
@@ -392,7 +470,13 @@ def do_add_to_piece(session: LiveSession, participant: Participant, *, piece_id,
     )
     piece.held_by, piece.held_until = None, None
     piece.save(update_fields=["held_by", "held_until"])
-    record("piece.added_to", piece, acting_user=participant.person, session_id=session.pk,
-           participant_id=participant.pk, position=contribution.position)
+    record(
+        "piece.added_to",
+        piece,
+        acting_user=participant.person,
+        session_id=session.pk,
+        participant_id=participant.pk,
+        position=contribution.position,
+    )
     _send_pieces(session)
     return contribution

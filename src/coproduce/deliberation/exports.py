@@ -23,8 +23,12 @@ from coproduce.live.permissions import can_export_outcomes
 from .models import OpinionMapSnapshot, Statement, TakeHomeMessage, Vote
 from .rendering import pieces_of
 
-MODERATED = {Statement.Status.ACCEPTED: 1, Statement.Status.PENDING: 0, Statement.Status.HIDDEN: -1,
-             Statement.Status.MERGED: -1}
+MODERATED = {
+    Statement.Status.ACCEPTED: 1,
+    Statement.Status.PENDING: 0,
+    Statement.Status.HIDDEN: -1,
+    Statement.Status.MERGED: -1,
+}
 
 
 def can_export(user, session: LiveSession) -> bool:
@@ -37,7 +41,9 @@ def _voter_numbers(session: LiveSession) -> dict[int, int]:
 
 
 def _statement_numbers(session: LiveSession) -> dict[int, int]:
-    ordered = Statement.objects.filter(session=session).order_by("created_at", "id").values_list("pk", flat=True)
+    ordered = (
+        Statement.objects.filter(session=session).order_by("created_at", "id").values_list("pk", flat=True)
+    )
     return {pk: number for number, pk in enumerate(ordered)}
 
 
@@ -53,16 +59,27 @@ def statement_rows(session: LiveSession) -> list[dict]:
     bridging = {c["id"]: c.get("score") for c in data.get("bridging", [])}
     numbers = _statement_numbers(session)
     rows = []
-    for statement in Statement.objects.filter(session=session, status=Statement.Status.ACCEPTED).order_by("created_at", "id"):
+    for statement in Statement.objects.filter(session=session, status=Statement.Status.ACCEPTED).order_by(
+        "created_at", "id"
+    ):
         c = counts[statement.pk]
         total = c[1] + c[-1] + c[0]
-        rows.append({
-            "number": numbers[statement.pk], "text": statement.text, "agree": c[1], "disagree": c[-1], "pass": c[0],
-            "votes": total, "agree_percent": round(100 * c[1] / total) if total else 0,
-            "disagree_percent": round(100 * c[-1] / total) if total else 0,
-            "common_ground": statement.pk in consensus, "group_informed": gic.get(statement.pk),
-            "bridging": bridging.get(statement.pk), "is_seed": statement.is_seed,
-        })
+        rows.append(
+            {
+                "number": numbers[statement.pk],
+                "text": statement.text,
+                "agree": c[1],
+                "disagree": c[-1],
+                "pass": c[0],
+                "votes": total,
+                "agree_percent": round(100 * c[1] / total) if total else 0,
+                "disagree_percent": round(100 * c[-1] / total) if total else 0,
+                "common_ground": statement.pk in consensus,
+                "group_informed": gic.get(statement.pk),
+                "bridging": bridging.get(statement.pk),
+                "is_seed": statement.is_seed,
+            }
+        )
     return rows
 
 
@@ -75,12 +92,38 @@ def _csv(rows: list[list], header: list[str]) -> str:
 
 
 def statements_csv(session: LiveSession) -> str:
-    rows = [[r["number"], r["text"], r["agree"], r["disagree"], r["pass"], r["votes"], r["agree_percent"],
-             "yes" if r["common_ground"] else "", "" if r["group_informed"] is None else f"{r['group_informed']:.4f}",
-             "" if r["bridging"] is None else f"{r['bridging']:.4f}", "facilitator" if r["is_seed"] else "participant"]
-            for r in statement_rows(session)]
-    return _csv(rows, ["statement", "text", "agree", "disagree", "pass", "votes", "agree_percent", "common_ground",
-                       "group_informed_consensus", "bridging", "written_by"])
+    rows = [
+        [
+            r["number"],
+            r["text"],
+            r["agree"],
+            r["disagree"],
+            r["pass"],
+            r["votes"],
+            r["agree_percent"],
+            "yes" if r["common_ground"] else "",
+            "" if r["group_informed"] is None else f"{r['group_informed']:.4f}",
+            "" if r["bridging"] is None else f"{r['bridging']:.4f}",
+            "facilitator" if r["is_seed"] else "participant",
+        ]
+        for r in statement_rows(session)
+    ]
+    return _csv(
+        rows,
+        [
+            "statement",
+            "text",
+            "agree",
+            "disagree",
+            "pass",
+            "votes",
+            "agree_percent",
+            "common_ground",
+            "group_informed_consensus",
+            "bridging",
+            "written_by",
+        ],
+    )
 
 
 def take_home_csv(session: LiveSession) -> str:
@@ -101,8 +144,11 @@ def _polis_folder(session: LiveSession, folder) -> None:
     from coproduce.engine.polis_io import write_polis_export
 
     voters, numbers = _voter_numbers(session), _statement_numbers(session)
-    votes = list(Vote.objects.filter(session=session).order_by("updated_at", "id")
-                 .values_list("participant_id", "statement_id", "value", "updated_at"))
+    votes = list(
+        Vote.objects.filter(session=session)
+        .order_by("updated_at", "id")
+        .values_list("participant_id", "statement_id", "value", "updated_at")
+    )
     statements = list(Statement.objects.filter(session=session).order_by("created_at", "id"))
     write_polis_export(
         folder,
@@ -135,7 +181,10 @@ def polis_comments_csv(session: LiveSession) -> str:
 
 def polis_zip(session: LiveSession) -> bytes:
     buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         _polis_folder(session, folder)
         for name in ("votes.csv", "comments.csv"):
             archive.write(Path(folder) / name, name)
@@ -160,7 +209,10 @@ def download(session: LiveSession, name: str) -> HttpResponse:
     make, content_type = EXPORTS[name]
     current_map(session, max_age=0)  # common ground and bridging as of now
     content = make(session)
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8" if content_type == "text/csv"
-                            else content_type)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(session.title)[:40] or "session"}-{name}"'
+    response = HttpResponse(
+        content, content_type=f"{content_type}; charset=utf-8" if content_type == "text/csv" else content_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(session.title)[:40] or "session"}-{name}"'
+    )
     return response

@@ -47,8 +47,10 @@ class TakeHomeForm(_TextForm):
         field = self.fields["text"]
         field.label = "Your take-home message"
         field.widget.attrs["maxlength"] = MESSAGE_MAX
-        field.help_text = (f"One thing you will take home from today, in up to {MESSAGE_MAX} characters. "
-                           "It goes on the wall without your name; you can change it.")
+        field.help_text = (
+            f"One thing you will take home from today, in up to {MESSAGE_MAX} characters. "
+            "It goes on the wall without your name; you can change it."
+        )
 
 
 class PieceStartForm(_TextForm):

@@ -29,8 +29,11 @@ _broken = False
 
 
 def enabled() -> bool:
-    return (connection.vendor == "postgresql" and not _broken
-            and os.environ.get("COPRODUCE_LIVE_MAP_PROCESS", "1") != "0")
+    return (
+        connection.vendor == "postgresql"
+        and not _broken
+        and os.environ.get("COPRODUCE_LIVE_MAP_PROCESS", "1") != "0"
+    )
 
 
 def _database_url() -> str:
@@ -45,6 +48,7 @@ def _database_url() -> str:
 def _start_helper(database_url: str, worker_pid: int) -> None:
     """In the helper process: the same settings as the worker, on the very database it is using; and
     leave as soon as the worker is gone, however it ended."""
+
     def watch_worker() -> None:
         while os.getppid() == worker_pid:
             time.sleep(1)
@@ -75,8 +79,10 @@ def _get_pool() -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_helper, initargs=(_database_url(), os.getpid()),
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_helper,
+                initargs=(_database_url(), os.getpid()),
             )
         return _pool
 

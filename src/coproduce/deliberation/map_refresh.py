@@ -30,8 +30,10 @@ _running_tasks: set[asyncio.Task] = set()
 
 def refresh_interval() -> float:
     """Seconds between recomputations of one session's map (setting or environment; default 1)."""
-    return float(os.environ.get("COPRODUCE_LIVE_MAP_REFRESH_SECONDS")
-                 or getattr(settings, "LIVE_MAP_REFRESH_SECONDS", 1.0))
+    return float(
+        os.environ.get("COPRODUCE_LIVE_MAP_REFRESH_SECONDS")
+        or getattr(settings, "LIVE_MAP_REFRESH_SECONDS", 1.0)
+    )
 
 
 def _pending_key(session_id: int) -> str:
@@ -109,8 +111,14 @@ def _refresh_and_broadcast(session_id: int) -> None:
         close_old_connections()
 
 
-def refresh_opinion_map(session_id: int, *, wait_seconds: float = 10.0, force: bool = False,
-                        with_stability: bool = False, in_helper: bool = False):
+def refresh_opinion_map(
+    session_id: int,
+    *,
+    wait_seconds: float = 10.0,
+    force: bool = False,
+    with_stability: bool = False,
+    in_helper: bool = False,
+):
     """Recompute the map unless it already reflects the current votes.
 
     ``in_helper``: compute in the worker's helper process where there is one (see map_process.py); only
@@ -147,12 +155,20 @@ def broadcast_map(session_id: int, refreshed) -> None:
     snapshot, read_at = refreshed
     session = snapshot.session
     common = {"type": "live.map", "read_at": read_at, "votes": snapshot.data.get("votes", 0)}
-    send_now(map_group(session_id), {**common, "variant": "screen",
-                                     "html": render_map_for_session(session, snapshot)})
+    send_now(
+        map_group(session_id),
+        {**common, "variant": "screen", "html": render_map_for_session(session, snapshot)},
+    )
     phase = session.current_phase if session.is_live else None
     if phase is not None and phase.activity in MAP_ACTIVITIES:
-        send_now(everyone_group(session_id), {**common, "variant": "participant",
-                                              "html": render_map_for_session(session, snapshot, variant="participant")})
+        send_now(
+            everyone_group(session_id),
+            {
+                **common,
+                "variant": "participant",
+                "html": render_map_for_session(session, snapshot, variant="participant"),
+            },
+        )
 
 
 def current_map(session, *, max_age: float | None = None):

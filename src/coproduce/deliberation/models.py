@@ -24,13 +24,16 @@ class Statement(models.Model):
         MERGED = "merged", "Merged into another statement"
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="statements")
-    author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="statements")
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
     # Written by a facilitator to start the conversation, rather than by a participant.
     is_seed = models.BooleanField(default=False)
     text = models.CharField(max_length=STATEMENT_MAX)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -38,7 +41,8 @@ class Statement(models.Model):
         ordering = ["session", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="merged", merged_into__isnull=False) | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
                 name="statement_merged_iff_merged_into",
             ),
         ]
@@ -80,9 +84,12 @@ class Vote(models.Model):
 class CurrentStatement(models.Model):
     """The statement a participant is being asked about now, so a reload or reconnect shows the same one."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, primary_key=True,
-                                       related_name="current_statement")
-    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, primary_key=True, related_name="current_statement"
+    )
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"current statement of participant {self.participant_id}"
@@ -95,8 +102,9 @@ class OpinionMapSnapshot(models.Model):
     it is up to date without computing it again.
     """
 
-    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, primary_key=True,
-                                   related_name="opinion_map")
+    session = models.OneToOneField(
+        LiveSession, on_delete=models.CASCADE, primary_key=True, related_name="opinion_map"
+    )
     computed_at = models.DateTimeField()
     fingerprint = models.CharField(max_length=120)
     data = models.JSONField(default=dict)
@@ -121,7 +129,9 @@ class TakeHomeMessage(models.Model):
 
     class Meta:
         ordering = ["session", "created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["phase", "participant"], name="one_take_home_per_phase")]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "participant"], name="one_take_home_per_phase")
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -132,15 +142,21 @@ class Piece(models.Model):
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="pieces")
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="pieces")
-    started_by = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Who has been passed this piece to add to, and until when, so two people do not add at once.
-    held_by = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    held_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     held_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["session", "created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["phase", "started_by"], name="one_piece_started_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "started_by"], name="one_piece_started_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"piece {self.pk}"
@@ -148,7 +164,9 @@ class Piece(models.Model):
 
 class PieceContribution(models.Model):
     piece = models.ForeignKey(Piece, on_delete=models.CASCADE, related_name="contributions")
-    participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(default=timezone.now)
@@ -157,7 +175,9 @@ class PieceContribution(models.Model):
         ordering = ["piece", "position"]
         constraints = [
             models.UniqueConstraint(fields=["piece", "position"], name="piece_contribution_position_unique"),
-            models.UniqueConstraint(fields=["piece", "participant"], name="one_contribution_per_person_per_piece"),
+            models.UniqueConstraint(
+                fields=["piece", "participant"], name="one_contribution_per_person_per_piece"
+            ),
         ]
 
     def __str__(self) -> str:

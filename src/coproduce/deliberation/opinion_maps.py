@@ -36,7 +36,9 @@ STABILITY_EVERY_SECONDS = 10
 def fingerprint(session_id: int) -> str:
     """Names the votes and statements a map is computed from; changes whenever either changes."""
     votes = Vote.objects.filter(session_id=session_id).aggregate(n=Count("id"), last=Max("updated_at"))
-    statements = Statement.objects.filter(session_id=session_id).aggregate(n=Count("id"), last=Max("updated_at"))
+    statements = Statement.objects.filter(session_id=session_id).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
 
     def stamp(moment) -> str:
         return f"{moment.timestamp():.6f}" if moment else "-"
@@ -44,8 +46,9 @@ def fingerprint(session_id: int) -> str:
     return f"v{votes['n']}@{stamp(votes['last'])}|s{statements['n']}@{stamp(statements['last'])}"
 
 
-def compute_and_store(session_id: int, *, force: bool = False, with_stability: bool = False
-                      ) -> tuple[OpinionMapSnapshot, float] | None:
+def compute_and_store(
+    session_id: int, *, force: bool = False, with_stability: bool = False
+) -> tuple[OpinionMapSnapshot, float] | None:
     """Recompute and store the session's map unless it is already up to date.
 
     Stability needs ten bootstrap refits, most of the cost of a map, so it is estimated only with
@@ -77,9 +80,20 @@ def stability_due(session_id: int) -> bool:
 
 def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, Any]:
     return {
-        "ready": False, "message": message, "votes": votes, "voters": voters, "statements": statements,
-        "groups": [], "consensus": [], "group_informed": [], "bridging": [], "stability": None,
-        "priority": {}, "points": [], "totals": {}, "clustered": 0,
+        "ready": False,
+        "message": message,
+        "votes": votes,
+        "voters": voters,
+        "statements": statements,
+        "groups": [],
+        "consensus": [],
+        "group_informed": [],
+        "bridging": [],
+        "stability": None,
+        "priority": {},
+        "points": [],
+        "totals": {},
+        "clustered": 0,
     }
 
 
@@ -121,7 +135,8 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
     excluded = sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED)
     rows = list(
-        Vote.objects.filter(session_id=session_id).order_by("updated_at", "id")
+        Vote.objects.filter(session_id=session_id)
+        .order_by("updated_at", "id")
         .values_list("participant_id", "statement_id", "value")
     )
     voters = {p for p, s, v in rows if s in accepted}
@@ -132,8 +147,10 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
     data = _empty(len(counted), len(voters), len(accepted), "")
     data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in totals.items()}
     if len(voters) < MIN_VOTERS or len({s for _p, s, _v in counted}) < MIN_STATEMENTS:
-        data["message"] = (f"The map appears once at least {MIN_VOTERS} people have voted on "
-                           f"{MIN_STATEMENTS} or more statements.")
+        data["message"] = (
+            f"The map appears once at least {MIN_VOTERS} people have voted on "
+            f"{MIN_STATEMENTS} or more statements."
+        )
         return data
     try:
         from coproduce.engine.opinion import OpinionMap
@@ -146,7 +163,10 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
     values = [r[2] for r in rows]
     try:
         model = OpinionMap(n_groups="auto", random_state=0, n_resamples=10 if with_stability else 0).fit(
-            participant_ids, statement_ids, values, excluded_statements=excluded,
+            participant_ids,
+            statement_ids,
+            values,
+            excluded_statements=excluded,
             statements=sorted(sid for sid, _status in statements),
         )
     except Exception as error:  # too few votes for groups yet, or similar: not a failure of the session
@@ -181,16 +201,26 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             c = per_group[g][sid]
             voted = c[1] + c[-1] + c[0]
             direction = _attr(entry, "direction", "agree")
-            believes.append({
-                "id": sid, "direction": direction,
-                "percent": _percent(c[1] if direction == "agree" else c[-1], voted),
-                "voted": voted, "repness": _finite(_attr(entry, "repness")),
-                "probability": _finite(_attr(entry, "probability")),
-            })
+            believes.append(
+                {
+                    "id": sid,
+                    "direction": direction,
+                    "percent": _percent(c[1] if direction == "agree" else c[-1], voted),
+                    "voted": voted,
+                    "repness": _finite(_attr(entry, "repness")),
+                    "probability": _finite(_attr(entry, "probability")),
+                }
+            )
             if len(believes) >= PER_GROUP:
                 break
-        result_groups.append({"label": GROUP_LETTERS[index % 26], "index": index, "size": len(members[g]),
-                              "believes": believes})
+        result_groups.append(
+            {
+                "label": GROUP_LETTERS[index % 26],
+                "index": index,
+                "size": len(members[g]),
+                "believes": believes,
+            }
+        )
 
     def overall(sid: int, direction: str) -> int:
         c = totals.get(sid, Counter())
@@ -201,8 +231,14 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
         sid = int(_attr(entry, "statement_id"))
         if sid in accepted:
             direction = _attr(entry, "direction", "agree")
-            consensus.append({"id": sid, "direction": direction, "percent": overall(sid, direction),
-                              "probability": _finite(_attr(entry, "probability"))})
+            consensus.append(
+                {
+                    "id": sid,
+                    "direction": direction,
+                    "percent": overall(sid, direction),
+                    "probability": _finite(_attr(entry, "probability")),
+                }
+            )
         if len(consensus) >= COMMON_GROUND:
             break
 
@@ -219,18 +255,20 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
         if value is not None:
             priority[str(sid)] = value
 
-    data.update({
-        "ready": bool(group_labels),
-        "message": "" if group_labels else "There are not enough votes yet to find groups. Keep voting!",
-        "groups": result_groups,
-        "consensus": consensus,
-        "group_informed": group_informed,
-        "bridging": _bridging(participant_ids, statement_ids, values, accepted, overall),
-        "stability": _finite(getattr(model, "stability_", None)),
-        "priority": priority,
-        "points": _points(getattr(model, "projection_", None), groups, group_labels),
-        "clustered": sum(len(m) for m in members.values()),
-    })
+    data.update(
+        {
+            "ready": bool(group_labels),
+            "message": "" if group_labels else "There are not enough votes yet to find groups. Keep voting!",
+            "groups": result_groups,
+            "consensus": consensus,
+            "group_informed": group_informed,
+            "bridging": _bridging(participant_ids, statement_ids, values, accepted, overall),
+            "stability": _finite(getattr(model, "stability_", None)),
+            "priority": priority,
+            "points": _points(getattr(model, "projection_", None), groups, group_labels),
+            "clustered": sum(len(m) for m in members.values()),
+        }
+    )
     return data
 
 
@@ -242,7 +280,9 @@ def _bridging(participant_ids, statement_ids, values, accepted: set[int], overal
     except Exception as error:
         logger.info("Bridging not computed: %s", error)
         return []
-    scored = [(int(s), _finite(score)) for s, score in zip(model.statements_, model.bridging_scores_, strict=False)]
+    scored = [
+        (int(s), _finite(score)) for s, score in zip(model.statements_, model.bridging_scores_, strict=False)
+    ]
     scored = [(s, score) for s, score in scored if s in accepted and score is not None and score > 0]
     scored.sort(key=lambda kv: -kv[1])
     return [{"id": s, "score": score, "percent": overall(s, "agree")} for s, score in scored[:BRIDGING]]

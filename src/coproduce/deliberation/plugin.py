@@ -22,11 +22,14 @@ def _text(payload: dict) -> str:
 
 def handle_vote(session: LiveSession, participant: Participant, payload: dict) -> SocketReply:
     try:
-        vote = actions.do_cast_vote(session, participant, statement_id=payload.get("statement"),
-                                    value=payload.get("value"))
+        vote = actions.do_cast_vote(
+            session, participant, statement_id=payload.get("statement"), value=payload.get("value")
+        )
     except actions.DeliberationError as error:
         return SocketReply(ok=False, message=error.message)
-    return SocketReply(ok=True, message="Vote saved.", data={"statement": vote.statement_id, "value": vote.value})
+    return SocketReply(
+        ok=True, message="Vote saved.", data={"statement": vote.statement_id, "value": vote.value}
+    )
 
 
 def handle_statement(session: LiveSession, participant: Participant, payload: dict) -> SocketReply:
@@ -55,8 +58,9 @@ def handle_piece_start(session: LiveSession, participant: Participant, payload: 
     try:
         actions.do_start_piece(session, participant, text=_text(payload))
     except actions.DeliberationError as error:
-        return SocketReply(ok=False, message=error.message, redraw_panel=error.field is None,
-                           data={"field": error.field})
+        return SocketReply(
+            ok=False, message=error.message, redraw_panel=error.field is None, data={"field": error.field}
+        )
     return SocketReply(ok=True, message="Your piece has started. It will now be passed round.")
 
 
@@ -64,8 +68,9 @@ def handle_piece_add(session: LiveSession, participant: Participant, payload: di
     try:
         actions.do_add_to_piece(session, participant, piece_id=payload.get("piece"), text=_text(payload))
     except actions.DeliberationError as error:
-        return SocketReply(ok=False, message=error.message, redraw_panel=error.field is None,
-                           data={"field": error.field})
+        return SocketReply(
+            ok=False, message=error.message, redraw_panel=error.field is None, data={"field": error.field}
+        )
     return SocketReply(ok=True, message="Added. Here is the next piece.")
 
 
@@ -84,18 +89,27 @@ def handle_piece_skip(session: LiveSession, participant: Participant, payload: d
 def control_section(request, session: LiveSession) -> str:
     statements = list(Statement.objects.filter(session=session).order_by("created_at", "id"))
     accepted = [s for s in statements if s.status == Statement.Status.ACCEPTED]
-    merge_forms = {s.pk: MergeForm(statements=[o for o in accepted if o.pk != s.pk], auto_id=f"merge-{s.pk}-%s")
-                   for s in statements if s.status in (Statement.Status.ACCEPTED, Statement.Status.PENDING)}
-    return render_to_string("deliberation/control_section.html", {
-        "session": session,
-        "pending": [(s, merge_forms.get(s.pk)) for s in statements if s.status == Statement.Status.PENDING],
-        "accepted": [(s, merge_forms.get(s.pk)) for s in accepted],
-        "hidden": [s for s in statements if s.status == Statement.Status.HIDDEN],
-        "merged": [s for s in statements if s.status == Statement.Status.MERGED],
-        "seed_form": SeedStatementForm(),
-        "take_home": list(TakeHomeMessage.objects.filter(session=session).order_by("created_at", "id")),
-        "has_statements_phase": session.phases.filter(activity=Phase.Activity.STATEMENTS).exists(),
-    }, request=request)
+    merge_forms = {
+        s.pk: MergeForm(statements=[o for o in accepted if o.pk != s.pk], auto_id=f"merge-{s.pk}-%s")
+        for s in statements
+        if s.status in (Statement.Status.ACCEPTED, Statement.Status.PENDING)
+    }
+    return render_to_string(
+        "deliberation/control_section.html",
+        {
+            "session": session,
+            "pending": [
+                (s, merge_forms.get(s.pk)) for s in statements if s.status == Statement.Status.PENDING
+            ],
+            "accepted": [(s, merge_forms.get(s.pk)) for s in accepted],
+            "hidden": [s for s in statements if s.status == Statement.Status.HIDDEN],
+            "merged": [s for s in statements if s.status == Statement.Status.MERGED],
+            "seed_form": SeedStatementForm(),
+            "take_home": list(TakeHomeMessage.objects.filter(session=session).order_by("created_at", "id")),
+            "has_statements_phase": session.phases.filter(activity=Phase.Activity.STATEMENTS).exists(),
+        },
+        request=request,
+    )
 
 
 def session_link(user, session: LiveSession):
@@ -106,14 +120,27 @@ def session_link(user, session: LiveSession):
 
 def register() -> None:
     A = Phase.Activity
-    activities.register_activity(A.STATEMENTS, participant_panel=rendering.render_statements_panel,
-                                 screen_panel=rendering.render_statements_screen)
-    activities.register_activity(A.COMMON_GROUND, participant_panel=rendering.render_common_ground_panel,
-                                 screen_panel=rendering.render_common_ground_screen, shows_map=True)
-    activities.register_activity(A.TAKE_HOME, participant_panel=rendering.render_take_home_panel,
-                                 screen_panel=rendering.render_take_home_screen)
-    activities.register_activity(A.PASS_IT_ON, participant_panel=rendering.render_pass_it_on_panel,
-                                 screen_panel=rendering.render_pass_it_on_screen)
+    activities.register_activity(
+        A.STATEMENTS,
+        participant_panel=rendering.render_statements_panel,
+        screen_panel=rendering.render_statements_screen,
+    )
+    activities.register_activity(
+        A.COMMON_GROUND,
+        participant_panel=rendering.render_common_ground_panel,
+        screen_panel=rendering.render_common_ground_screen,
+        shows_map=True,
+    )
+    activities.register_activity(
+        A.TAKE_HOME,
+        participant_panel=rendering.render_take_home_panel,
+        screen_panel=rendering.render_take_home_screen,
+    )
+    activities.register_activity(
+        A.PASS_IT_ON,
+        participant_panel=rendering.render_pass_it_on_panel,
+        screen_panel=rendering.render_pass_it_on_screen,
+    )
     activities.register_socket_handler("vote", handle_vote, checks_phase_itself=True)
     activities.register_socket_handler("statement", handle_statement)
     activities.register_socket_handler("take_home", handle_take_home)

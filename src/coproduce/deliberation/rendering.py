@@ -35,7 +35,9 @@ def _stability_words(stability: float | None) -> str:
 
 def map_context(session: LiveSession, snapshot: OpinionMapSnapshot | None) -> dict[str, Any]:
     data = snapshot.data if snapshot is not None else {}
-    texts = dict(Statement.objects.filter(session=session, status=Statement.Status.ACCEPTED).values_list("id", "text"))
+    texts = dict(
+        Statement.objects.filter(session=session, status=Statement.Status.ACCEPTED).values_list("id", "text")
+    )
 
     def with_text(items):
         return [{**item, "text": texts[item["id"]]} for item in items or [] if item.get("id") in texts]
@@ -55,14 +57,18 @@ def map_context(session: LiveSession, snapshot: OpinionMapSnapshot | None) -> di
         "bridging": with_text(data.get("bridging")),
         "stability_percent": round(100 * stability) if stability is not None else None,
         "stability_words": _stability_words(stability),
-        "points": [{"x": p[0], "y": p[1], "group": p[2], "letter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[p[2] % 26]}
-                   for p in data.get("points", [])],
+        "points": [
+            {"x": p[0], "y": p[1], "group": p[2], "letter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[p[2] % 26]}
+            for p in data.get("points", [])
+        ],
         "clustered": data.get("clustered", 0),
         "computed_at": snapshot.computed_at if snapshot is not None else None,
     }
 
 
-def render_map_for_session(session: LiveSession, snapshot: OpinionMapSnapshot | None, *, variant: str = "screen") -> str:
+def render_map_for_session(
+    session: LiveSession, snapshot: OpinionMapSnapshot | None, *, variant: str = "screen"
+) -> str:
     context = map_context(session, snapshot)
     context["variant"] = variant
     return render_to_string("deliberation/_map.html", context)
@@ -96,53 +102,93 @@ _EMPTY_STATEMENT_FIELD: str | None = None
 
 
 def render_statements_panel(
-    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
-    errors: dict[str, str] | None = None, text: str = "",
+    session: LiveSession,
+    phase: Phase,
+    participant: Participant,
+    csrf_token: str = "",
+    *,
+    errors: dict[str, str] | None = None,
+    text: str = "",
 ) -> str:
     from .map_process import warm_up
 
     warm_up()  # the map's helper process, ready before the first votes come in
     queue = next_statement(participant)
-    return render_to_string("deliberation/panels/statements.html", {
-        "session": session, "phase": phase, "participant": participant, "csrf_token": csrf_token,
-        "statement": queue.statement, "voted": queue.voted, "total": queue.total,
-        "statement_field": _statement_form_html(errors, text),
-        "vote_error": (errors or {}).get("vote", ""),
-        "moderated": session.moderation == LiveSession.Moderation.FACILITATOR,
-    })
+    return render_to_string(
+        "deliberation/panels/statements.html",
+        {
+            "session": session,
+            "phase": phase,
+            "participant": participant,
+            "csrf_token": csrf_token,
+            "statement": queue.statement,
+            "voted": queue.voted,
+            "total": queue.total,
+            "statement_field": _statement_form_html(errors, text),
+            "vote_error": (errors or {}).get("vote", ""),
+            "moderated": session.moderation == LiveSession.Moderation.FACILITATOR,
+        },
+    )
 
 
 def my_votes(participant: Participant) -> list[dict[str, Any]]:
-    votes = (Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED)
-             .select_related("statement").order_by("-updated_at"))
+    votes = (
+        Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED)
+        .select_related("statement")
+        .order_by("-updated_at")
+    )
     return [{"statement": v.statement, "value": v.value, "label": VOTE_LABELS[v.value]} for v in votes]
 
 
-def render_common_ground_panel(session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "") -> str:
-    return render_to_string("deliberation/panels/common_ground.html", {
-        "session": session, "phase": phase,
-        "map_html": render_map_for_session(session, _current_map(session), variant="participant"),
-    })
+def render_common_ground_panel(
+    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = ""
+) -> str:
+    return render_to_string(
+        "deliberation/panels/common_ground.html",
+        {
+            "session": session,
+            "phase": phase,
+            "map_html": render_map_for_session(session, _current_map(session), variant="participant"),
+        },
+    )
 
 
 def render_take_home_panel(
-    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
-    errors: dict[str, str] | None = None, text: str | None = None,
+    session: LiveSession,
+    phase: Phase,
+    participant: Participant,
+    csrf_token: str = "",
+    *,
+    errors: dict[str, str] | None = None,
+    text: str | None = None,
 ) -> str:
     mine = TakeHomeMessage.objects.filter(phase=phase, participant=participant).first()
     form = TakeHomeForm(initial={"text": text if text is not None else (mine.text if mine else "")})
     if errors and errors.get("text"):
         form = bound_with_error(TakeHomeForm, text or "", errors["text"])
     snapshot = _current_map(session)
-    return render_to_string("deliberation/panels/take_home.html", {
-        "session": session, "phase": phase, "csrf_token": csrf_token, "form": form, "mine": mine,
-        "summary": map_context(session, snapshot),
-    })
+    return render_to_string(
+        "deliberation/panels/take_home.html",
+        {
+            "session": session,
+            "phase": phase,
+            "csrf_token": csrf_token,
+            "form": form,
+            "mine": mine,
+            "summary": map_context(session, snapshot),
+        },
+    )
 
 
 def render_pass_it_on_panel(
-    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = "", *,
-    errors: dict[str, str] | None = None, text: str = "", skip: int | None = None,
+    session: LiveSession,
+    phase: Phase,
+    participant: Participant,
+    csrf_token: str = "",
+    *,
+    errors: dict[str, str] | None = None,
+    text: str = "",
+    skip: int | None = None,
 ) -> str:
     from .actions import DeliberationError, do_take_next_piece
 
@@ -157,41 +203,73 @@ def render_pass_it_on_panel(
     form = form_class(initial={"text": text})
     if errors and errors.get("text"):
         form = bound_with_error(form_class, text, errors["text"])
-    added = Piece.objects.filter(phase=phase, contributions__participant=participant).exclude(
-        started_by=participant).count()
-    return render_to_string("deliberation/panels/pass_it_on.html", {
-        "session": session, "phase": phase, "csrf_token": csrf_token, "form": form, "started": started,
-        "piece": piece, "contributions": list(piece.contributions.order_by("position")) if piece else [],
-        "added": added, "error": (errors or {}).get("piece", ""),
-    })
+    added = (
+        Piece.objects.filter(phase=phase, contributions__participant=participant)
+        .exclude(started_by=participant)
+        .count()
+    )
+    return render_to_string(
+        "deliberation/panels/pass_it_on.html",
+        {
+            "session": session,
+            "phase": phase,
+            "csrf_token": csrf_token,
+            "form": form,
+            "started": started,
+            "piece": piece,
+            "contributions": list(piece.contributions.order_by("position")) if piece else [],
+            "added": added,
+            "error": (errors or {}).get("piece", ""),
+        },
+    )
 
 
 # --- room-screen panels ---------------------------------------------------------------------------
 
 
 def render_statements_screen(session: LiveSession, phase: Phase) -> str:
-    return render_to_string("deliberation/screen/statements.html", {
-        "session": session, "phase": phase, "map_html": render_map_for_session(session, _current_map(session)),
-    })
+    return render_to_string(
+        "deliberation/screen/statements.html",
+        {
+            "session": session,
+            "phase": phase,
+            "map_html": render_map_for_session(session, _current_map(session)),
+        },
+    )
 
 
 def render_common_ground_screen(session: LiveSession, phase: Phase) -> str:
-    return render_to_string("deliberation/screen/common_ground.html", {
-        "session": session, "phase": phase, "map_html": render_map_for_session(session, _current_map(session)),
-    })
+    return render_to_string(
+        "deliberation/screen/common_ground.html",
+        {
+            "session": session,
+            "phase": phase,
+            "map_html": render_map_for_session(session, _current_map(session)),
+        },
+    )
 
 
 def render_take_home_screen(session: LiveSession, phase: Phase) -> str:
-    return render_to_string("deliberation/screen/take_home.html", {
-        "session": session, "phase": phase, "wall_html": render_wall(session),
-        "summary": map_context(session, _current_map(session)),
-    })
+    return render_to_string(
+        "deliberation/screen/take_home.html",
+        {
+            "session": session,
+            "phase": phase,
+            "wall_html": render_wall(session),
+            "summary": map_context(session, _current_map(session)),
+        },
+    )
 
 
 def render_pass_it_on_screen(session: LiveSession, phase: Phase) -> str:
-    return render_to_string("deliberation/screen/pass_it_on.html", {
-        "session": session, "phase": phase, "pieces_html": render_pieces(session),
-    })
+    return render_to_string(
+        "deliberation/screen/pass_it_on.html",
+        {
+            "session": session,
+            "phase": phase,
+            "pieces_html": render_pieces(session),
+        },
+    )
 
 
 def wall_messages(session: LiveSession) -> list[TakeHomeMessage]:
@@ -210,15 +288,29 @@ def pieces_of(session: LiveSession, phase: Phase | None = None) -> list[dict[str
     result = []
     for piece in pieces.prefetch_related("contributions"):
         lines = [c.text for c in sorted(piece.contributions.all(), key=lambda c: c.position)]
-        result.append({"piece": piece, "lines": lines, "complete": len(lines) >= piece.phase.additions_per_piece + 1,
-                       "additions": len(lines) - 1})
+        result.append(
+            {
+                "piece": piece,
+                "lines": lines,
+                "complete": len(lines) >= piece.phase.additions_per_piece + 1,
+                "additions": len(lines) - 1,
+            }
+        )
     return result
 
 
 def render_pieces(session: LiveSession) -> str:
-    phase = session.current_phase if session.current_phase and session.current_phase.activity == Phase.Activity.PASS_IT_ON else None
+    phase = (
+        session.current_phase
+        if session.current_phase and session.current_phase.activity == Phase.Activity.PASS_IT_ON
+        else None
+    )
     items = pieces_of(session, phase)
-    return render_to_string("deliberation/_pieces.html", {
-        "pieces": items, "complete": [i for i in items if i["complete"]],
-        "in_progress": sum(1 for i in items if not i["complete"]),
-    })
+    return render_to_string(
+        "deliberation/_pieces.html",
+        {
+            "pieces": items,
+            "complete": [i for i in items if i["complete"]],
+            "in_progress": sum(1 for i in items if not i["complete"]),
+        },
+    )

@@ -43,8 +43,10 @@ def _queue_sql() -> str:
 
 def _remember_sql() -> str:
     table = CurrentStatement._meta.db_table
-    return (f"INSERT INTO {table} (participant_id, statement_id) VALUES (%s, %s) "
-            "ON CONFLICT (participant_id) DO UPDATE SET statement_id = excluded.statement_id")
+    return (
+        f"INSERT INTO {table} (participant_id, statement_id) VALUES (%s, %s) "
+        "ON CONFLICT (participant_id) DO UPDATE SET statement_id = excluded.statement_id"
+    )
 
 
 def next_statement(participant: Participant) -> VotingQueue:
@@ -55,8 +57,9 @@ def next_statement(participant: Participant) -> VotingQueue:
     write (and the priority, read at most once a second per worker).
     """
     with connection.cursor() as cursor:
-        cursor.execute(_queue_sql(), [participant.pk, participant.pk, participant.session_id,
-                                      Statement.Status.ACCEPTED])
+        cursor.execute(
+            _queue_sql(), [participant.pk, participant.pk, participant.session_id, Statement.Status.ACCEPTED]
+        )
         rows = [(sid, text, bool(voted), bool(shown)) for sid, text, voted, shown in cursor.fetchall()]
     texts = {sid: text for sid, text, _voted, _shown in rows}
     waiting = [sid for sid, _text, voted, _shown in rows if not voted]
@@ -73,8 +76,9 @@ def next_statement(participant: Participant) -> VotingQueue:
             cursor.execute(_remember_sql(), [participant.pk, chosen])
     statement = None
     if chosen is not None:
-        statement = Statement(pk=chosen, text=texts[chosen], session_id=participant.session_id,
-                              status=Statement.Status.ACCEPTED)
+        statement = Statement(
+            pk=chosen, text=texts[chosen], session_id=participant.session_id, status=Statement.Status.ACCEPTED
+        )
     return VotingQueue(statement=statement, **progress)
 
 
@@ -89,8 +93,9 @@ def _priority(session_id: int) -> dict:
     cached = _priorities.get(session_id)
     if cached is not None and cached[0] > now:
         return cached[1]
-    priority = (OpinionMapSnapshot.objects.filter(session_id=session_id)
-                .values_list("priority", flat=True).first()) or {}
+    priority = (
+        OpinionMapSnapshot.objects.filter(session_id=session_id).values_list("priority", flat=True).first()
+    ) or {}
     if len(_priorities) > 1000:
         _priorities.clear()
     _priorities[session_id] = (now + _PRIORITY_SECONDS, priority)

@@ -30,13 +30,17 @@ def _back(session) -> HttpResponse:
     return redirect("live:participant", session_id=session.pk)
 
 
-def _panel_with_error(request, session, participant, error: actions.DeliberationError, text: str, render_panel):
+def _panel_with_error(
+    request, session, participant, error: actions.DeliberationError, text: str, render_panel
+):
     """Show the participant's page again with the message next to the field and their text kept."""
     phase = session.current_phase
     if phase is None or error.field != "text":
         messages.error(request, error.message)
         return _back(session)
-    html = render_panel(session, phase, participant, get_token(request), errors={"text": error.message}, text=text)
+    html = render_panel(
+        session, phase, participant, get_token(request), errors={"text": error.message}, text=text
+    )
     return render_participant_page(request, session, participant, html)
 
 
@@ -50,7 +54,9 @@ def submit_statement(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         statement = actions.do_submit_statement(session, participant, text=text)
     except actions.DeliberationError as error:
-        return _panel_with_error(request, session, participant, error, text, rendering.render_statements_panel)
+        return _panel_with_error(
+            request, session, participant, error, text, rendering.render_statements_panel
+        )
     messages.success(request, statement_thanks(statement))
     return _back(session)
 
@@ -59,8 +65,9 @@ def submit_statement(request: HttpRequest, session_id: int) -> HttpResponse:
 def vote(request: HttpRequest, session_id: int) -> HttpResponse:
     session, participant = access_participation_by_id(request, session_id)
     try:
-        actions.do_cast_vote(session, participant, statement_id=request.POST.get("statement"),
-                             value=request.POST.get("value"))
+        actions.do_cast_vote(
+            session, participant, statement_id=request.POST.get("statement"), value=request.POST.get("value")
+        )
     except actions.DeliberationError as error:
         messages.error(request, error.message)
     else:
@@ -74,8 +81,9 @@ def vote(request: HttpRequest, session_id: int) -> HttpResponse:
 def my_votes(request: HttpRequest, session_id: int) -> HttpResponse:
     """A participant's own votes, to look back on or change. Nobody else can see them."""
     session, participant = access_participation_by_id(request, session_id)
-    return render(request, "deliberation/my_votes.html",
-                  {"session": session, "votes": rendering.my_votes(participant)})
+    return render(
+        request, "deliberation/my_votes.html", {"session": session, "votes": rendering.my_votes(participant)}
+    )
 
 
 @require_POST
@@ -112,7 +120,9 @@ def piece(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.error(request, "That is not something you can do with a piece.")
     except actions.DeliberationError as error:
-        return _panel_with_error(request, session, participant, error, text, rendering.render_pass_it_on_panel)
+        return _panel_with_error(
+            request, session, participant, error, text, rendering.render_pass_it_on_panel
+        )
     return _back(session)
 
 
@@ -206,16 +216,18 @@ def outcomes(request: HttpRequest, session_id: int) -> HttpResponse:
     session, participant = access_outcomes_by_id(request, session_id)
     snapshot = current_map(session, max_age=0)
     context = rendering.map_context(session, snapshot)
-    context.update({
-        "participant": participant,
-        "phases": list(session.phases.order_by("position")),
-        "people": session.participants.count(),
-        "wall": rendering.wall_messages(session),
-        "pieces": rendering.pieces_of(session),
-        "statement_rows": exports.statement_rows(session),
-        "can_export": exports.can_export(request.user, session),
-        "has_pieces": session.phases.filter(activity=Phase.Activity.PASS_IT_ON).exists(),
-    })
+    context.update(
+        {
+            "participant": participant,
+            "phases": list(session.phases.order_by("position")),
+            "people": session.participants.count(),
+            "wall": rendering.wall_messages(session),
+            "pieces": rendering.pieces_of(session),
+            "statement_rows": exports.statement_rows(session),
+            "can_export": exports.can_export(request.user, session),
+            "has_pieces": session.phases.filter(activity=Phase.Activity.PASS_IT_ON).exists(),
+        }
+    )
     return render(request, "deliberation/outcomes.html", context)
 
 

@@ -50,24 +50,57 @@ class DemoPerson:
     describe: str
 
 
-C, F, S, M = (Membership.Role.COORDINATOR, Membership.Role.FACILITATOR, Membership.Role.STEERING,
-              Membership.Role.MEMBER)
+C, F, S, M = (
+    Membership.Role.COORDINATOR,
+    Membership.Role.FACILITATOR,
+    Membership.Role.STEERING,
+    Membership.Role.MEMBER,
+)
 
 DEMO_PEOPLE = [
-    DemoPerson("priya@example.org", "Priya", ("professional",), ((CRISIS, C), (PLACEMENTS, M)),
-               "coordinator, crisis project (involvement lead)"),
-    DemoPerson("marcus@example.org", "Marcus", ("professional",), ((PLACEMENTS, C),),
-               "coordinator, placements project (lecturer)"),
-    DemoPerson("dee@example.org", "Dee", ("lived_experience",), ((CRISIS, F), (PLACEMENTS, S)),
-               "facilitator with lived experience"),
+    DemoPerson(
+        "priya@example.org",
+        "Priya",
+        ("professional",),
+        ((CRISIS, C), (PLACEMENTS, M)),
+        "coordinator, crisis project (involvement lead)",
+    ),
+    DemoPerson(
+        "marcus@example.org",
+        "Marcus",
+        ("professional",),
+        ((PLACEMENTS, C),),
+        "coordinator, placements project (lecturer)",
+    ),
+    DemoPerson(
+        "dee@example.org",
+        "Dee",
+        ("lived_experience",),
+        ((CRISIS, F), (PLACEMENTS, S)),
+        "facilitator with lived experience",
+    ),
     DemoPerson("tom@example.org", "Tom", ("carer",), ((CRISIS, S),), "carer, steering group"),
-    DemoPerson("grace@example.org", "Grace", ("lived_experience",), ((CRISIS, M),), "member with lived experience"),
-    DemoPerson("sol@example.org", "Sol", ("lived_experience", "carer"), ((CRISIS, M), (PLACEMENTS, M)),
-               "member, lived experience and carer"),
-    DemoPerson("aisha@example.org", "Aisha", ("student",), ((PLACEMENTS, M),), "occupational therapy student"),
+    DemoPerson(
+        "grace@example.org", "Grace", ("lived_experience",), ((CRISIS, M),), "member with lived experience"
+    ),
+    DemoPerson(
+        "sol@example.org",
+        "Sol",
+        ("lived_experience", "carer"),
+        ((CRISIS, M), (PLACEMENTS, M)),
+        "member, lived experience and carer",
+    ),
+    DemoPerson(
+        "aisha@example.org", "Aisha", ("student",), ((PLACEMENTS, M),), "occupational therapy student"
+    ),
     DemoPerson("ben@example.org", "Ben", ("student",), ((PLACEMENTS, M),), "occupational therapy student"),
-    DemoPerson("kemi@example.org", "Kemi", ("organisation",), ((PLACEMENTS, F), (CRISIS, M)),
-               "community hub worker, facilitator"),
+    DemoPerson(
+        "kemi@example.org",
+        "Kemi",
+        ("organisation",),
+        ((PLACEMENTS, F), (CRISIS, M)),
+        "community hub worker, facilitator",
+    ),
     DemoPerson("nadia@example.org", "Nadia", ("professional",), ((CRISIS, M),), "crisis team nurse"),
     DemoPerson("lee@example.org", "Lee", (), (), "not in any project (signs up to public events)"),
 ]
@@ -76,7 +109,8 @@ DEMO_PEOPLE = [
 def ensure_cast() -> None:
     """Create organisations, projects, people and memberships (idempotent by e-mail and title)."""
     organisations = [
-        Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in ORGANISATIONS
+        Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for name, kind in ORGANISATIONS
     ]
     projects = {}
     for title, purpose, status, rung, org_indexes in PROJECTS:

@@ -26,7 +26,13 @@ from .cast import CRISIS
 READY_CODE = "ASK2ME"
 
 # Demo people who join signed in, then people who join with just a badge name.
-SIGNED_IN = ["grace@example.org", "sol@example.org", "tom@example.org", "nadia@example.org", "priya@example.org"]
+SIGNED_IN = [
+    "grace@example.org",
+    "sol@example.org",
+    "tom@example.org",
+    "nadia@example.org",
+    "priya@example.org",
+]
 BADGE_ONLY = ["Jas", "Ola", "Ruth", "Mo", "Bex", "Ali", "Vin", "Cara", "Des"]
 
 COMMON_GROUND = [
@@ -53,16 +59,42 @@ OPEN_QUESTIONS = [
 ]
 
 PIECES = [
-    ("Good crisis support feels like", ["someone sitting with you, not standing over you", "a cup of tea and no clipboard",
-                                        "knowing they will still be there tomorrow"]),
-    ("The first minute of a crisis call should", ["start with my name, not my number", "give me time to breathe",
-                                                   "end with a next step I agreed to"]),
-    ("A crisis plan that works is", ["written in my words", "kept where the night team can find it",
-                                     "checked with me when things are calm"]),
-    ("Carers in a crisis need", ["a number that answers", "to be believed when they say something is wrong",
-                                 "someone to ask how they are doing too"]),
-    ("After a crisis, I want", ["a call the next day", "to know what was written about me",
-                                "the chance to say what helped and what did not"]),
+    (
+        "Good crisis support feels like",
+        [
+            "someone sitting with you, not standing over you",
+            "a cup of tea and no clipboard",
+            "knowing they will still be there tomorrow",
+        ],
+    ),
+    (
+        "The first minute of a crisis call should",
+        ["start with my name, not my number", "give me time to breathe", "end with a next step I agreed to"],
+    ),
+    (
+        "A crisis plan that works is",
+        [
+            "written in my words",
+            "kept where the night team can find it",
+            "checked with me when things are calm",
+        ],
+    ),
+    (
+        "Carers in a crisis need",
+        [
+            "a number that answers",
+            "to be believed when they say something is wrong",
+            "someone to ask how they are doing too",
+        ],
+    ),
+    (
+        "After a crisis, I want",
+        [
+            "a call the next day",
+            "to know what was written about me",
+            "the chance to say what helped and what did not",
+        ],
+    ),
 ]
 
 TAKE_HOME = [
@@ -90,36 +122,54 @@ def _event(title: str, *, days_from_now: int, minutes: int, description: str) ->
     existing = Event.objects.filter(project=project, title=title).first()
     if existing is not None:
         return existing
-    starts = (timezone.now() + timedelta(days=days_from_now)).replace(hour=10, minute=0, second=0, microsecond=0)
+    starts = (timezone.now() + timedelta(days=days_from_now)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     return Event.objects.create(
-        project=project, title=title, kind=Event.Kind.WORKSHOP, starts_at=starts,
-        ends_at=starts + timedelta(minutes=minutes), description=description, capacity=20,
+        project=project,
+        title=title,
+        kind=Event.Kind.WORKSHOP,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=minutes),
+        description=description,
+        capacity=20,
     )
 
 
 def _finished_session() -> LiveSession:
     dee = _person("dee@example.org")
     event = _event(
-        "Mapping the crisis pathway together", days_from_now=-12, minutes=120,
+        "Mapping the crisis pathway together",
+        days_from_now=-12,
+        minutes=120,
         description="People who have used crisis services, carers and staff map what happens in a crisis "
-                    "and find where they agree.",
+        "and find where they agree.",
     )
-    session = live.do_create_live_session(event, title="What should change first in crisis support?",
-                                          format_key="full_day", capacity=20, acting_user=dee)
+    session = live.do_create_live_session(
+        event,
+        title="What should change first in crisis support?",
+        format_key="full_day",
+        capacity=20,
+        acting_user=dee,
+    )
     live.do_add_co_facilitator(session, _person("tom@example.org"), acting_user=dee)
-    people = [live.do_join_session(session, badge_name=_person(e).badge_name, person=_person(e))
-              for e in SIGNED_IN]
+    people = [
+        live.do_join_session(session, badge_name=_person(e).badge_name, person=_person(e)) for e in SIGNED_IN
+    ]
     people += [live.do_join_session(session, badge_name=name) for name in BADGE_ONLY]
 
     session = live.do_start_session(session, acting_user=dee)
     session = live.do_advance_phase(session, acting_user=dee)  # statements and voting
-    statements = [deliberation.do_add_seed_statement(session, text=t, acting_user=dee)
-                  for t in COMMON_GROUND[:1] + FIRST_VIEW[:1] + SECOND_VIEW[:1]]
+    statements = [
+        deliberation.do_add_seed_statement(session, text=t, acting_user=dee)
+        for t in COMMON_GROUND[:1] + FIRST_VIEW[:1] + SECOND_VIEW[:1]
+    ]
     writers = iter(people)
     for text in COMMON_GROUND[1:] + FIRST_VIEW[1:] + SECOND_VIEW[1:] + OPEN_QUESTIONS:
         statements.append(deliberation.do_submit_statement(session, next(writers), text=text))
-    duplicate = deliberation.do_submit_statement(session, next(writers),
-                                                 text="You should only have to explain your story one time.")
+    duplicate = deliberation.do_submit_statement(
+        session, next(writers), text="You should only have to explain your story one time."
+    )
     deliberation.do_merge_statements(duplicate, into=statements[3], acting_user=dee)
 
     rng = random.Random(4)
@@ -168,27 +218,39 @@ def _move_into_the_past(session: LiveSession, event: Event) -> None:
     start = event.starts_at + timedelta(minutes=5)
     moment = start
     for phase in session.phases.order_by("position"):
-        ran = timedelta(minutes=phase.duration_minutes + (2 if phase.activity == Phase.Activity.STATEMENTS else 0))
+        ran = timedelta(
+            minutes=phase.duration_minutes + (2 if phase.activity == Phase.Activity.STATEMENTS else 0)
+        )
         Phase.objects.filter(pk=phase.pk).update(started_at=moment, ended_at=moment + ran)
         moment += ran
-    LiveSession.objects.filter(pk=session.pk).update(created_at=start - timedelta(days=7), started_at=start,
-                                                     finished_at=moment)
+    LiveSession.objects.filter(pk=session.pk).update(
+        created_at=start - timedelta(days=7), started_at=start, finished_at=moment
+    )
     Participant.objects.filter(session=session).update(joined_at=start - timedelta(minutes=3))
 
 
 def _ready_session() -> LiveSession:
     dee = _person("dee@example.org")
     event = _event(
-        "Crisis care: what would have helped?", days_from_now=9, minutes=60,
+        "Crisis care: what would have helped?",
+        days_from_now=9,
+        minutes=60,
         description="A co-production workshop for anyone who has been through a mental health crisis, cared "
-                    "for someone who has, or works in crisis services.",
+        "for someone who has, or works in crisis services.",
     )
-    session = live.do_create_live_session(event, title="Crisis care: what would have helped?",
-                                          format_key="workshop_hour", capacity=20, acting_user=dee,
-                                          join_code=READY_CODE)
-    for text in ("The first person I spoke to understood what I needed.",
-                 "I knew who to call before things got bad.",
-                 "Someone checked on me the day after."):
+    session = live.do_create_live_session(
+        event,
+        title="Crisis care: what would have helped?",
+        format_key="workshop_hour",
+        capacity=20,
+        acting_user=dee,
+        join_code=READY_CODE,
+    )
+    for text in (
+        "The first person I spoke to understood what I needed.",
+        "I knew who to call before things got bad.",
+        "Someone checked on me the day after.",
+    ):
         deliberation.do_add_seed_statement(session, text=text, acting_user=dee)
     return session
 

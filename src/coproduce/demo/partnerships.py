@@ -53,9 +53,12 @@ Students check with people before writing up their stories, and use the words pe
 Organisations tell students honestly what worked and what did not.
 We do what we said we would do, and say early if we cannot."""
 
-PLACEMENTS_DRAFT = PLACEMENTS_RULES_V1 + """
+PLACEMENTS_DRAFT = (
+    PLACEMENTS_RULES_V1
+    + """
 Students are guests in the community organisations. We follow each organisation's own ways of working while we are there.
 People who give their time to be interviewed are thanked, and told what happened to their ideas."""
+)
 
 
 def run() -> None:
@@ -67,8 +70,9 @@ def run() -> None:
 
     # Crisis project: Tom (steering group) drafts, Priya (coordinator) publishes version 1.
     do_save_ground_rules_draft(crisis, text=CRISIS_RULES_V1, based_on_revision=0, acting_user=tom)
-    first = do_publish_ground_rules(crisis, text=CRISIS_RULES_V1, summary_of_changes="Our first ground rules.",
-                                    acting_user=priya)
+    first = do_publish_ground_rules(
+        crisis, text=CRISIS_RULES_V1, summary_of_changes="Our first ground rules.", acting_user=priya
+    )
     for email in ("priya", "dee", "tom", "grace", "sol", "nadia"):
         do_agree_to_ground_rules(first, acting_user=person(f"{email}@example.org"))
     # Version 1 was agreed some weeks ago; the demo shows it with believable dates.
@@ -78,17 +82,24 @@ def run() -> None:
 
     # Dee (facilitator) proposes changes after a hard session; Tom publishes them as version 2.
     draft = crisis.ground_rules_draft
-    do_save_ground_rules_draft(crisis, text=CRISIS_RULES_V2, based_on_revision=draft.revision, acting_user=dee)
-    second = do_publish_ground_rules(crisis, text=CRISIS_RULES_V2, summary_of_changes=CRISIS_CHANGES, acting_user=tom)
+    do_save_ground_rules_draft(
+        crisis, text=CRISIS_RULES_V2, based_on_revision=draft.revision, acting_user=dee
+    )
+    second = do_publish_ground_rules(
+        crisis, text=CRISIS_RULES_V2, summary_of_changes=CRISIS_CHANGES, acting_user=tom
+    )
     for email in ("priya", "dee", "tom", "grace"):
         do_agree_to_ground_rules(second, acting_user=person(f"{email}@example.org"))
     # Sol and Nadia agreed to version 1 only; Kemi has not agreed to any version yet.
 
     # Placements project: one version, and Dee (steering group) drafting the next.
     marcus = person("marcus@example.org")
-    version = do_publish_ground_rules(placements, text=PLACEMENTS_RULES_V1,
-                                      summary_of_changes="Our first ground rules.", acting_user=marcus)
+    version = do_publish_ground_rules(
+        placements, text=PLACEMENTS_RULES_V1, summary_of_changes="Our first ground rules.", acting_user=marcus
+    )
     for email in ("marcus", "dee", "kemi", "aisha", "ben"):
         do_agree_to_ground_rules(version, acting_user=person(f"{email}@example.org"))
     draft = placements.ground_rules_draft
-    do_save_ground_rules_draft(placements, text=PLACEMENTS_DRAFT, based_on_revision=draft.revision, acting_user=dee)
+    do_save_ground_rules_draft(
+        placements, text=PLACEMENTS_DRAFT, based_on_revision=draft.revision, acting_user=dee
+    )

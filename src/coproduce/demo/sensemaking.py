@@ -65,10 +65,15 @@ def run() -> None:
     grace = person("grace@example.org")
 
     grace_source = do_add_source(
-        crisis, segment_text(GRACE_INTERVIEW, "txt"), title="Listening session: Grace",
+        crisis,
+        segment_text(GRACE_INTERVIEW, "txt"),
+        title="Listening session: Grace",
         narrator=NarratorDetails(person=grace, pseudonym="Robin"),
-        consent=ConsentDetails(use=ConsentUse.PSEUDONYM, audiences=(Audience.TEAM, Audience.PARTNERS, Audience.PUBLIC)),
-        original_filename="grace-interview.txt", acting_user=priya,
+        consent=ConsentDetails(
+            use=ConsentUse.PSEUDONYM, audiences=(Audience.TEAM, Audience.PARTNERS, Audience.PUBLIC)
+        ),
+        original_filename="grace-interview.txt",
+        acting_user=priya,
     )
     speaker = grace_source.speakers.get(label="Grace")
     do_map_speaker(speaker, person=grace, pseudonym="Robin", acting_user=priya)
@@ -76,48 +81,92 @@ def run() -> None:
 
     # Jordan has no Coproduce account and agreed to analysis only: never quoted anywhere.
     jordan_source = do_add_source(
-        crisis, segment_text(JORDAN_INTERVIEW, "txt"), title="Listening session: Jordan",
+        crisis,
+        segment_text(JORDAN_INTERVIEW, "txt"),
+        title="Listening session: Jordan",
         narrator=NarratorDetails(name="Jordan", pseudonym="Sky"),
         consent=ConsentDetails(use=ConsentUse.ANALYSIS_ONLY, audiences=(Audience.TEAM,)),
-        original_filename="jordan-interview.txt", acting_user=priya,
+        original_filename="jordan-interview.txt",
+        acting_user=priya,
     )
 
     table = read_upload("feedback-cards.csv", FEEDBACK_CARDS.encode("utf-8"), max_bytes=1_000_000)
     cards = do_add_source(
-        crisis, source_from_table(table, 2, [0, 1]), title="Feedback cards, spring",
-        narrator=NarratorDetails(), consent=ConsentDetails(use=ConsentUse.ANONYMOUS,
-                                                          audiences=(Audience.TEAM, Audience.PARTNERS)),
-        original_filename="feedback-cards.csv", acting_user=priya,
+        crisis,
+        source_from_table(table, 2, [0, 1]),
+        title="Feedback cards, spring",
+        narrator=NarratorDetails(),
+        consent=ConsentDetails(use=ConsentUse.ANONYMOUS, audiences=(Audience.TEAM, Audience.PARTNERS)),
+        original_filename="feedback-cards.csv",
+        acting_user=priya,
     )
 
-    getting_through = do_add_code(crisis, name="Getting through", description="Reaching help when you need it.",
-                                  acting_user=dee)
-    waiting = do_add_code(crisis, name="Waiting", parent=getting_through,
-                          description="Time spent waiting for someone to answer, come or explain.",
-                          examples="Ringing out, hours in A&E, being on hold.", acting_user=dee)
-    heard = do_add_code(crisis, name="Being heard", description="Being listened to and taken seriously.",
-                        acting_user=tom)
-    not_heard = do_add_code(crisis, name="Talked over", parent=heard,
-                            description="Others spoken to instead of you; having to repeat your story.",
-                            acting_user=tom)
-    helped = do_add_code(crisis, name="What helped", description="People, places and plans that made a difference.",
-                         acting_user=dee)
-    do_add_code(crisis, name="Peer support", parent=helped, description="Help from people who have been there.",
-                acting_user=dee)
-    do_add_code(crisis, name="Own plan", description="A plan written by the person, in their words.",
-                acting_user=tom)
-    do_add_memo(crisis, text="Do we code 'explained everything' as Being heard too? Talk at the next session.",
-                code=heard, acting_user=tom)
+    getting_through = do_add_code(
+        crisis, name="Getting through", description="Reaching help when you need it.", acting_user=dee
+    )
+    waiting = do_add_code(
+        crisis,
+        name="Waiting",
+        parent=getting_through,
+        description="Time spent waiting for someone to answer, come or explain.",
+        examples="Ringing out, hours in A&E, being on hold.",
+        acting_user=dee,
+    )
+    heard = do_add_code(
+        crisis, name="Being heard", description="Being listened to and taken seriously.", acting_user=tom
+    )
+    not_heard = do_add_code(
+        crisis,
+        name="Talked over",
+        parent=heard,
+        description="Others spoken to instead of you; having to repeat your story.",
+        acting_user=tom,
+    )
+    helped = do_add_code(
+        crisis,
+        name="What helped",
+        description="People, places and plans that made a difference.",
+        acting_user=dee,
+    )
+    do_add_code(
+        crisis,
+        name="Peer support",
+        parent=helped,
+        description="Help from people who have been there.",
+        acting_user=dee,
+    )
+    do_add_code(
+        crisis, name="Own plan", description="A plan written by the person, in their words.", acting_user=tom
+    )
+    do_add_memo(
+        crisis,
+        text="Do we code 'explained everything' as Being heard too? Talk at the next session.",
+        code=heard,
+        acting_user=tom,
+    )
 
     # Dee and Tom code Grace's interview on their own; they agree on waiting, differ on what counts as heard.
     for coder, spans in (
-        (dee, [(waiting, "I rang the crisis line and it just kept ringing. I tried three times."),
-               (heard, "He didn't rush me. He asked what usually helps, and he actually wrote it down."),
-               (helped, "already knew about my cat and the breathing thing. I didn't have to say it all again.")]),
-        (tom, [(waiting, "it just kept ringing. I tried three times."),
-               (heard, "He asked what usually helps, and he actually wrote it down."),
-               (heard, "I didn't have to say it all again."),
-               (helped, "give people a plan they wrote themselves, not a leaflet.")]),
+        (
+            dee,
+            [
+                (waiting, "I rang the crisis line and it just kept ringing. I tried three times."),
+                (heard, "He didn't rush me. He asked what usually helps, and he actually wrote it down."),
+                (
+                    helped,
+                    "already knew about my cat and the breathing thing. I didn't have to say it all again.",
+                ),
+            ],
+        ),
+        (
+            tom,
+            [
+                (waiting, "it just kept ringing. I tried three times."),
+                (heard, "He asked what usually helps, and he actually wrote it down."),
+                (heard, "I didn't have to say it all again."),
+                (helped, "give people a plan they wrote themselves, not a leaflet."),
+            ],
+        ),
     ):
         for code, words in spans:
             start, end = _span(grace_source, words)
@@ -127,17 +176,27 @@ def run() -> None:
         do_apply_code(jordan_source, waiting, start=start, end=end, acting_user=coder)
     start, end = _span(jordan_source, "The doctor talked to my mum instead of me.")
     do_apply_code(jordan_source, not_heard, start=start, end=end, acting_user=tom)
-    for words, code in (("I was on hold for forty minutes at 3am.", waiting), ("Waited all night.", waiting),
-                        ("I had to repeat my story each time.", not_heard)):
+    for words, code in (
+        ("I was on hold for forty minutes at 3am.", waiting),
+        ("Waited all night.", waiting),
+        ("I had to repeat my story each time.", not_heard),
+    ):
         start, end = _span(cards, words)
         do_apply_code(cards, code, start=start, end=end, acting_user=dee)
-    do_add_memo(crisis, text="Tom and I read this differently: is being remembered the same as being heard?",
-                segment=grace_source.segments.get(index=4), acting_user=dee)
+    do_add_memo(
+        crisis,
+        text="Tom and I read this differently: is being remembered the same as being heard?",
+        segment=grace_source.segments.get(index=4),
+        acting_user=dee,
+    )
 
     theme = do_create_theme(
-        crisis, name="Being listened to changes the night",
+        crisis,
+        name="Being listened to changes the night",
         description="When someone takes time and remembers what helps, people feel safer, even while they wait.",
-        audience=Audience.PARTNERS, codes=[heard, helped], acting_user=dee,
+        audience=Audience.PARTNERS,
+        codes=[heard, helped],
+        acting_user=dee,
     )
     do_add_identifier(crisis, term="Ellis", replacement="[a call handler]", acting_user=priya)
     do_add_identifier(crisis, term="Larch House", replacement="[home]", acting_user=priya)
@@ -147,5 +206,11 @@ def run() -> None:
     do_sign_off_quote(quote, acting_user=priya)
     start, end = _span(cards, "The person on the phone was calm and kind and helped me breathe.")
     do_attach_quote(theme, cards, start=start, end=end, acting_user=tom)
-    do_create_theme(crisis, name="Waiting without knowing", audience=Audience.TEAM, codes=[waiting],
-                    description="The wait is worse when nobody explains it.", acting_user=tom)
+    do_create_theme(
+        crisis,
+        name="Waiting without knowing",
+        audience=Audience.TEAM,
+        codes=[waiting],
+        description="The wait is worse when nobody explains it.",
+        acting_user=tom,
+    )

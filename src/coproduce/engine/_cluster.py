@@ -43,20 +43,26 @@ def _two_nearest(points: np.ndarray, centres: np.ndarray, chunk: int = 16384):
     first = np.empty(n)
     second = np.full(n, np.inf)
     for lo in range(0, n, chunk):
-        p = points[lo:lo + chunk]
+        p = points[lo : lo + chunk]
         d2 = (p[:, 0, None] - centres[None, :, 0]) ** 2 + (p[:, 1, None] - centres[None, :, 1]) ** 2
         lab = d2.argmin(axis=1)
         rows = np.arange(p.shape[0])
-        labels[lo:lo + chunk] = lab
-        first[lo:lo + chunk] = d2[rows, lab]
+        labels[lo : lo + chunk] = lab
+        first[lo : lo + chunk] = d2[rows, lab]
         if k > 1:
             d2[rows, lab] = np.inf
-            second[lo:lo + chunk] = d2.min(axis=1)
+            second[lo : lo + chunk] = d2.min(axis=1)
     return labels, np.sqrt(first), np.sqrt(second)
 
 
-def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | None = None,
-           max_iters: int = BASE_ITERS, tol: float = TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
+def kmeans(
+    points: np.ndarray,
+    centers: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    max_iters: int = BASE_ITERS,
+    tol: float = TOLERANCE,
+) -> tuple[np.ndarray, np.ndarray]:
     """Lloyd's k-means as ``clusters/kmeans`` runs it; returns (label per point, centres).
 
     Labels index the returned centres; clusters that lose all their members are dropped, so there may
@@ -73,8 +79,15 @@ def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | Non
         k = centres.shape[0]
         mass = np.bincount(labels, weights=w, minlength=k)
         keep = mass > 0
-        new = np.column_stack([np.bincount(labels, weights=wx, minlength=k)[keep],
-                               np.bincount(labels, weights=wy, minlength=k)[keep]]) / mass[keep, None]
+        new = (
+            np.column_stack(
+                [
+                    np.bincount(labels, weights=wx, minlength=k)[keep],
+                    np.bincount(labels, weights=wy, minlength=k)[keep],
+                ]
+            )
+            / mass[keep, None]
+        )
         moved = np.sqrt(((new - centres[keep]) ** 2).sum(axis=1))
         if not keep.all():
             labels = (np.cumsum(keep) - 1)[labels]
@@ -103,8 +116,9 @@ def kmeans(points: np.ndarray, centers: np.ndarray, *, weights: np.ndarray | Non
     return labels, centres
 
 
-def base_clusters(points: np.ndarray, k: int = BASE_K, *, start: np.ndarray | None = None,
-                  max_iters: int = BASE_ITERS) -> tuple[np.ndarray, np.ndarray]:
+def base_clusters(
+    points: np.ndarray, k: int = BASE_K, *, start: np.ndarray | None = None, max_iters: int = BASE_ITERS
+) -> tuple[np.ndarray, np.ndarray]:
     """Base clusters of participants' positions; ``start`` warm-starts from earlier centres."""
     if points.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, 2))
@@ -155,8 +169,13 @@ def silhouette(dist: np.ndarray, labels: np.ndarray, weights: np.ndarray | None 
     return float(np.average(s, weights=weights))
 
 
-def batch_kmeans(points: np.ndarray, weights: np.ndarray, inits: np.ndarray, max_iters: int = GROUP_ITERS,
-                 tol: float = TOLERANCE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def batch_kmeans(
+    points: np.ndarray,
+    weights: np.ndarray,
+    inits: np.ndarray,
+    max_iters: int = GROUP_ITERS,
+    tol: float = TOLERANCE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted Lloyd's k-means from many starts at once.
 
     ``inits`` is starts × K × 2; a start with fewer than K centres pads with NaN rows, which never win a
@@ -211,7 +230,9 @@ def farthest_first(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarra
     return points[chosen]
 
 
-def kmeanspp(points: np.ndarray, weights: np.ndarray, k: int, n_starts: int, rng: np.random.Generator) -> np.ndarray:
+def kmeanspp(
+    points: np.ndarray, weights: np.ndarray, k: int, n_starts: int, rng: np.random.Generator
+) -> np.ndarray:
     """``n_starts`` weighted k-means++ seedings (Arthur & Vassilvitskii 2007) drawn together: n_starts × k × 2."""
     n = points.shape[0]
     idx = np.empty((n_starts, k), dtype=np.int64)
@@ -228,9 +249,16 @@ def kmeanspp(points: np.ndarray, weights: np.ndarray, k: int, n_starts: int, rng
     return points[idx]
 
 
-def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: dict | None = None,
-                      n_init: int = 1, rng: np.random.Generator | None = None,
-                      min_group_size: float = 0.0) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def group_clusterings(
+    centers: np.ndarray,
+    weights: np.ndarray,
+    ks,
+    *,
+    starts: dict | None = None,
+    n_init: int = 1,
+    rng: np.random.Generator | None = None,
+    min_group_size: float = 0.0,
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Weighted k-means of base-cluster centres for each k; returns {k: (labels, centres)}.
 
     Starts for each k: the previous fit's centres ``starts[k]`` when updating (Polis's
@@ -262,7 +290,11 @@ def group_clusterings(centers: np.ndarray, weights: np.ndarray, ks, *, starts: d
     labels, cents, cost = batch_kmeans(centers, weights, np.concatenate(blocks))
     owner = np.asarray(owner)
     sizes = np.zeros((labels.shape[0], width))
-    np.add.at(sizes, (np.repeat(np.arange(labels.shape[0]), labels.shape[1]), labels.ravel()), np.tile(weights, labels.shape[0]))
+    np.add.at(
+        sizes,
+        (np.repeat(np.arange(labels.shape[0]), labels.shape[1]), labels.ravel()),
+        np.tile(weights, labels.shape[0]),
+    )
     active = ~np.isnan(cents[:, :, 0])
     lightest = np.where(active, sizes, np.inf).min(axis=1)
     out = {}
@@ -285,8 +317,16 @@ def _compact(labels: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.nd
     return remap[labels], centres[used]
 
 
-def choose_groups(centers: np.ndarray, weights: np.ndarray, n_groups="auto", *, starts: dict | None = None,
-                  n_init: int = 1, rng: np.random.Generator | None = None, min_group_size: float = 0.0):
+def choose_groups(
+    centers: np.ndarray,
+    weights: np.ndarray,
+    n_groups="auto",
+    *,
+    starts: dict | None = None,
+    n_init: int = 1,
+    rng: np.random.Generator | None = None,
+    min_group_size: float = 0.0,
+):
     """Pick the grouping of base clusters: fixed k, or the k in 2 … max-k with the best silhouette.
 
     Returns (labels per base cluster, group centres, chosen k, {k: silhouette}, {k: centres}).
@@ -302,8 +342,9 @@ def choose_groups(centers: np.ndarray, weights: np.ndarray, n_groups="auto", *, 
         ks = list(range(2, max_groups(n_base) + 1))
     else:
         ks = [min(int(n_groups), n_distinct)]
-    clusterings = group_clusterings(centers, weights, ks, starts=starts, n_init=n_init, rng=rng,
-                                    min_group_size=min_group_size)
+    clusterings = group_clusterings(
+        centers, weights, ks, starts=starts, n_init=n_init, rng=rng, min_group_size=min_group_size
+    )
     dist = distances(centers)
     scores = {k: silhouette(dist, clusterings[k][0]) for k in ks}
     best_k = ks[0]

@@ -24,7 +24,9 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator
 from ._votes import csr_from_sorted
 
 
-def column_means(cols: np.ndarray, vals: np.ndarray, n_cols: int, weights: np.ndarray | None = None) -> np.ndarray:
+def column_means(
+    cols: np.ndarray, vals: np.ndarray, n_cols: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Mean vote per statement over those who voted on it (0 for a statement nobody voted on)."""
     if weights is None:
         total = np.bincount(cols, weights=vals, minlength=n_cols)
@@ -58,8 +60,14 @@ def _orient(comps: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
     return comps
 
 
-def principal_components(c: sp.csr_matrix, n_comps: int = 2, *, start: np.ndarray | None = None,
-                         iters: int | None = None, row_weights: np.ndarray | None = None) -> np.ndarray:
+def principal_components(
+    c: sp.csr_matrix,
+    n_comps: int = 2,
+    *,
+    start: np.ndarray | None = None,
+    iters: int | None = None,
+    row_weights: np.ndarray | None = None,
+) -> np.ndarray:
     """Top ``n_comps`` eigenvectors of ``Cᵀ W C`` as rows (zero rows where the rank runs out).
 
     With ``start`` and ``iters`` given, runs at most that many subspace iterations from ``start``,
@@ -80,7 +88,12 @@ def principal_components(c: sp.csr_matrix, n_comps: int = 2, *, start: np.ndarra
         return ct @ y
 
     k = min(n_comps, rank_cap)
-    if start is not None and iters is not None and start.shape == (n_comps, n_cols) and np.abs(start[:k]).sum() > 0:
+    if (
+        start is not None
+        and iters is not None
+        and start.shape == (n_comps, n_cols)
+        and np.abs(start[:k]).sum() > 0
+    ):
         # block subspace iteration with two guard vectors and Rayleigh–Ritz each step: converges at
         # the rate λ₅/λ₂ rather than λ₃/λ₂, so a warm start needs only a few steps
         guard = np.random.default_rng(0).normal(size=(n_cols, min(2, max(rank_cap - k, 0))))
@@ -116,7 +129,9 @@ def principal_components(c: sp.csr_matrix, n_comps: int = 2, *, start: np.ndarra
     return _orient(out, start)
 
 
-def sparse_projection(c: sp.csr_matrix, comps: np.ndarray, votes_cast: np.ndarray, n_statements: int) -> np.ndarray:
+def sparse_projection(
+    c: sp.csr_matrix, comps: np.ndarray, votes_cast: np.ndarray, n_statements: int
+) -> np.ndarray:
     """Participants' 2-D positions: ``√(n_statements / max(votes cast, 1)) · C · componentsᵀ``."""
     raw = c @ comps.T
     scale = np.sqrt(n_statements / np.maximum(votes_cast, 1))

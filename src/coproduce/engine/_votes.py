@@ -38,7 +38,9 @@ def as_id_array(ids, name: str) -> np.ndarray:
     if arr.ndim != 1:
         raise OpinionDataError(f"{name} must be one-dimensional; got shape {arr.shape}")
     if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
-        raise OpinionDataError(f"{name} contains a missing id (NaN) at position {int(np.flatnonzero(~np.isfinite(arr))[0])}")
+        raise OpinionDataError(
+            f"{name} contains a missing id (NaN) at position {int(np.flatnonzero(~np.isfinite(arr))[0])}"
+        )
     return arr
 
 
@@ -80,17 +82,23 @@ def as_values(values, n: int) -> np.ndarray:
     if arr.ndim != 1:
         raise OpinionDataError(f"values must be one-dimensional; got shape {arr.shape}")
     if arr.size != n:
-        raise OpinionDataError(f"participant_ids, statement_ids and values must have the same length; got {n} ids and {arr.size} values")
+        raise OpinionDataError(
+            f"participant_ids, statement_ids and values must have the same length; got {n} ids and {arr.size} values"
+        )
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             bad = next(i for i, v in enumerate(arr.tolist()) if not _is_number(v))
-            raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}") from None
+            raise OpinionDataError(
+                f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}"
+            ) from None
     ok = (arr == 1) | (arr == -1) | (arr == 0)
     if not ok.all():
         bad = int(np.flatnonzero(~ok)[0])
-        raise OpinionDataError(f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}")
+        raise OpinionDataError(
+            f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}"
+        )
     return arr.astype(np.int8)
 
 
@@ -128,7 +136,9 @@ class VoteTable:
         return np.bincount(self.cols, minlength=self.shape[1])
 
 
-def csr_from_sorted(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+def csr_from_sorted(
+    rows: np.ndarray, cols: np.ndarray, data: np.ndarray, shape: tuple[int, int]
+) -> sp.csr_matrix:
     """CSR matrix from entries already sorted by row then column, with no duplicates (no re-sorting)."""
     indptr = np.zeros(shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
@@ -164,13 +174,17 @@ def build_vote_table(participant_ids, statement_ids, values, *, statements=None)
     p = as_id_array(participant_ids, "participant_ids")
     s = as_id_array(statement_ids, "statement_ids")
     if p.size != s.size:
-        raise OpinionDataError(f"participant_ids and statement_ids must have the same length; got {p.size} and {s.size}")
+        raise OpinionDataError(
+            f"participant_ids and statement_ids must have the same length; got {p.size} and {s.size}"
+        )
     v = as_values(values, p.size)
     participants, rows = factorize(p)
     if statements is None:
         stmts, cols = factorize(s)
     else:
-        declared = as_id_array(list(statements) if not isinstance(statements, np.ndarray) else statements, "statements")
+        declared = as_id_array(
+            list(statements) if not isinstance(statements, np.ndarray) else statements, "statements"
+        )
         stmts, cols = _codes_against(declared, s)
     rows, cols, vals = latest_votes(rows, cols, v, stmts.size)
     return VoteTable(participants, stmts, rows, cols, vals)
@@ -185,5 +199,7 @@ def _codes_against(declared: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.
         codes = np.fromiter((index[x] for x in s.tolist()), dtype=np.int64, count=s.size)
     except KeyError as exc:
         pos = next(i for i, x in enumerate(s.tolist()) if x not in index)
-        raise OpinionDataError(f"vote at position {pos} is on statement {exc.args[0]!r}, which is not in statements") from None
+        raise OpinionDataError(
+            f"vote at position {pos} is on statement {exc.args[0]!r}, which is not in statements"
+        ) from None
     return uniq_declared, codes

@@ -45,8 +45,16 @@ class BridgingModel:
     random_state : seeds the small random start of the factors.
     """
 
-    def __init__(self, n_factors: int = 1, *, factor_regularization: float = 0.03, intercept_multiplier: float = 5.0,
-                 max_iter: int = 300, tol: float = 1e-5, random_state: int | None = 0):
+    def __init__(
+        self,
+        n_factors: int = 1,
+        *,
+        factor_regularization: float = 0.03,
+        intercept_multiplier: float = 5.0,
+        max_iter: int = 300,
+        tol: float = 1e-5,
+        random_state: int | None = 0,
+    ):
         self.n_factors = n_factors
         self.factor_regularization = factor_regularization
         self.intercept_multiplier = intercept_multiplier
@@ -101,7 +109,11 @@ class BridgingModel:
             if np.abs(b_s - old).max(initial=0.0) < self.tol:
                 break
         resid = y - mu - b_u[rows] - b_s[cols] - (f_u[rows] * f_s[cols]).sum(axis=1)
-        loss = float(resid @ resid + lam_i * (mu**2 + b_u @ b_u + b_s @ b_s) + lam_f * ((f_u**2).sum() + (f_s**2).sum()))
+        loss = float(
+            resid @ resid
+            + lam_i * (mu**2 + b_u @ b_u + b_s @ b_s)
+            + lam_f * ((f_u**2).sum() + (f_s**2).sum())
+        )
 
         # a factor's sign is arbitrary: make the statement factors' heaviest side positive
         for j in range(d):
@@ -160,8 +172,9 @@ def _leading_directions(ys, ones, mu: float, d: int, rng: np.random.Generator, s
     return v * np.sqrt(n_s) / max(np.sqrt(n_s), 1.0)
 
 
-def _ridge_side(ones, ys, count, ysum, mu: float, b_other: np.ndarray, f_other: np.ndarray, lam_i: float,
-                lam_f: float) -> tuple[np.ndarray, np.ndarray]:
+def _ridge_side(
+    ones, ys, count, ysum, mu: float, b_other: np.ndarray, f_other: np.ndarray, lam_i: float, lam_f: float
+) -> tuple[np.ndarray, np.ndarray]:
     """For every row r at once, solve min Σ (y − μ − b_other − b_r − f_r·f_other)² + λ_i b_r² + λ_f |f_r|².
 
     ``ones`` / ``ys`` are the rated-cell indicator and the ratings with rows = the side being solved;
@@ -184,7 +197,9 @@ def _ridge_side(ones, ys, count, ysum, mu: float, b_other: np.ndarray, f_other: 
     if d == 1:  # closed form for the usual 2 × 2 case
         a11, a12, a22 = gram[:, 0, 0], gram[:, 0, 1], gram[:, 1, 1]
         det = a11 * a22 - a12 * a12
-        sol = np.column_stack([(a22 * rhs[:, 0] - a12 * rhs[:, 1]) / det, (a11 * rhs[:, 1] - a12 * rhs[:, 0]) / det])
+        sol = np.column_stack(
+            [(a22 * rhs[:, 0] - a12 * rhs[:, 1]) / det, (a11 * rhs[:, 1] - a12 * rhs[:, 0]) / det]
+        )
     else:
         sol = np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
     return sol[:, 0], sol[:, 1:]

@@ -46,7 +46,10 @@ from .statements import (
 )
 
 __all__ = [
-    "OpinionMap", "OpinionDataError", "RepresentativeStatement", "ConsensusStatement",
+    "OpinionMap",
+    "OpinionDataError",
+    "RepresentativeStatement",
+    "ConsensusStatement",
     "group_informed_consensus_for_groups",
 ]
 
@@ -112,9 +115,17 @@ class OpinionMap:
     cluster's group; the two differ only at group borders).
     """
 
-    def __init__(self, n_groups: int | str = "auto", random_state: int | None = 0, *, base_k: int = _cluster.BASE_K,
-                 max_groups: int = _cluster.MAX_K, n_resamples: int = 10, group_n_init: int = 8,
-                 min_group_share: float = 0.05):
+    def __init__(
+        self,
+        n_groups: int | str = "auto",
+        random_state: int | None = 0,
+        *,
+        base_k: int = _cluster.BASE_K,
+        max_groups: int = _cluster.MAX_K,
+        n_resamples: int = 10,
+        group_n_init: int = 8,
+        min_group_share: float = 0.05,
+    ):
         self.n_groups = n_groups
         self.random_state = random_state
         self.base_k = base_k
@@ -125,7 +136,9 @@ class OpinionMap:
 
     # ------------------------------------------------------------------ public API
 
-    def fit(self, participant_ids, statement_ids, values, *, excluded_statements=(), statements=None) -> OpinionMap:
+    def fit(
+        self, participant_ids, statement_ids, values, *, excluded_statements=(), statements=None
+    ) -> OpinionMap:
         """Build the map from votes in chronological order (a later vote replaces an earlier one).
 
         ``values`` are 1 (agree), −1 (disagree) or 0 (pass). ``excluded_statements`` are moderated-out
@@ -147,7 +160,9 @@ class OpinionMap:
         changes once a new best k has won 4 updates in a row (Polis's ``group-k-smoother``).
         """
         if not hasattr(self, "_table"):
-            return self.fit(participant_ids, statement_ids, values, excluded_statements=excluded_statements or ())
+            return self.fit(
+                participant_ids, statement_ids, values, excluded_statements=excluded_statements or ()
+            )
         self._check_params()
         if excluded_statements is not None:
             self._excluded_ids = set(_as_list(excluded_statements))
@@ -158,10 +173,16 @@ class OpinionMap:
     # ------------------------------------------------------------------ internals
 
     def _check_params(self) -> None:
-        if self.n_groups != "auto" and not (isinstance(self.n_groups, int | np.integer) and self.n_groups >= 1):
-            raise OpinionDataError(f"n_groups must be 'auto' or a positive whole number, not {self.n_groups!r}")
+        if self.n_groups != "auto" and not (
+            isinstance(self.n_groups, int | np.integer) and self.n_groups >= 1
+        ):
+            raise OpinionDataError(
+                f"n_groups must be 'auto' or a positive whole number, not {self.n_groups!r}"
+            )
         if not (isinstance(self.min_group_share, int | float) and 0 <= self.min_group_share < 0.5):
-            raise OpinionDataError(f"min_group_share must be a fraction from 0 to 0.5, not {self.min_group_share!r}")
+            raise OpinionDataError(
+                f"min_group_share must be a fraction from 0 to 0.5, not {self.min_group_share!r}"
+            )
         for name in ("base_k", "max_groups", "group_n_init"):
             value = getattr(self, name)
             if not (isinstance(value, int | np.integer) and value >= 1):
@@ -174,13 +195,17 @@ class OpinionMap:
         p = as_id_array(participant_ids, "participant_ids")
         s = as_id_array(statement_ids, "statement_ids")
         if p.size != s.size:
-            raise OpinionDataError("participant_ids and statement_ids must be flat sequences of the same length")
+            raise OpinionDataError(
+                "participant_ids and statement_ids must be flat sequences of the same length"
+            )
         v = as_values(values, p.size)
         p_index = self._index("_p_index", old.participants)
         s_index = self._index("_s_index", old.statements)
         participants = list(old.participants.tolist())
         statements = list(old.statements.tolist())
-        rows = np.fromiter((_code(p_index, participants, x) for x in p.tolist()), dtype=np.int64, count=p.size)
+        rows = np.fromiter(
+            (_code(p_index, participants, x) for x in p.tolist()), dtype=np.int64, count=p.size
+        )
         cols = np.fromiter((_code(s_index, statements, x) for x in s.tolist()), dtype=np.int64, count=s.size)
         new_participants = _extend(old.participants, participants)
         new_statements = _extend(old.statements, statements)
@@ -196,8 +221,13 @@ class OpinionMap:
         vals[pos[hit]] = v[hit]
         fresh = ~hit
         at = pos[fresh]
-        return VoteTable(new_participants, new_statements, np.insert(old.rows, at, rows[fresh]),
-                         np.insert(old.cols, at, cols[fresh]), np.insert(vals, at, v[fresh]))
+        return VoteTable(
+            new_participants,
+            new_statements,
+            np.insert(old.rows, at, rows[fresh]),
+            np.insert(old.cols, at, cols[fresh]),
+            np.insert(vals, at, v[fresh]),
+        )
 
     def _index(self, name: str, ids: np.ndarray) -> dict:
         index = getattr(self, name, None)
@@ -209,7 +239,9 @@ class OpinionMap:
     def _fit_table(self, table: VoteTable, warm: _Warm | None) -> None:
         n_p, n_s = table.shape
         rows, cols, vals = table.rows, table.cols, table.vals.astype(np.float64)
-        excluded = np.fromiter((x in self._excluded_ids for x in table.statements.tolist()), dtype=bool, count=n_s)
+        excluded = np.fromiter(
+            (x in self._excluded_ids for x in table.statements.tolist()), dtype=bool, count=n_s
+        )
         votes_per_statement = np.bincount(cols, minlength=n_s)
         in_matrix = votes_per_statement > 0
         n_matrix_cols = int(in_matrix.sum())
@@ -237,7 +269,12 @@ class OpinionMap:
         rng = np.random.default_rng(self.random_state)
         starts = None if warm is None else warm.group_starts
         labels_b, centres, best_k, scores, group_centres = _cluster.choose_groups(
-            base_centers, base_weights, self._n_groups_param(), starts=starts, n_init=self.group_n_init, rng=rng,
+            base_centers,
+            base_weights,
+            self._n_groups_param(),
+            starts=starts,
+            n_init=self.group_n_init,
+            rng=rng,
             min_group_size=self._min_group_size(members.size),
         )
         smoother = {}
@@ -265,8 +302,12 @@ class OpinionMap:
             select_representative(stats, ids, candidates) if n_groups else []
         )
         all_agree, all_disagree, all_seen = group_counts(None, 1, rows, cols, table.vals, n_s)
-        self.consensus_: list[ConsensusStatement] = select_consensus(all_agree[0], all_disagree[0], all_seen[0], ids, candidates)
-        self.group_informed_consensus_ = group_informed_consensus(agree, seen) if n_groups else np.full(n_s, np.nan)
+        self.consensus_: list[ConsensusStatement] = select_consensus(
+            all_agree[0], all_disagree[0], all_seen[0], ids, candidates
+        )
+        self.group_informed_consensus_ = (
+            group_informed_consensus(agree, seen) if n_groups else np.full(n_s, np.nan)
+        )
         extremity = _pca.statement_extremity(center, comps, max(n_matrix_cols, 1))
         prio = priority(agree.sum(axis=0), disagree.sum(axis=0), seen.sum(axis=0), extremity)
         self.priority_ = np.where(excluded, 0.0, prio)
@@ -302,8 +343,15 @@ class OpinionMap:
             raise AttributeError("stability_ is available after fit()")
         if self._stability is None:
             rng = np.random.default_rng(self.random_state)
-            self._stability = self._bootstrap(self._table, self.excluded_, self._in_matrix, self.components_,
-                                              self.base_centers_, self.groups_, rng)
+            self._stability = self._bootstrap(
+                self._table,
+                self.excluded_,
+                self._in_matrix,
+                self.components_,
+                self.base_centers_,
+                self.groups_,
+                rng,
+            )
         return self._stability
 
     def _min_group_size(self, n_clustered: int) -> float:
@@ -314,7 +362,9 @@ class OpinionMap:
             return "auto" if self.max_groups >= 2 else 1
         return int(self.n_groups)
 
-    def _in_conversation(self, votes_cast: np.ndarray, n_cols: int, previous: np.ndarray | None) -> np.ndarray:
+    def _in_conversation(
+        self, votes_cast: np.ndarray, n_cols: int, previous: np.ndarray | None
+    ) -> np.ndarray:
         n_p = votes_cast.size
         in_conv = votes_cast >= min(IN_CONV_MIN_VOTES, n_cols)
         in_conv &= votes_cast > 0
@@ -350,10 +400,18 @@ class OpinionMap:
             comps_w = _pca.principal_components(cm, 2, start=comps, iters=8, row_weights=w)
             proj = _pca.sparse_projection(cm, comps_w, votes_excl, n_matrix_cols)
             pts = proj[drawn]
-            base_of, centres = _cluster.kmeans(pts, _refit_centres(pts, base_centers), weights=w[drawn], max_iters=20)
+            base_of, centres = _cluster.kmeans(
+                pts, _refit_centres(pts, base_centers), weights=w[drawn], max_iters=20
+            )
             bw = np.bincount(base_of, weights=w[drawn], minlength=centres.shape[0])
-            _, group_centres, *_ = _cluster.choose_groups(centres, bw, self._n_groups_param(), n_init=self.group_n_init,
-                                                          rng=rng, min_group_size=self._min_group_size(drawn.size))
+            _, group_centres, *_ = _cluster.choose_groups(
+                centres,
+                bw,
+                self._n_groups_param(),
+                n_init=self.group_n_init,
+                rng=rng,
+                min_group_size=self._min_group_size(drawn.size),
+            )
             scores.append(max(adjusted_rand_index(groups[drawn], _nearest(pts, group_centres)), 0.0))
         return float(np.mean(scores)) if scores else 0.0
 
@@ -361,7 +419,9 @@ class OpinionMap:
 # ---------------------------------------------------------------------- helpers
 
 
-def group_informed_consensus_for_groups(participant_ids, statement_ids, values, group_of: dict) -> tuple[np.ndarray, np.ndarray]:
+def group_informed_consensus_for_groups(
+    participant_ids, statement_ids, values, group_of: dict
+) -> tuple[np.ndarray, np.ndarray]:
     """Group-informed consensus for groups given from outside (e.g. Polis's own ``group-id``).
 
     ``group_of`` maps participant id → group id; participants missing from it are not counted.
@@ -370,7 +430,9 @@ def group_informed_consensus_for_groups(participant_ids, statement_ids, values, 
     table = build_vote_table(participant_ids, statement_ids, values)
     gids = sorted({g for g in group_of.values()})
     code = {g: i for i, g in enumerate(gids)}
-    labels = np.array([code.get(group_of.get(p), -1) if p in group_of else -1 for p in table.participants.tolist()])
+    labels = np.array(
+        [code.get(group_of.get(p), -1) if p in group_of else -1 for p in table.participants.tolist()]
+    )
     agree, _, seen = group_counts(labels, len(gids), table.rows, table.cols, table.vals, table.shape[1])
     return table.statements, group_informed_consensus(agree, seen)
 
@@ -379,7 +441,9 @@ def _as_list(ids) -> list:
     if ids is None:
         return []
     if isinstance(ids, str | bytes):
-        raise OpinionDataError("excluded_statements must be a collection of statement ids, not a single string")
+        raise OpinionDataError(
+            "excluded_statements must be a collection of statement ids, not a single string"
+        )
     try:
         return list(np.asarray(ids).tolist()) if not isinstance(ids, set | frozenset) else list(ids)
     except TypeError:
@@ -397,7 +461,7 @@ def _code(index: dict, ids: list, x) -> int:
 def _extend(old: np.ndarray, ids: list) -> np.ndarray:
     if len(ids) == old.size:
         return old
-    extra = ids[old.size:]
+    extra = ids[old.size :]
     try:
         return np.concatenate([old, np.asarray(extra, dtype=old.dtype if old.dtype != object else object)])
     except (ValueError, TypeError):
@@ -418,7 +482,9 @@ def _pad_rows(labels: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([labels, np.full(n - labels.size, -1, dtype=labels.dtype)])
 
 
-def _warm_base_centres(proj: np.ndarray, members: np.ndarray, prev_labels: np.ndarray, k: int) -> np.ndarray | None:
+def _warm_base_centres(
+    proj: np.ndarray, members: np.ndarray, prev_labels: np.ndarray, k: int
+) -> np.ndarray | None:
     """``clean-start-clusters``: recentre the previous base clusters on their members' new positions,
     then add the most distant participant as a new cluster while there is room for more."""
     labels = prev_labels[members]

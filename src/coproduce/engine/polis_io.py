@@ -63,7 +63,9 @@ def _header(reader, path: Path, required: tuple[str, ...]) -> dict[str, int]:
     missing = [c for c in required if c not in index]
     if missing:
         found = ", ".join(h.strip() for h in header[:8]) or "nothing"
-        raise OpinionDataError(f"{path.name}: line 1: missing column {', '.join(repr(m) for m in missing)} (found: {found})")
+        raise OpinionDataError(
+            f"{path.name}: line 1: missing column {', '.join(repr(m) for m in missing)} (found: {found})"
+        )
     return index
 
 
@@ -74,7 +76,9 @@ def _rows(reader, path: Path, width: int):
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:
-                raise OpinionDataError(f"{path.name}: line {reader.line_num}: expected {width} fields, found {len(row)}")
+                raise OpinionDataError(
+                    f"{path.name}: line {reader.line_num}: expected {width} fields, found {len(row)}"
+                )
             yield reader.line_num, row
     except (csv.Error, UnicodeDecodeError) as exc:
         raise OpinionDataError(f"{path.name}: line {reader.line_num}: not readable as CSV ({exc})") from None
@@ -91,13 +95,17 @@ def _int(value: str, path: Path, line: int, column: str) -> int:
             number = math.nan
         if number.is_integer():
             return int(number)
-        raise OpinionDataError(f"{path.name}: line {line}: {column} must be a whole number, not {value!r}") from None
+        raise OpinionDataError(
+            f"{path.name}: line {line}: {column} must be a whole number, not {value!r}"
+        ) from None
 
 
 def _vote(value: str, path: Path, line: int, column: str) -> int:
     vote = _VOTE_VALUES.get(value.strip())
     if vote is None:
-        raise OpinionDataError(f"{path.name}: line {line}: {column} must be 1 (agree), -1 (disagree) or 0 (pass), not {value!r}")
+        raise OpinionDataError(
+            f"{path.name}: line {line}: {column} must be 1 (agree), -1 (disagree) or 0 (pass), not {value!r}"
+        )
     return vote
 
 
@@ -143,8 +151,11 @@ def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             pids.append(_int(row[index["voter-id"]], path, line, "voter-id"))
             votes.append(_vote(row[index["vote"]], path, line, "vote"))
     order = np.argsort(np.asarray(times, dtype=np.int64), kind="stable")
-    return (np.asarray(pids, dtype=np.int64)[order], np.asarray(tids, dtype=np.int64)[order],
-            np.asarray(votes, dtype=np.int8)[order])
+    return (
+        np.asarray(pids, dtype=np.int64)[order],
+        np.asarray(tids, dtype=np.int64)[order],
+        np.asarray(votes, dtype=np.int8)[order],
+    )
 
 
 def _read_participants_votes(path: Path, export: PolisExport, votes_needed: bool):
@@ -170,7 +181,11 @@ def _read_participants_votes(path: Path, export: PolisExport, votes_needed: bool
                     pids.append(pid)
                     tids.append(tid)
                     votes.append(_vote(cell, path, line, f"the vote on comment {tid}"))
-    return (np.asarray(pids, dtype=np.int64), np.asarray(tids, dtype=np.int64), np.asarray(votes, dtype=np.int8))
+    return (
+        np.asarray(pids, dtype=np.int64),
+        np.asarray(tids, dtype=np.int64),
+        np.asarray(votes, dtype=np.int8),
+    )
 
 
 def read_polis_export(path: str | Path) -> PolisExport:
@@ -186,9 +201,15 @@ def read_polis_export(path: str | Path) -> PolisExport:
     pv_path = folder / "participants-votes.csv"
     comments_path = folder / "comments.csv"
     if not votes_path.exists() and not pv_path.exists():
-        raise OpinionDataError(f"{folder}: no votes.csv or participants-votes.csv (is this a Polis export folder?)")
-    export = PolisExport(path=folder, participant_ids=np.zeros(0, np.int64), statement_ids=np.zeros(0, np.int64),
-                         values=np.zeros(0, np.int8))
+        raise OpinionDataError(
+            f"{folder}: no votes.csv or participants-votes.csv (is this a Polis export folder?)"
+        )
+    export = PolisExport(
+        path=folder,
+        participant_ids=np.zeros(0, np.int64),
+        statement_ids=np.zeros(0, np.int64),
+        values=np.zeros(0, np.int8),
+    )
     if comments_path.exists():
         _read_comments(comments_path, export)
     else:
@@ -215,9 +236,17 @@ def read_polis_export(path: str | Path) -> PolisExport:
     return export
 
 
-def write_polis_export(path: str | Path, participant_ids, statement_ids, values, *, timestamps=None,
-                       statements: dict[Any, str] | None = None, moderated: dict[Any, int] | None = None,
-                       authors: dict[Any, Any] | None = None) -> None:
+def write_polis_export(
+    path: str | Path,
+    participant_ids,
+    statement_ids,
+    values,
+    *,
+    timestamps=None,
+    statements: dict[Any, str] | None = None,
+    moderated: dict[Any, int] | None = None,
+    authors: dict[Any, Any] | None = None,
+) -> None:
     """Write ``votes.csv`` and ``comments.csv`` in Polis's export layout into the folder ``path``.
 
     Ids must be whole numbers, as in Polis.
@@ -258,10 +287,31 @@ def write_polis_export(path: str | Path, participant_ids, statement_ids, values,
             disagrees[tid] = disagrees.get(tid, 0) + 1
     with (folder / "comments.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"])
+        writer.writerow(
+            [
+                "timestamp",
+                "datetime",
+                "comment-id",
+                "author-id",
+                "agrees",
+                "disagrees",
+                "moderated",
+                "comment-body",
+            ]
+        )
         for tid in ids:
-            writer.writerow([0, _datetime(0), tid, (authors or {}).get(tid, ""), agrees.get(tid, 0),
-                             disagrees.get(tid, 0), (moderated or {}).get(tid, 0), texts.get(tid, "")])
+            writer.writerow(
+                [
+                    0,
+                    _datetime(0),
+                    tid,
+                    (authors or {}).get(tid, ""),
+                    agrees.get(tid, 0),
+                    disagrees.get(tid, 0),
+                    (moderated or {}).get(tid, 0),
+                    texts.get(tid, ""),
+                ]
+            )
 
 
 def _datetime(ms: int) -> str:

@@ -33,10 +33,19 @@ def _parser() -> argparse.ArgumentParser:
         description="Find opinion groups, common ground and bridging statements in a Polis export folder.",
     )
     parser.add_argument("path", help="folder holding votes.csv (or participants-votes.csv) and comments.csv")
-    parser.add_argument("--json", metavar="FILE", help="also write the full analysis as JSON to FILE ('-' for stdout)")
-    parser.add_argument("--groups", type=int, default=None, metavar="N",
-                        help="fix the number of opinion groups instead of choosing 2-5 automatically")
-    parser.add_argument("--top", type=int, default=SHOWN, metavar="N", help=f"statements shown per list (default {SHOWN})")
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the full analysis as JSON to FILE ('-' for stdout)"
+    )
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=None,
+        metavar="N",
+        help="fix the number of opinion groups instead of choosing 2-5 automatically",
+    )
+    parser.add_argument(
+        "--top", type=int, default=SHOWN, metavar="N", help=f"statements shown per list (default {SHOWN})"
+    )
     return parser
 
 
@@ -71,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 Path(args.json).write_text(text + "\n", encoding="utf-8")
             except OSError as exc:
-                print(f"coproduce analyse: error: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
+                print(
+                    f"coproduce analyse: error: cannot write {args.json}: {exc.strerror or exc}",
+                    file=sys.stderr,
+                )
                 return 2
     return 0
 
@@ -79,49 +91,71 @@ def main(argv: list[str] | None = None) -> int:
 def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, Any]:
     """Everything the report shows, as plain data (JSON-ready)."""
     n_raw = int(export.values.size)
-    opinion = OpinionMap(n_groups=n_groups).fit(export.participant_ids, export.statement_ids, export.values,
-                                               excluded_statements=export.excluded, statements=export.statements)
+    opinion = OpinionMap(n_groups=n_groups).fit(
+        export.participant_ids,
+        export.statement_ids,
+        export.values,
+        excluded_statements=export.excluded,
+        statements=export.statements,
+    )
     n_votes = int(opinion.votes_cast_.sum())
     warnings = list(export.warnings)
     if n_raw > n_votes:
-        warnings.append(f"{n_raw - n_votes} repeated vote(s) on the same statement by the same person: the latest counts")
+        warnings.append(
+            f"{n_raw - n_votes} repeated vote(s) on the same statement by the same person: the latest counts"
+        )
     texts = {t: export.texts.get(t, "") for t in opinion.statements_.tolist()}
     ids = opinion.statements_.tolist()
     everyone_passed = not np.any(export.values != 0)
 
-    bridging = BridgingModel().fit(export.participant_ids, export.statement_ids, export.values,
-                                   statements=export.statements)
+    bridging = BridgingModel().fit(
+        export.participant_ids, export.statement_ids, export.values, statements=export.statements
+    )
     bridge_by_id = dict(zip(bridging.statements_.tolist(), bridging.bridging_scores_.tolist(), strict=True))
     ratings_by_id = dict(zip(bridging.statements_.tolist(), bridging.n_ratings_.tolist(), strict=True))
 
     group_names = [_group_name(g) for g in range(opinion.n_groups_)]
     groups = []
     for g in range(opinion.n_groups_):
-        groups.append({
-            "group": group_names[g],
-            "size": int(opinion.group_sizes_[g]),
-            "representative": [
-                {**_plain(r.__dict__), "text": texts.get(r.statement_id, "")} for r in opinion.repness_[g]
-            ],
-        })
+        groups.append(
+            {
+                "group": group_names[g],
+                "size": int(opinion.group_sizes_[g]),
+                "representative": [
+                    {**_plain(r.__dict__), "text": texts.get(r.statement_id, "")} for r in opinion.repness_[g]
+                ],
+            }
+        )
     stability = opinion.stability_ if opinion.n_groups_ >= 2 else None
     statements = []
     for i, sid in enumerate(ids):
-        statements.append({
-            "statement_id": _plain(sid),
-            "text": texts.get(sid, ""),
-            "excluded": bool(opinion.excluded_[i]),
-            "votes": int(opinion.votes_per_statement_[i]),
-            "group_informed_consensus": _num(opinion.group_informed_consensus_[i]),
-            "bridging_score": _num(bridge_by_id.get(sid)),
-            "agree_or_disagree_votes": int(ratings_by_id.get(sid, 0)),
-            "priority": _num(opinion.priority_[i]),
-        })
+        statements.append(
+            {
+                "statement_id": _plain(sid),
+                "text": texts.get(sid, ""),
+                "excluded": bool(opinion.excluded_[i]),
+                "votes": int(opinion.votes_per_statement_[i]),
+                "group_informed_consensus": _num(opinion.group_informed_consensus_[i]),
+                "bridging_score": _num(bridge_by_id.get(sid)),
+                "agree_or_disagree_votes": int(ratings_by_id.get(sid, 0)),
+                "priority": _num(opinion.priority_[i]),
+            }
+        )
     participants = [
-        {"participant_id": _plain(p), "group": group_names[g] if g >= 0 else None, "votes": int(n),
-         "x": _num(xy[0]), "y": _num(xy[1])}
-        for p, g, n, xy in zip(opinion.participants_.tolist(), opinion.groups_.tolist(),
-                               opinion.votes_cast_.tolist(), opinion.projection_, strict=True)
+        {
+            "participant_id": _plain(p),
+            "group": group_names[g] if g >= 0 else None,
+            "votes": int(n),
+            "x": _num(xy[0]),
+            "y": _num(xy[1]),
+        }
+        for p, g, n, xy in zip(
+            opinion.participants_.tolist(),
+            opinion.groups_.tolist(),
+            opinion.votes_cast_.tolist(),
+            opinion.projection_,
+            strict=True,
+        )
     ]
     return {
         "source": str(export.path),
@@ -139,7 +173,9 @@ def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, A
         "n_groups": int(opinion.n_groups_),
         "stability": _num(stability),
         "groups": groups,
-        "consensus": [{**_plain(c.__dict__), "text": texts.get(c.statement_id, "")} for c in opinion.consensus_],
+        "consensus": [
+            {**_plain(c.__dict__), "text": texts.get(c.statement_id, "")} for c in opinion.consensus_
+        ],
         "statements": statements,
         "participants": participants,
     }
@@ -153,7 +189,9 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     out.append(f"Common ground report: {title}")
     out.append("=" * min(len(out[0]), 100))
     excluded = f" ({c['statements_excluded']} moderated out)" if c["statements_excluded"] else ""
-    out.append(f"{c['votes']:,} votes by {c['participants']:,} participants on {c['statements']:,} statements{excluded}.")
+    out.append(
+        f"{c['votes']:,} votes by {c['participants']:,} participants on {c['statements']:,} statements{excluded}."
+    )
     for w in a["warnings"]:
         out.append(f"Note: {w}.")
     if a["everyone_passed"]:
@@ -181,8 +219,13 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
             out.append(f"{g['group']} ({g['size']:,} people)")
             for r in g["representative"][:top]:
                 verb = "agree" if r["direction"] == "agree" else "disagree"
-                out.append(_item(f"{r['probability']:.0%} {verb}, {r['repness']:.1f}× as likely as others:", r["text"],
-                                 r["statement_id"]))
+                out.append(
+                    _item(
+                        f"{r['probability']:.0%} {verb}, {r['repness']:.1f}× as likely as others:",
+                        r["text"],
+                        r["statement_id"],
+                    )
+                )
             if not g["representative"]:
                 out.append("  (nothing sets this group apart yet)")
 
@@ -202,18 +245,27 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     if a["n_groups"] >= 2:
         out.append("")
         out.append("Agreed across every group (group-informed consensus: chance that all groups agree)")
-        gic = sorted((s for s in live if s["group_informed_consensus"] is not None),
-                     key=lambda s: -s["group_informed_consensus"])[:top]
+        gic = sorted(
+            (s for s in live if s["group_informed_consensus"] is not None),
+            key=lambda s: -s["group_informed_consensus"],
+        )[:top]
         for s in gic:
             out.append(_item(f"{s['group_informed_consensus']:.2f}", s["text"], s["statement_id"]))
 
     out.append("")
     out.append("Bridging statements (support across viewpoints, Community Notes model)")
-    bridges = sorted((s for s in live if s["bridging_score"] is not None
-                      and s["agree_or_disagree_votes"] >= MIN_BRIDGING_RATINGS),
-                     key=lambda s: -s["bridging_score"])[:top]
+    bridges = sorted(
+        (
+            s
+            for s in live
+            if s["bridging_score"] is not None and s["agree_or_disagree_votes"] >= MIN_BRIDGING_RATINGS
+        ),
+        key=lambda s: -s["bridging_score"],
+    )[:top]
     if not bridges:
-        out.append(f"  Not enough votes yet (a statement needs {MIN_BRIDGING_RATINGS} agree or disagree votes).")
+        out.append(
+            f"  Not enough votes yet (a statement needs {MIN_BRIDGING_RATINGS} agree or disagree votes)."
+        )
     for s in bridges:
         out.append(_item(f"{s['bridging_score']:+.2f}", s["text"], s["statement_id"]))
     return "\n".join(out)
@@ -221,8 +273,9 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
 
 def _item(label: str, text: str, statement_id: Any) -> str:
     body = " ".join(str(text).split()) or "(no text)"
-    lines = textwrap.wrap(f"{label} “{body}” [#{statement_id}]", width=96, initial_indent="  • ",
-                          subsequent_indent="    ")
+    lines = textwrap.wrap(
+        f"{label} “{body}” [#{statement_id}]", width=96, initial_indent="  • ", subsequent_indent="    "
+    )
     return "\n".join(lines)
 
 

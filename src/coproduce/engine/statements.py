@@ -73,8 +73,14 @@ class ConsensusStatement:
     n_trials: int
 
 
-def group_counts(labels: np.ndarray | None, n_groups: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
-                 n_statements: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def group_counts(
+    labels: np.ndarray | None,
+    n_groups: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    n_statements: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Agree, disagree and seen counts per (group, statement); participants labelled −1 are skipped.
 
     With ``labels`` None every vote counts, as a single group.
@@ -132,9 +138,13 @@ def comment_stats(agree, disagree, seen) -> dict[str, np.ndarray]:
     nd = np.asarray(disagree, dtype=np.float64)
     ns = np.asarray(seen, dtype=np.float64)
     return {
-        "na": na, "nd": nd, "ns": ns,
-        "pa": (1 + na) / (2 + ns), "pd": (1 + nd) / (2 + ns),
-        "pat": prop_test(na, ns), "pdt": prop_test(nd, ns),
+        "na": na,
+        "nd": nd,
+        "ns": ns,
+        "pa": (1 + na) / (2 + ns),
+        "pd": (1 + nd) / (2 + ns),
+        "pat": prop_test(na, ns),
+        "pdt": prop_test(nd, ns),
     }
 
 
@@ -161,14 +171,21 @@ def _finalize(statement_id, st: dict[str, float], best_agree: bool = False) -> R
         fields = ("disagree", st["nd"], st["pd"], st["pdt"], st["rd"], st["rdt"])
     direction, n_success, p_success, p_test, rep, rep_test = fields
     return RepresentativeStatement(
-        statement_id=statement_id, direction=direction, repness=float(rep), repness_test=float(rep_test),
-        probability=float(p_success), probability_test=float(p_test), n_success=int(n_success),
-        n_trials=int(st["ns"]), best_agree=best_agree,
+        statement_id=statement_id,
+        direction=direction,
+        repness=float(rep),
+        repness_test=float(rep_test),
+        probability=float(p_success),
+        probability_test=float(p_test),
+        n_success=int(n_success),
+        n_trials=int(st["ns"]),
+        best_agree=best_agree,
     )
 
 
-def select_representative(stats: dict[str, np.ndarray], statement_ids, candidates: np.ndarray,
-                          max_per_group: int = 5) -> list[list[RepresentativeStatement]]:
+def select_representative(
+    stats: dict[str, np.ndarray], statement_ids, candidates: np.ndarray, max_per_group: int = 5
+) -> list[list[RepresentativeStatement]]:
     """``select-rep-comments``: up to five statements per group, agrees first.
 
     A statement qualifies when both its group-vs-rest test and its within-group test pass the 90%
@@ -182,7 +199,9 @@ def select_representative(stats: dict[str, np.ndarray], statement_ids, candidate
     out: list[list[RepresentativeStatement]] = []
     for g in range(n_groups):
         row = {k: stats[k][g, cand_idx] for k in keys}
-        sufficient_mask = ((row["rat"] > Z_90) & (row["pat"] > Z_90)) | ((row["rdt"] > Z_90) & (row["pdt"] > Z_90))
+        sufficient_mask = ((row["rat"] > Z_90) & (row["pat"] > Z_90)) | (
+            (row["rdt"] > Z_90) & (row["pdt"] > Z_90)
+        )
         cols = {k: row[k].tolist() for k in keys}
         best_agree = _best_agree(cols)
 
@@ -201,12 +220,16 @@ def select_representative(stats: dict[str, np.ndarray], statement_ids, candidate
             continue
         sufficient = sufficient[sufficient != best_agree] if best_agree is not None else sufficient
         agree_side = row["rat"][sufficient] > row["rdt"][sufficient]
-        metric = np.where(agree_side,
-                          row["ra"][sufficient] * row["rat"][sufficient] * row["pa"][sufficient] * row["pat"][sufficient],
-                          row["rd"][sufficient] * row["rdt"][sufficient] * row["pd"][sufficient] * row["pdt"][sufficient])
+        metric = np.where(
+            agree_side,
+            row["ra"][sufficient] * row["rat"][sufficient] * row["pa"][sufficient] * row["pat"][sufficient],
+            row["rd"][sufficient] * row["rdt"][sufficient] * row["pd"][sufficient] * row["pdt"][sufficient],
+        )
         top = sufficient[np.argsort(-metric, kind="stable")[: max_per_group - len(head)]]
         chosen = head + [_finalize(statement_ids[cand_idx[i]], stat_at(int(i))) for i in top]
-        out.append([r for r in chosen if r.direction == "agree"] + [r for r in chosen if r.direction == "disagree"])
+        out.append(
+            [r for r in chosen if r.direction == "agree"] + [r for r in chosen if r.direction == "disagree"]
+        )
     return out
 
 
@@ -232,8 +255,14 @@ def _best_agree(cols: dict[str, list[float]]) -> int | None:
     return best
 
 
-def select_consensus(agree: np.ndarray, disagree: np.ndarray, seen: np.ndarray, statement_ids,
-                     candidates: np.ndarray, top: int = 5) -> list[ConsensusStatement]:
+def select_consensus(
+    agree: np.ndarray,
+    disagree: np.ndarray,
+    seen: np.ndarray,
+    statement_ids,
+    candidates: np.ndarray,
+    top: int = 5,
+) -> list[ConsensusStatement]:
     """``consensus-stats`` + ``select-consensus-comments``: up to five agreed and five disagreed statements.
 
     A statement qualifies for a direction when more than half voted that way (with the +1/+2 prior) and
@@ -248,8 +277,14 @@ def select_consensus(agree: np.ndarray, disagree: np.ndarray, seen: np.ndarray, 
         idx = np.flatnonzero(ok)
         idx = idx[np.argsort(-(p[idx] * t[idx]), kind="stable")][:top]
         for i in idx:
-            result.append(ConsensusStatement(
-                statement_id=statement_ids[i], direction=direction, probability=float(p[i]),
-                probability_test=float(t[i]), n_success=int(st[n_key][i]), n_trials=int(st["ns"][i]),
-            ))
+            result.append(
+                ConsensusStatement(
+                    statement_id=statement_ids[i],
+                    direction=direction,
+                    probability=float(p[i]),
+                    probability_test=float(t[i]),
+                    n_success=int(st[n_key][i]),
+                    n_trials=int(st["ns"][i]),
+                )
+            )
     return result

@@ -109,8 +109,11 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not on the waitlist."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(event_id=registration.event_id, status=Registration.Status.WAITLISTED).filter(
-        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lt=registration.id)
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITLISTED
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, id__lt=registration.id)
     )
     return ahead.count() + 1
 

@@ -39,8 +39,20 @@ class EventActionError(Exception):
 
 
 EDITABLE_EVENT_FIELDS = (
-    "title", "description", "kind", "is_public", "starts_at", "ends_at", "time_zone", "format", "venue",
-    "access_information", "online_joining_link", "capacity", "registration_opens_at", "registration_closes_at",
+    "title",
+    "description",
+    "kind",
+    "is_public",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "format",
+    "venue",
+    "access_information",
+    "online_joining_link",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
 )
 
 
@@ -84,10 +96,21 @@ def do_create_event(
     _check_time_zone(time_zone)
     with transaction.atomic():
         event = Event.objects.create(
-            project=project, title=title, description=description, kind=kind, is_public=is_public,
-            starts_at=starts_at, ends_at=ends_at, time_zone=time_zone, format=format, venue=venue,
-            access_information=access_information, online_joining_link=online_joining_link, capacity=capacity,
-            registration_opens_at=registration_opens_at, registration_closes_at=registration_closes_at,
+            project=project,
+            title=title,
+            description=description,
+            kind=kind,
+            is_public=is_public,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            time_zone=time_zone,
+            format=format,
+            venue=venue,
+            access_information=access_information,
+            online_joining_link=online_joining_link,
+            capacity=capacity,
+            registration_opens_at=registration_opens_at,
+            registration_closes_at=registration_closes_at,
         )
         record("event.created", event, acting_user=acting_user, project=project.pk)
     return event
@@ -193,8 +216,11 @@ def do_register_for_event(
             access_needs_details=(details or "").strip(),
         )
         record(
-            "registration.created", registration, acting_user=acting_user,
-            event=locked.pk, status=registration.status,
+            "registration.created",
+            registration,
+            acting_user=acting_user,
+            event=locked.pk,
+            status=registration.status,
         )
         position = waitlist_position(registration)
         if notify:
@@ -225,8 +251,13 @@ def do_register_visitor_for_event(
     with transaction.atomic():
         person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=None)
         return do_register_for_event(
-            event, person, access_needs=access_needs, details=details, attendance=attendance,
-            acting_user=None, notify=notify,
+            event,
+            person,
+            access_needs=access_needs,
+            details=details,
+            attendance=attendance,
+            acting_user=None,
+            notify=notify,
         )
 
 
@@ -261,7 +292,9 @@ def _after_commit_send_promoted(promoted: list[Registration]) -> None:
         transaction.on_commit(lambda r=registration: emails.send_promoted(r))
 
 
-def do_cancel_registration(registration: Registration, *, acting_user, notify: bool = True) -> list[Registration]:
+def do_cancel_registration(
+    registration: Registration, *, acting_user, notify: bool = True
+) -> list[Registration]:
     """Cancel a place or leave the waitlist. A freed place goes to the first person waiting, who is e-mailed.
 
     Returns the registrations promoted from the waitlist (usually none or one). Cancelling twice
@@ -274,14 +307,22 @@ def do_cancel_registration(registration: Registration, *, acting_user, notify: b
             registration.status, registration.cancelled_at = current.status, current.cancelled_at
             return []
         if event.starts_at <= timezone.now():
-            raise EventActionError("This event has already started, so the sign-up can no longer be cancelled.")
+            raise EventActionError(
+                "This event has already started, so the sign-up can no longer be cancelled."
+            )
         if current.checked_in_at is not None:
             raise EventActionError("You have already been checked in at this event.")
         was_registered = current.status == Registration.Status.REGISTERED
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
-        record("registration.cancelled", current, acting_user=acting_user, event=event.pk, had_place=was_registered)
+        record(
+            "registration.cancelled",
+            current,
+            acting_user=acting_user,
+            event=event.pk,
+            had_place=was_registered,
+        )
         promoted = _fill_free_places(event, acting_user=acting_user) if was_registered else []
         if notify:
             _after_commit_send_promoted(promoted)
@@ -318,7 +359,9 @@ def do_undo_check_in(registration: Registration, *, acting_user) -> Registration
 # ------------------------------------------------------------------------------------------- agenda
 
 
-def do_add_agenda_item(event: Event, *, title: str, duration_minutes: int, purpose: str = "", acting_user) -> AgendaItem:
+def do_add_agenda_item(
+    event: Event, *, title: str, duration_minutes: int, purpose: str = "", acting_user
+) -> AgendaItem:
     """Add an item at the end of the agenda."""
     with transaction.atomic():
         _lock(event)
@@ -360,7 +403,9 @@ def do_move_agenda_item(item: AgendaItem, *, direction: str, acting_user) -> Age
         neighbour.save(update_fields=["position"])
         current.position = theirs
         current.save(update_fields=["position"])
-        record("agenda_item.moved", current, acting_user=acting_user, event=item.event_id, direction=direction)
+        record(
+            "agenda_item.moved", current, acting_user=acting_user, event=item.event_id, direction=direction
+        )
     item.position = current.position
     return item
 

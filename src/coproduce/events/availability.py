@@ -45,7 +45,9 @@ class Places:
 def with_place_counts(events: QuerySet[Event]) -> QuerySet[Event]:
     """Annotate ``registered_count`` and ``waiting_count`` so a list shows places without a query each."""
     return events.annotate(
-        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+        registered_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)
+        ),
         waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
     )
 
@@ -56,7 +58,10 @@ def places_for(event: Event) -> Places:
     if registered is None or waiting is None:
         counts = dict(
             event.registrations.exclude(status=Registration.Status.CANCELLED)
-            .order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+            .order_by()
+            .values("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
         )
         registered = counts.get(Registration.Status.REGISTERED, 0)
         waiting = counts.get(Registration.Status.WAITLISTED, 0)

@@ -35,7 +35,11 @@ def _location(event: Event, include_joining_link: bool) -> str:
         return online
     venue = " ".join(event.venue.split()) or "Venue to be confirmed"
     if event.format == Event.Format.HYBRID:
-        return f"{venue} — or {online}" if include_joining_link and event.online_joining_link else f"{venue} — or online"
+        return (
+            f"{venue} — or {online}"
+            if include_joining_link and event.online_joining_link
+            else f"{venue} — or online"
+        )
     return venue
 
 
@@ -96,7 +100,9 @@ def _add_time_zones(calendar: icalendar.Calendar, events: list[Event]) -> None:
 def event_ics(event: Event, *, include_joining_link: bool, waitlisted: bool = False) -> bytes:
     """One event as an .ics file."""
     calendar = _calendar()
-    calendar.add_component(event_component(event, include_joining_link=include_joining_link, waitlisted=waitlisted))
+    calendar.add_component(
+        event_component(event, include_joining_link=include_joining_link, waitlisted=waitlisted)
+    )
     _add_time_zones(calendar, [event])
     return calendar.to_ical()
 

@@ -21,7 +21,9 @@ def export_registrations(person) -> dict:
     def when(moment):
         return moment.isoformat() if moment else None
 
-    registrations = Registration.objects.filter(person=person).select_related("event").order_by("created_at", "id")
+    registrations = (
+        Registration.objects.filter(person=person).select_related("event").order_by("created_at", "id")
+    )
     return {
         "sign_ups": [
             {
@@ -56,7 +58,11 @@ def erase_registrations(person, *, acting_user) -> dict[str, int]:
         cancelled += 1
     cleared = Registration.objects.filter(person=person).update(access_needs=[], access_needs_details="")
     feeds, _ = CalendarFeed.objects.filter(person=person).delete()
-    counts = {"upcoming_sign_ups_cancelled": cancelled, "sign_ups_cleared": cleared, "calendar_addresses": feeds}
+    counts = {
+        "upcoming_sign_ups_cancelled": cancelled,
+        "sign_ups_cleared": cleared,
+        "calendar_addresses": feeds,
+    }
     return {name: n for name, n in counts.items() if n}  # only what changed goes into the audit row
 
 

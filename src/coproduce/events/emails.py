@@ -24,7 +24,8 @@ def _context(registration: Registration, **extra) -> dict:
         "event_url": event_url(event),
         "my_events_url": settings.SITE_URL + reverse("events:my_events"),
         "show_joining_link": registration.status == Registration.Status.REGISTERED
-        and event.format != event.Format.IN_PERSON and bool(event.online_joining_link),
+        and event.format != event.Format.IN_PERSON
+        and bool(event.online_joining_link),
         **extra,
     }
 
@@ -47,8 +48,11 @@ def send_place_confirmed(registration: Registration) -> None:
 
 def send_waitlist_notice(registration: Registration, position: int) -> None:
     _send(
-        registration, "waitlisted", f"You are on the waitlist: {registration.event.title}",
-        attach_ics=False, position=position,
+        registration,
+        "waitlisted",
+        f"You are on the waitlist: {registration.event.title}",
+        attach_ics=False,
+        position=position,
     )
 
 

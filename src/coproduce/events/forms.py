@@ -50,15 +50,25 @@ class EventFilterForm(forms.Form):
 
     format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, required=False)
     time_of_day = forms.MultipleChoiceField(
-        label="Time of day", choices=TIME_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="UK time.", error_messages={"invalid_choice": "Choose times from the list."},
+        label="Time of day",
+        choices=TIME_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="UK time.",
+        error_messages={"invalid_choice": "Choose times from the list."},
     )
     start_date = forms.DateField(
-        label="From", required=False, widget=DateInput, input_formats=DATE_FORMATS,
+        label="From",
+        required=False,
+        widget=DateInput,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": BAD_DATE},
     )
     end_date = forms.DateField(
-        label="To", required=False, widget=DateInput, input_formats=DATE_FORMATS,
+        label="To",
+        required=False,
+        widget=DateInput,
+        input_formats=DATE_FORMATS,
         error_messages={"invalid": BAD_DATE},
     )
 
@@ -74,12 +84,14 @@ class RegistrationForm(forms.Form):
     """Sign up for one event. Access needs start as the person's profile says; they can change them here."""
 
     badge_name = forms.CharField(
-        label="Your name", max_length=60,
+        label="Your name",
+        max_length=60,
         help_text="The name on your badge. It is the only name other participants see.",
         error_messages={"required": "Enter the name you would like on your badge."},
     )
     email = forms.EmailField(
-        label="E-mail address", max_length=254,
+        label="E-mail address",
+        max_length=254,
         help_text="We send your confirmation here. We do not share it.",
         error_messages={
             "required": "Enter your e-mail address.",
@@ -87,17 +99,23 @@ class RegistrationForm(forms.Form):
         },
     )
     attendance = forms.ChoiceField(
-        label="How will you take part?", choices=Registration.Attendance.choices, widget=forms.RadioSelect,
+        label="How will you take part?",
+        choices=Registration.Attendance.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you will take part in person or online."},
     )
     access_needs = forms.MultipleChoiceField(
-        label="Which of these apply to you for this event?", choices=AccessNeed.choices, required=False,
+        label="Which of these apply to you for this event?",
+        choices=AccessNeed.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only the event's organisers see this, to plan for it. Other participants never see it.",
         error_messages={"invalid_choice": "Choose access needs from the list."},
     )
     access_needs_details = forms.CharField(
-        label="Anything else that would help you take part?", required=False, max_length=1000,
+        label="Anything else that would help you take part?",
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example which language, which diet, or what helps you feel comfortable.",
         error_messages={"max_length": "Keep this to 1,000 characters or fewer."},
@@ -106,10 +124,13 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event: Event, person=None, **kwargs):
         signed_in = bool(person and person.is_authenticated)
         if signed_in:
-            kwargs.setdefault("initial", {
-                "access_needs": [code for code in person.access_needs if code in AccessNeed.values],
-                "access_needs_details": person.access_needs_details,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "access_needs": [code for code in person.access_needs if code in AccessNeed.values],
+                    "access_needs_details": person.access_needs_details,
+                },
+            )
         super().__init__(*args, **kwargs)
         if signed_in:
             del self.fields["badge_name"]
@@ -123,45 +144,67 @@ class EventForm(forms.Form):
 
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title."})
     description = forms.CharField(
-        label="What it is about", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label="What it is about",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Plain English: what will happen and who it is for.",
     )
     kind = forms.ChoiceField(label="Kind of event", choices=Event.Kind.choices, initial=Event.Kind.WORKSHOP)
     is_public = forms.BooleanField(
-        label="Public: list it on the public events page, where anyone can sign up", required=False,
+        label="Public: list it on the public events page, where anyone can sign up",
+        required=False,
         help_text="Otherwise only members of the project can see it and sign up.",
     )
     starts_at = forms.DateTimeField(
-        label="Starts", widget=DateTimeInput, input_formats=DATETIME_FORMATS,
+        label="Starts",
+        widget=DateTimeInput,
+        input_formats=DATETIME_FORMATS,
         error_messages={"required": "Enter when the event starts.", "invalid": BAD_DATETIME},
     )
     ends_at = forms.DateTimeField(
-        label="Ends", widget=DateTimeInput, input_formats=DATETIME_FORMATS,
+        label="Ends",
+        widget=DateTimeInput,
+        input_formats=DATETIME_FORMATS,
         error_messages={"required": "Enter when the event ends.", "invalid": BAD_DATETIME},
     )
     time_zone = forms.CharField(
-        label="Time zone", max_length=64, initial="Europe/London",
+        label="Time zone",
+        max_length=64,
+        initial="Europe/London",
         help_text="The dates and times above are in this time zone, for example Europe/London.",
         error_messages={"required": "Enter a time zone, for example Europe/London."},
     )
     format = forms.ChoiceField(
-        label="Format", choices=Event.Format.choices, widget=forms.RadioSelect, initial=Event.Format.IN_PERSON,
+        label="Format",
+        choices=Event.Format.choices,
+        widget=forms.RadioSelect,
+        initial=Event.Format.IN_PERSON,
     )
     venue = forms.CharField(
-        label="Venue", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Venue",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Address and how to find the room. Needed for in-person and hybrid events.",
     )
     access_information = forms.CharField(
-        label="Access information", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Access information",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Step-free access, hearing loop, quiet space, toilets, parking, buses.",
     )
     online_joining_link = forms.URLField(
-        label="Online joining link", required=False, max_length=200, assume_scheme="https",
+        label="Online joining link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
         help_text="Shown only to people with a place. You can add it later.",
         error_messages={"invalid": "Enter a full web address, like https://meet.example.org/room."},
     )
     capacity = forms.IntegerField(
-        label="Number of places", required=False, min_value=1, max_value=100000,
+        label="Number of places",
+        required=False,
+        min_value=1,
+        max_value=100000,
         help_text="Leave empty for no limit. When it is full, people join a waitlist.",
         error_messages={
             "invalid": "Enter a whole number of places, or leave it empty for no limit.",
@@ -170,12 +213,20 @@ class EventForm(forms.Form):
         },
     )
     registration_opens_at = forms.DateTimeField(
-        label="Sign-up opens", required=False, widget=DateTimeInput, input_formats=DATETIME_FORMATS,
-        help_text="Leave empty to open sign-up straight away.", error_messages={"invalid": BAD_DATETIME},
+        label="Sign-up opens",
+        required=False,
+        widget=DateTimeInput,
+        input_formats=DATETIME_FORMATS,
+        help_text="Leave empty to open sign-up straight away.",
+        error_messages={"invalid": BAD_DATETIME},
     )
     registration_closes_at = forms.DateTimeField(
-        label="Sign-up closes", required=False, widget=DateTimeInput, input_formats=DATETIME_FORMATS,
-        help_text="Leave empty to close sign-up when the event starts.", error_messages={"invalid": BAD_DATETIME},
+        label="Sign-up closes",
+        required=False,
+        widget=DateTimeInput,
+        input_formats=DATETIME_FORMATS,
+        help_text="Leave empty to close sign-up when the event starts.",
+        error_messages={"invalid": BAD_DATETIME},
     )
 
     DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
@@ -215,12 +266,17 @@ class EventForm(forms.Form):
         opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The end must be after the start.")
-        if data.get("format") in (Event.Format.IN_PERSON, Event.Format.HYBRID) and not data.get("venue", "").strip():
+        if (
+            data.get("format") in (Event.Format.IN_PERSON, Event.Format.HYBRID)
+            and not data.get("venue", "").strip()
+        ):
             self.add_error("venue", "Say where the event is, for the people coming in person.")
         if opens and closes and closes <= opens:
             self.add_error("registration_closes_at", "Sign-up must close after it opens.")
         if starts and closes and closes > starts:
-            self.add_error("registration_closes_at", "Sign-up must close no later than the start of the event.")
+            self.add_error(
+                "registration_closes_at", "Sign-up must close no later than the start of the event."
+            )
         if starts and opens and opens >= starts:
             self.add_error("registration_opens_at", "Sign-up must open before the event starts.")
         return data
@@ -228,10 +284,14 @@ class EventForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(
-        label="Title", max_length=200, error_messages={"required": "Enter a title for this part of the agenda."}
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Enter a title for this part of the agenda."},
     )
     duration_minutes = forms.IntegerField(
-        label="Minutes", min_value=1, max_value=600,
+        label="Minutes",
+        min_value=1,
+        max_value=600,
         error_messages={
             "required": "Enter how many minutes this part takes.",
             "invalid": "Enter a whole number of minutes, like 20.",
@@ -240,6 +300,8 @@ class AgendaItemForm(forms.Form):
         },
     )
     purpose = forms.CharField(
-        label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Purpose",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What this part is for, in a sentence.",
     )

@@ -49,7 +49,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_it_starts"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,13 +103,16 @@ class Registration(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices)
     attendance = models.CharField(
-        max_length=10, choices=Attendance.choices,
+        max_length=10,
+        choices=Attendance.choices,
         help_text="How the person takes part: fixed by the event's format, or their choice at a hybrid event.",
     )
     access_needs = models.JSONField(default=list, blank=True, help_text="Codes from people.AccessNeed.")
     access_needs_details = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, help_text="Also the place in the waitlist queue.")
-    promoted_at = models.DateTimeField(null=True, blank=True, help_text="When a place came up from the waitlist.")
+    promoted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a place came up from the waitlist."
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
 
@@ -115,11 +120,13 @@ class Registration(models.Model):
         ordering = ["event", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "person"], condition=~Q(status="cancelled"),
+                fields=["event", "person"],
+                condition=~Q(status="cancelled"),
                 name="one_active_registration_per_person",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["registered", "waitlisted", "cancelled"]), name="registration_status_valid"
+                condition=Q(status__in=["registered", "waitlisted", "cancelled"]),
+                name="registration_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(attendance__in=["in_person", "online"]), name="registration_attendance_valid"
@@ -155,7 +162,9 @@ class CalendarFeed(models.Model):
     make a new one (the old address stops working at once) or turn the feed off.
     """
 
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

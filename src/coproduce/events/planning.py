@@ -21,10 +21,15 @@ from .models import Event, Registration
 
 LEAD_TIME = timedelta(days=7)
 
-IN_THE_ROOM = frozenset({
-    AccessNeed.STEP_FREE, AccessNeed.HEARING_LOOP, AccessNeed.QUIET_SPACE, AccessNeed.DIETARY,
-    AccessNeed.SUPPORT_WORKER,
-})
+IN_THE_ROOM = frozenset(
+    {
+        AccessNeed.STEP_FREE,
+        AccessNeed.HEARING_LOOP,
+        AccessNeed.QUIET_SPACE,
+        AccessNeed.DIETARY,
+        AccessNeed.SUPPORT_WORKER,
+    }
+)
 ARRANGE_AHEAD = {  # need: verb for the deadline
     AccessNeed.LARGE_PRINT: "send",
     AccessNeed.EASY_READ: "send",
@@ -47,7 +52,10 @@ PHRASES = {
         "1 is coming with a support worker or personal assistant (plan a seat for them)",
         "{n} are coming with a support worker or personal assistant (plan a seat for each)",
     ),
-    AccessNeed.DIETARY: ("1 has dietary needs (see their details)", "{n} have dietary needs (see their details)"),
+    AccessNeed.DIETARY: (
+        "1 has dietary needs (see their details)",
+        "{n} have dietary needs (see their details)",
+    ),
 }
 ORDER = list(PHRASES)
 

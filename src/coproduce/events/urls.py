@@ -8,7 +8,9 @@ urlpatterns = [
     path("mine/", views.my_events, name="my_events"),
     path("mine/calendar-address/", views.calendar_feed_change, name="calendar_feed_change"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-    path("registrations/<int:registration_id>/cancel/", views.cancel_registration, name="cancel_registration"),
+    path(
+        "registrations/<int:registration_id>/cancel/", views.cancel_registration, name="cancel_registration"
+    ),
     path("project/<int:project_id>/", views.project_events, name="project_events"),
     path("project/<int:project_id>/new/", views.event_create, name="event_create"),
     path("<int:event_id>/", views.event_detail, name="event_detail"),

@@ -100,11 +100,21 @@ def register(request: HttpRequest, event_id: int) -> HttpResponse:
     window = registration_window(event)
     person = request.user if signed_in else None
     form = RegistrationForm(request.POST if request.method == "POST" else None, event=event, person=person)
-    context = {"event": event, "when": when_text(event), "places": places_for(event), "form": form,
-               "window_open": window is Window.OPEN, "window_text": window_text(event)}
+    context = {
+        "event": event,
+        "when": when_text(event),
+        "places": places_for(event),
+        "form": form,
+        "window_open": window is Window.OPEN,
+        "window_text": window_text(event),
+    }
     if request.method == "POST" and window is Window.OPEN:
         if not signed_in and is_ratelimited(
-            request, group="events:register", key="ip", rate=ANONYMOUS_SIGN_UPS_PER_HOUR, method="POST",
+            request,
+            group="events:register",
+            key="ip",
+            rate=ANONYMOUS_SIGN_UPS_PER_HOUR,
+            method="POST",
             increment=True,
         ):
             return render(request, "core/rate_limited.html", status=429)
@@ -113,14 +123,20 @@ def register(request: HttpRequest, event_id: int) -> HttpResponse:
             try:
                 if signed_in:
                     actions.do_register_for_event(
-                        event, request.user, access_needs=data["access_needs"],
-                        details=data["access_needs_details"], attendance=data.get("attendance"),
+                        event,
+                        request.user,
+                        access_needs=data["access_needs"],
+                        details=data["access_needs_details"],
+                        attendance=data.get("attendance"),
                         acting_user=request.user,
                     )
                     return redirect("events:registration", event_id=event.pk)
                 actions.do_register_visitor_for_event(
-                    event, email=data["email"], badge_name=data["badge_name"],
-                    access_needs=data["access_needs"], details=data["access_needs_details"],
+                    event,
+                    email=data["email"],
+                    badge_name=data["badge_name"],
+                    access_needs=data["access_needs"],
+                    details=data["access_needs_details"],
                     attendance=data.get("attendance"),
                 )
                 request.session[SESSION_SIGNED_UP] = data["email"]
@@ -140,7 +156,9 @@ def registration(request: HttpRequest, event_id: int) -> HttpResponse:
         messages.info(request, "You are not signed up for this event.")
         return redirect("events:event_detail", event_id=event.pk)
     context = {
-        "event": event, "when": when_text(event), "registration": mine,
+        "event": event,
+        "when": when_text(event),
+        "registration": mine,
         "waitlist_position": access.waitlist_position(mine),
         "needs": [NEED_LABELS[code] for code in mine.access_needs if code in NEED_LABELS],
     }
@@ -158,7 +176,9 @@ def signed_up(request: HttpRequest, event_id: int) -> HttpResponse:
     email = request.session.get(SESSION_SIGNED_UP)
     if not email:
         return redirect("events:event_detail", event_id=event.pk)
-    return render(request, "events/signed_up.html", {"event": event, "when": when_text(event), "email": email})
+    return render(
+        request, "events/signed_up.html", {"event": event, "when": when_text(event), "email": email}
+    )
 
 
 @require_GET
@@ -166,8 +186,11 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.access_event_by_id(request.user, event_id)
     mine = access.active_registration(request.user, event)
     has_place = bool(mine and mine.status == Registration.Status.REGISTERED)
-    body = build_event_ics(event, include_joining_link=has_place,
-                           waitlisted=bool(mine and mine.status == Registration.Status.WAITLISTED))
+    body = build_event_ics(
+        event,
+        include_joining_link=has_place,
+        waitlisted=bool(mine and mine.status == Registration.Status.WAITLISTED),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(event.title) or "event"}.ics"'
     response["Cache-Control"] = "private, no-store"
@@ -205,10 +228,16 @@ def cancel_registration(request: HttpRequest, registration_id: int) -> HttpRespo
             if was_waiting:
                 messages.success(request, f"You have left the waitlist for “{event.title}”.")
             else:
-                messages.success(request, f"You have cancelled your place at “{event.title}”. Thank you for letting us know.")
+                messages.success(
+                    request,
+                    f"You have cancelled your place at “{event.title}”. Thank you for letting us know.",
+                )
         return redirect("events:my_events")
-    return render(request, "events/cancel_registration.html", {"registration": mine, "event": event,
-                                                                 "when": when_text(event)})
+    return render(
+        request,
+        "events/cancel_registration.html",
+        {"registration": mine, "event": event, "when": when_text(event)},
+    )
 
 
 @login_required
@@ -218,8 +247,12 @@ def calendar_feed_change(request: HttpRequest) -> HttpResponse:
     if choice == "renew":
         had_feed = CalendarFeed.objects.filter(person=request.user).exists()
         actions.do_renew_calendar_feed(request.user, acting_user=request.user)
-        messages.success(request, "Your calendar has a new private address. The old one no longer works."
-                         if had_feed else "Your private calendar address is ready.")
+        messages.success(
+            request,
+            "Your calendar has a new private address. The old one no longer works."
+            if had_feed
+            else "Your private calendar address is ready.",
+        )
     elif choice == "turn_off":
         actions.do_turn_off_calendar_feed(request.user, acting_user=request.user)
         messages.success(request, "Your calendar address is turned off. Nobody can use it any more.")
@@ -232,7 +265,9 @@ def calendar_feed_change(request: HttpRequest) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's events as iCalendar, for calendar apps to subscribe to. The token is the only key."""
     feed = access.feed_by_token(token)
-    response = HttpResponse(feed_ics(access.feed_registrations(feed.person)), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        feed_ics(access.feed_registrations(feed.person)), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -248,9 +283,15 @@ def project_events(request: HttpRequest, project_id: int) -> HttpResponse:
     for event in events:
         event.places = places_for(event)
         event.when = when_text(event)
-    return render(request, "events/project_events.html", {
-        "project": project, "events": events, "can_create": permissions.can_create_event(request.user, project),
-    })
+    return render(
+        request,
+        "events/project_events.html",
+        {
+            "project": project,
+            "events": events,
+            "can_create": permissions.can_create_event(request.user, project),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,10 +335,18 @@ def agenda(request: HttpRequest, event_id: int) -> HttpResponse:
     rows = _agenda_with_times(event)
     total = sum(row["item"].duration_minutes for row in rows)
     minutes = int(event.duration.total_seconds() // 60)
-    return render(request, "events/agenda.html", {
-        "event": event, "when": when_text(event), "rows": rows, "form": form,
-        "total_minutes": total, "event_minutes": minutes,
-    })
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "event": event,
+            "when": when_text(event),
+            "rows": rows,
+            "form": form,
+            "total_minutes": total,
+            "event_minutes": minutes,
+        },
+    )
 
 
 def _managed_item(request: HttpRequest, event_id: int, item_id: int) -> tuple[Event, AgendaItem]:
@@ -343,11 +392,19 @@ def manage(request: HttpRequest, event_id: int) -> HttpResponse:
     for registration in registered:
         registration.need_labels = [NEED_LABELS[c] for c in registration.access_needs if c in NEED_LABELS]
     waiting = list(access.waitlist(event))
-    return render(request, "events/manage.html", {
-        "event": event, "when": when_text(event), "places": places_for(event), "registered": registered,
-        "waiting": waiting, "plan": access_plan(event),
-        "checked_in": sum(1 for r in registered if r.checked_in_at),
-    })
+    return render(
+        request,
+        "events/manage.html",
+        {
+            "event": event,
+            "when": when_text(event),
+            "places": places_for(event),
+            "registered": registered,
+            "waiting": waiting,
+            "plan": access_plan(event),
+            "checked_in": sum(1 for r in registered if r.checked_in_at),
+        },
+    )
 
 
 @require_GET
@@ -355,17 +412,25 @@ def check_in(request: HttpRequest, event_id: int) -> HttpResponse:
     """The check-in list for the day: badge names only (the screen may be seen by others in the room)."""
     event = access.access_managed_event_by_id(request.user, event_id)
     registered = list(access.registered_people(event))
-    return render(request, "events/check_in.html", {
-        "event": event, "when": when_text(event), "registered": registered,
-        "checked_in": sum(1 for r in registered if r.checked_in_at),
-    })
+    return render(
+        request,
+        "events/check_in.html",
+        {
+            "event": event,
+            "when": when_text(event),
+            "registered": registered,
+            "checked_in": sum(1 for r in registered if r.checked_in_at),
+        },
+    )
 
 
 @require_POST
 def check_in_person(request: HttpRequest, event_id: int, registration_id: int) -> HttpResponse:
     event = access.access_managed_event_by_id(request.user, event_id)
     registration_ = get_object_or_404(
-        Registration.objects.select_related("person"), pk=registration_id, event=event,
+        Registration.objects.select_related("person"),
+        pk=registration_id,
+        event=event,
         status=Registration.Status.REGISTERED,
     )
     name = registration_.person.badge_name
@@ -376,7 +441,10 @@ def check_in_person(request: HttpRequest, event_id: int, registration_id: int) -
         actions.do_check_in(registration_, acting_user=request.user)
         message = f"{name} is checked in."
     if request.htmx:
-        return render(request, "events/_check_in_row.html", {"event": event, "registration": registration_,
-                                                              "announce": message})
+        return render(
+            request,
+            "events/_check_in_row.html",
+            {"event": event, "registration": registration_, "announce": message},
+        )
     messages.success(request, message)
     return redirect(reverse("events:check_in", args=[event.pk]) + f"#person-{registration_.pk}")

@@ -38,7 +38,9 @@ STALE_MESSAGE = (
 
 
 def _locked(session: LiveSession) -> LiveSession:
-    return LiveSession.objects.select_for_update(of=("self",)).select_related("current_phase").get(pk=session.pk)
+    return (
+        LiveSession.objects.select_for_update(of=("self",)).select_related("current_phase").get(pk=session.pk)
+    )
 
 
 def _check_version(session: LiveSession, expected_version: int | None) -> None:
@@ -57,8 +59,14 @@ def _changed(session: LiveSession, fields: list[str]) -> None:
 
 @transaction.atomic
 def do_create_live_session(
-    event: Event, *, title: str, format_key: str, capacity: int | None = None,
-    moderation: str = LiveSession.Moderation.AUTOMATIC, acting_user, join_code: str | None = None,
+    event: Event,
+    *,
+    title: str,
+    format_key: str,
+    capacity: int | None = None,
+    moderation: str = LiveSession.Moderation.AUTOMATIC,
+    acting_user,
+    join_code: str | None = None,
 ) -> LiveSession:
     """A new session for ``event`` with phases from a shipped format or from the event's agenda."""
     for _ in range(10):
@@ -68,18 +76,27 @@ def do_create_live_session(
         if join_code:
             raise LiveSessionError("That join code is already in use.", field="join_code")
     session = LiveSession.objects.create(
-        event=event, title=title.strip() or event.title, capacity=capacity, moderation=moderation,
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None, join_code=code,
+        event=event,
+        title=title.strip() or event.title,
+        capacity=capacity,
+        moderation=moderation,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        join_code=code,
     )
     if format_key == FROM_AGENDA:
         items = list(event.agenda_items.order_by("position"))
         if not items:
-            raise LiveSessionError("This event has no agenda yet. Choose one of the ready-made formats.",
-                                   field="format_key")
+            raise LiveSessionError(
+                "This event has no agenda yet. Choose one of the ready-made formats.", field="format_key"
+            )
         for position, item in enumerate(items, start=1):
             Phase.objects.create(
-                session=session, position=position, title=item.title[:120], purpose=item.purpose,
-                duration_minutes=max(1, item.duration_minutes), activity=Phase.Activity.INFORMATION,
+                session=session,
+                position=position,
+                title=item.title[:120],
+                purpose=item.purpose,
+                duration_minutes=max(1, item.duration_minutes),
+                activity=Phase.Activity.INFORMATION,
             )
     else:
         session_format = format_by_key(format_key)
@@ -87,8 +104,12 @@ def do_create_live_session(
             raise LiveSessionError("Choose one of the formats listed.", field="format_key")
         for position, spec in enumerate(session_format.phases, start=1):
             Phase.objects.create(
-                session=session, position=position, title=spec.title, purpose=spec.purpose,
-                duration_minutes=spec.duration_minutes, activity=spec.activity,
+                session=session,
+                position=position,
+                title=spec.title,
+                purpose=spec.purpose,
+                duration_minutes=spec.duration_minutes,
+                activity=spec.activity,
                 additions_per_piece=spec.additions_per_piece,
             )
     record("live_session.created", session, acting_user=acting_user, event_id=event.pk, format=format_key)
@@ -106,8 +127,12 @@ def do_update_session_settings(
     session.capacity = capacity
     session.moderation = moderation
     session.save(update_fields=["title", "capacity", "moderation"])
-    record("live_session.settings_changed", session, acting_user=acting_user,
-           fields=["title", "capacity", "moderation"])
+    record(
+        "live_session.settings_changed",
+        session,
+        acting_user=acting_user,
+        fields=["title", "capacity", "moderation"],
+    )
     return session
 
 
@@ -118,16 +143,27 @@ def _check_phase_editable(phase: Phase) -> None:
 
 @transaction.atomic
 def do_add_phase(
-    session: LiveSession, *, title: str, purpose: str, duration_minutes: int, activity: str,
-    additions_per_piece: int = 3, acting_user,
+    session: LiveSession,
+    *,
+    title: str,
+    purpose: str,
+    duration_minutes: int,
+    activity: str,
+    additions_per_piece: int = 3,
+    acting_user,
 ) -> Phase:
     session = _locked(session)
     if session.is_finished:
         raise LiveSessionError("This session has finished; phases can no longer be added.")
     last = session.phases.aggregate(last=Max("position"))["last"] or 0
     phase = Phase.objects.create(
-        session=session, position=last + 1, title=title.strip(), purpose=purpose.strip(),
-        duration_minutes=duration_minutes, activity=activity, additions_per_piece=additions_per_piece,
+        session=session,
+        position=last + 1,
+        title=title.strip(),
+        purpose=purpose.strip(),
+        duration_minutes=duration_minutes,
+        activity=activity,
+        additions_per_piece=additions_per_piece,
     )
     record("live_phase.added", phase, acting_user=acting_user, session_id=session.pk)
     _changed(session, [])
@@ -136,14 +172,24 @@ def do_add_phase(
 
 @transaction.atomic
 def do_update_phase(
-    phase: Phase, *, title: str, purpose: str, duration_minutes: int, activity: str,
-    additions_per_piece: int = 3, acting_user,
+    phase: Phase,
+    *,
+    title: str,
+    purpose: str,
+    duration_minutes: int,
+    activity: str,
+    additions_per_piece: int = 3,
+    acting_user,
 ) -> Phase:
     session = _locked(phase.session)
     phase = Phase.objects.get(pk=phase.pk)
     _check_phase_editable(phase)
     phase.title, phase.purpose = title.strip(), purpose.strip()
-    phase.duration_minutes, phase.activity, phase.additions_per_piece = duration_minutes, activity, additions_per_piece
+    phase.duration_minutes, phase.activity, phase.additions_per_piece = (
+        duration_minutes,
+        activity,
+        additions_per_piece,
+    )
     phase.save()
     record("live_phase.updated", phase, acting_user=acting_user, session_id=session.pk)
     _changed(session, [])
@@ -175,7 +221,8 @@ def do_move_phase(phase: Phase, *, earlier: bool, acting_user) -> None:
     _check_phase_editable(phase)
     neighbour = (
         session.phases.filter(position__lt=phase.position).order_by("-position").first()
-        if earlier else session.phases.filter(position__gt=phase.position).order_by("position").first()
+        if earlier
+        else session.phases.filter(position__gt=phase.position).order_by("position").first()
     )
     if neighbour is None:
         raise LiveSessionError("This phase cannot move further that way.")
@@ -211,12 +258,15 @@ def do_remove_co_facilitator(session: LiveSession, person, *, acting_user) -> No
 
 
 @transaction.atomic
-def do_start_session(session: LiveSession, *, acting_user, expected_version: int | None = None) -> LiveSession:
+def do_start_session(
+    session: LiveSession, *, acting_user, expected_version: int | None = None
+) -> LiveSession:
     session = _locked(session)
     _check_version(session, expected_version)
     if not session.is_ready:
-        raise LiveSessionError("This session has already started." if session.is_live
-                               else "This session has finished.")
+        raise LiveSessionError(
+            "This session has already started." if session.is_live else "This session has finished."
+        )
     first = session.phases.order_by("position").first()
     if first is None:
         raise LiveSessionError("Add at least one phase before starting.")
@@ -229,8 +279,17 @@ def do_start_session(session: LiveSession, *, acting_user, expected_version: int
     session.phase_running_since = now
     session.phase_elapsed_seconds = 0
     session.phase_extra_seconds = 0
-    _changed(session, ["status", "started_at", "current_phase", "phase_running_since", "phase_elapsed_seconds",
-                       "phase_extra_seconds"])
+    _changed(
+        session,
+        [
+            "status",
+            "started_at",
+            "current_phase",
+            "phase_running_since",
+            "phase_elapsed_seconds",
+            "phase_extra_seconds",
+        ],
+    )
     record("live_session.started", session, acting_user=acting_user, phase_id=first.pk)
     return session
 
@@ -281,13 +340,20 @@ def do_extend_phase(
         raise LiveSessionError(f"Extend by between 1 and {EXTEND_MINUTES_MAX} minutes.", field="minutes")
     session.phase_extra_seconds += minutes * 60
     _changed(session, ["phase_extra_seconds"])
-    record("live_session.extended", session, acting_user=acting_user, phase_id=session.current_phase_id,
-           minutes=minutes)
+    record(
+        "live_session.extended",
+        session,
+        acting_user=acting_user,
+        phase_id=session.current_phase_id,
+        minutes=minutes,
+    )
     return session
 
 
 @transaction.atomic
-def do_advance_phase(session: LiveSession, *, acting_user, expected_version: int | None = None) -> LiveSession:
+def do_advance_phase(
+    session: LiveSession, *, acting_user, expected_version: int | None = None
+) -> LiveSession:
     """Move on to the next phase; its timer starts at once."""
     session = _locked(session)
     _check_version(session, expected_version)
@@ -295,7 +361,9 @@ def do_advance_phase(session: LiveSession, *, acting_user, expected_version: int
     current = session.current_phase
     following = session.phases.filter(position__gt=current.position).order_by("position").first()
     if following is None:
-        raise LiveSessionError("This is the last phase. Choose \u201cFinish the session\u201d to end the workshop.")
+        raise LiveSessionError(
+            "This is the last phase. Choose \u201cFinish the session\u201d to end the workshop."
+        )
     now = timezone.now()
     current.ended_at = now
     current.save(update_fields=["ended_at"])
@@ -305,14 +373,23 @@ def do_advance_phase(session: LiveSession, *, acting_user, expected_version: int
     session.phase_running_since = now
     session.phase_elapsed_seconds = 0
     session.phase_extra_seconds = 0
-    _changed(session, ["current_phase", "phase_running_since", "phase_elapsed_seconds", "phase_extra_seconds"])
-    record("live_session.advanced", session, acting_user=acting_user, from_phase_id=current.pk,
-           to_phase_id=following.pk)
+    _changed(
+        session, ["current_phase", "phase_running_since", "phase_elapsed_seconds", "phase_extra_seconds"]
+    )
+    record(
+        "live_session.advanced",
+        session,
+        acting_user=acting_user,
+        from_phase_id=current.pk,
+        to_phase_id=following.pk,
+    )
     return session
 
 
 @transaction.atomic
-def do_finish_session(session: LiveSession, *, acting_user, expected_version: int | None = None) -> LiveSession:
+def do_finish_session(
+    session: LiveSession, *, acting_user, expected_version: int | None = None
+) -> LiveSession:
     session = _locked(session)
     _check_version(session, expected_version)
     _require_live(session)
@@ -337,8 +414,9 @@ def clean_badge_name(badge_name: str) -> str:
     if not name:
         raise LiveSessionError("Please tell us the name to show on your badge.", field="badge_name")
     if len(name) > BADGE_NAME_MAX:
-        raise LiveSessionError(f"Please keep your badge name to {BADGE_NAME_MAX} characters or fewer.",
-                               field="badge_name")
+        raise LiveSessionError(
+            f"Please keep your badge name to {BADGE_NAME_MAX} characters or fewer.", field="badge_name"
+        )
     return name
 
 
@@ -358,8 +436,9 @@ def do_join_session(session: LiveSession, *, badge_name: str, person=None, actin
         with transaction.atomic():
             locked = _locked(session)
             if locked.is_finished:
-                raise LiveSessionError("This session has finished, so it cannot be joined any more. "
-                                       "Thank you for your interest.")
+                raise LiveSessionError(
+                    "This session has finished, so it cannot be joined any more. Thank you for your interest."
+                )
             if locked.capacity is not None and locked.participants.count() >= locked.capacity:
                 raise LiveSessionError(
                     f"Sorry, this session is full: it has room for {locked.capacity} people. "
@@ -371,7 +450,12 @@ def do_join_session(session: LiveSession, *, badge_name: str, person=None, actin
                     field="badge_name",
                 )
             participant = Participant.objects.create(session=locked, badge_name=name, person=person)
-            record("live_session.joined", locked, acting_user=acting_user or person, participant_id=participant.pk)
+            record(
+                "live_session.joined",
+                locked,
+                acting_user=acting_user or person,
+                participant_id=participant.pk,
+            )
     except IntegrityError:  # the same name or person joined at the same instant
         if person is not None:
             existing = Participant.objects.filter(session=session, person=person).first()

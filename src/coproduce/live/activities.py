@@ -58,7 +58,9 @@ def register_activity(
         MAP_ACTIVITIES.add(activity)
 
 
-def register_socket_handler(message_type: str, handler: SocketHandler, *, checks_phase_itself: bool = False) -> None:
+def register_socket_handler(
+    message_type: str, handler: SocketHandler, *, checks_phase_itself: bool = False
+) -> None:
     SOCKET_HANDLERS[message_type] = handler
     if checks_phase_itself:
         CHECKS_PHASE_ITSELF.add(message_type)
@@ -78,8 +80,10 @@ def render_participant_panel(session: LiveSession, participant: Participant, csr
     """The participant's part of the page for where the session is now."""
     phase = session.current_phase if session.is_live else None
     if phase is None:
-        return render_to_string("live/panels/waiting.html", {"session": session, "participant": participant,
-                                                             "links": session_links(None, session)})
+        return render_to_string(
+            "live/panels/waiting.html",
+            {"session": session, "participant": participant, "links": session_links(None, session)},
+        )
     panel = PARTICIPANT_PANELS.get(phase.activity)
     if panel is None:
         return render_to_string("live/panels/information.html", {"session": session, "phase": phase})
@@ -107,5 +111,6 @@ def register_builtin() -> None:
     def information_screen(session, phase):
         return render_to_string("live/panels/screen_information.html", {"session": session, "phase": phase})
 
-    register_activity(Phase.Activity.INFORMATION, participant_panel=information_panel,
-                      screen_panel=information_screen)
+    register_activity(
+        Phase.Activity.INFORMATION, participant_panel=information_panel, screen_panel=information_screen
+    )

@@ -73,8 +73,13 @@ def session_state(session: LiveSession) -> dict[str, Any]:
         }
     state["html"] = render_to_string(
         "live/_phase.html",
-        {"session": session, "phase": phase, "timer": timer, "phase_count": phase_count,
-         "time_left": describe_time_left(timer.remaining_seconds) if timer else ""},
+        {
+            "session": session,
+            "phase": phase,
+            "timer": timer,
+            "phase_count": phase_count,
+            "time_left": describe_time_left(timer.remaining_seconds) if timer else "",
+        },
     )
     return state
 

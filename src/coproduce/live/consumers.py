@@ -55,6 +55,7 @@ def in_thread(fn, *, messages: bool = False):
     """Run database work off the event loop. On PostgreSQL in a pool thread with its own connection, so
     one connection's slow render never holds up another's vote; on SQLite, which writes one at a time
     anyway, in the one shared database thread."""
+
     @functools.wraps(fn)
     def run(*args, **kwargs):
         # Tidy connections here too, inside the context the work ran in: connections are context-local.
@@ -65,8 +66,9 @@ def in_thread(fn, *, messages: bool = False):
 
     if not parallel_database():
         return database_sync_to_async(run)
-    return database_sync_to_async(run, thread_sensitive=False,
-                                  executor=_MESSAGE_THREADS if messages else _RENDER_THREADS)
+    return database_sync_to_async(
+        run, thread_sensitive=False, executor=_MESSAGE_THREADS if messages else _RENDER_THREADS
+    )
 
 
 def parallel_database() -> bool:
@@ -204,7 +206,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         handler = activities.SOCKET_HANDLERS.get(kind)
         if handler is None or self.participant_id is None:
-            await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "That message was not understood."})
+            await self.send_json(
+                {"type": "ack", "ref": ref, "ok": False, "message": "That message was not understood."}
+            )
             return
         session = None
         try:
@@ -212,25 +216,35 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except Exception:  # one person's bad request must never end anyone's session
             logger.exception("Live session %s: %s failed", self.session_id, kind)
             reply = activities.SocketReply(ok=False, message="Something went wrong. Please try again.")
-        await self.send_json({"type": "ack", "ref": ref, "ok": reply.ok, "message": reply.message, **reply.data})
+        await self.send_json(
+            {"type": "ack", "ref": ref, "ok": reply.ok, "message": reply.message, **reply.data}
+        )
         if reply.redraw_panel:
             await self._send_panel(session)
 
     def _handle(self, kind: str, handler, content: dict) -> tuple[activities.SocketReply, LiveSession | None]:
         """Run a message's handler. Returns its reply, and the session if it was read just now (so the
         panel can be redrawn from it without reading it again)."""
-        if kind in activities.CHECKS_PHASE_ITSELF and self.session_at_connect is not None and self.participant:
+        if (
+            kind in activities.CHECKS_PHASE_ITSELF
+            and self.session_at_connect is not None
+            and self.participant
+        ):
             # A vote: one statement both checks the phase and stores it, the fastest path there is.
             return handler(self.session_at_connect, self.participant, content), None
         session = _load_session_for_activity(self.session_id)
         if session is None or self.participant is None:
-            reply = activities.SocketReply(ok=False, message="You are no longer in this session.", redraw_panel=False)
+            reply = activities.SocketReply(
+                ok=False, message="You are no longer in this session.", redraw_panel=False
+            )
             return reply, None
         return handler(session, self.participant, content), session
 
     async def _control(self, content: dict, ref) -> None:
         if not self.can_control:
-            await self.send_json({"type": "ack", "ref": ref, "ok": False, "message": "Only facilitators can do that."})
+            await self.send_json(
+                {"type": "ack", "ref": ref, "ok": False, "message": "Only facilitators can do that."}
+            )
             return
         try:
             message = await in_thread(self._run_control, messages=True)(content)
@@ -251,8 +265,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         try:
             if action == "extend":
                 minutes = content.get("minutes")
-                actions.do_extend_phase(session, minutes=minutes if isinstance(minutes, int) else 0,
-                                        acting_user=user, expected_version=version)
+                actions.do_extend_phase(
+                    session,
+                    minutes=minutes if isinstance(minutes, int) else 0,
+                    acting_user=user,
+                    expected_version=version,
+                )
             elif action in CONTROL_ACTIONS:
                 CONTROL_ACTIONS[action](session, acting_user=user, expected_version=version)
             else:
@@ -270,7 +288,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return None
         self._note_phase(session)
         if self.view == "participant":
-            return activities.render_participant_panel(session, self.participant) if self.participant else None
+            return (
+                activities.render_participant_panel(session, self.participant) if self.participant else None
+            )
         if self.view == "screen":
             return activities.render_screen_panel(session)
         return None
@@ -316,13 +336,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_map(self, event) -> None:
         if (self.view == "participant") != (event.get("variant") == "participant"):
             return
-        await self.send_json({"type": "map", "html": event["html"], "read_at": event.get("read_at"),
-                              "votes": event.get("votes")})
+        await self.send_json(
+            {
+                "type": "map",
+                "html": event["html"],
+                "read_at": event.get("read_at"),
+                "votes": event.get("votes"),
+            }
+        )
 
     async def live_fragment(self, event) -> None:
         """A piece of a room screen or control page that changed (take-home wall, moderation queue)."""
         if self.view in event.get("views", ("screen", "control")):
-            await self.send_json({"type": "fragment", "target": event["target"], "html": event.get("html", "")})
+            await self.send_json(
+                {"type": "fragment", "target": event["target"], "html": event.get("html", "")}
+            )
 
     async def live_notice(self, event) -> None:
         """Something participants may want to react to, e.g. new statements to vote on."""

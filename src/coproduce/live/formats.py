@@ -50,12 +50,14 @@ FORMATS: tuple[SessionFormat, ...] = (
                 "Exploring together",
                 "Write short statements about what matters to you, and vote on other people's statements: "
                 "agree, disagree or pass. You can write as many as you like and change a vote at any time.",
-                30, A.STATEMENTS,
+                30,
+                A.STATEMENTS,
             ),
             PhaseSpec(
                 "Tracking themes and take-home messages",
                 "Look at what we found together, then leave one message you will take home from today.",
-                20, A.TAKE_HOME,
+                20,
+                A.TAKE_HOME,
             ),
         ),
     ),
@@ -68,12 +70,14 @@ FORMATS: tuple[SessionFormat, ...] = (
             PhaseSpec(
                 "Statements and voting",
                 "Write short statements and vote on each other's: agree, disagree or pass.",
-                25, A.STATEMENTS,
+                25,
+                A.STATEMENTS,
             ),
             PhaseSpec(
                 "Reviewing common ground",
                 "Together, look at where we agree, where groups differ, and which ideas bridge the groups.",
-                15, A.COMMON_GROUND,
+                15,
+                A.COMMON_GROUND,
             ),
         ),
     ),
@@ -88,9 +92,13 @@ FORMATS: tuple[SessionFormat, ...] = (
                 "Pass it on",
                 "Start a piece with one idea or sentence. Then add one line to each piece you are passed. "
                 "Every piece belongs to all of us.",
-                25, A.PASS_IT_ON, 3,
+                25,
+                A.PASS_IT_ON,
+                3,
             ),
-            PhaseSpec("Take-home messages", "Leave one message you will take home from today.", 10, A.TAKE_HOME),
+            PhaseSpec(
+                "Take-home messages", "Leave one message you will take home from today.", 10, A.TAKE_HOME
+            ),
         ),
     ),
     SessionFormat(
@@ -102,19 +110,25 @@ FORMATS: tuple[SessionFormat, ...] = (
             PhaseSpec(
                 "Exploring together",
                 "Write short statements and vote on each other's: agree, disagree or pass.",
-                30, A.STATEMENTS,
+                30,
+                A.STATEMENTS,
             ),
             PhaseSpec(
                 "Tracking themes",
                 "Look at the live map together: where do we agree, and what bridges our differences?",
-                20, A.COMMON_GROUND,
+                20,
+                A.COMMON_GROUND,
             ),
             PhaseSpec(
                 "Pass it on",
                 "Start a piece about what good support looks like, then add to the pieces passed to you.",
-                25, A.PASS_IT_ON, 3,
+                25,
+                A.PASS_IT_ON,
+                3,
             ),
-            PhaseSpec("Take-home messages", "Leave one message you will take home from today.", 15, A.TAKE_HOME),
+            PhaseSpec(
+                "Take-home messages", "Leave one message you will take home from today.", 15, A.TAKE_HOME
+            ),
         ),
     ),
 )
@@ -127,8 +141,12 @@ def format_by_key(key: str) -> SessionFormat | None:
 
 
 def format_choices(has_agenda: bool) -> list[tuple[str, str]]:
-    choices = [(f.key, f"{f.name}: {' / '.join(f'{p.title} {p.duration_minutes} min' for p in f.phases)}")
-               for f in FORMATS]
+    choices = [
+        (f.key, f"{f.name}: {' / '.join(f'{p.title} {p.duration_minutes} min' for p in f.phases)}")
+        for f in FORMATS
+    ]
     if has_agenda:
-        choices.append((FROM_AGENDA, "Use this event's agenda (each item becomes a phase you can then adjust)"))
+        choices.append(
+            (FROM_AGENDA, "Use this event's agenda (each item becomes a phase you can then adjust)")
+        )
     return choices

@@ -9,13 +9,17 @@ from .models import LiveSession, Phase
 
 class JoinForm(forms.Form):
     code = forms.CharField(
-        label="Session code", max_length=20,
+        label="Session code",
+        max_length=20,
         help_text="The six letters and numbers shown on the screen in the room, e.g. K7P 3MX.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
         error_messages={"required": "Please enter the session code shown in the room."},
     )
     badge_name = forms.CharField(
-        label="Your badge name", max_length=BADGE_NAME_MAX,
+        label="Your badge name",
+        max_length=BADGE_NAME_MAX,
         help_text="The only name others will see. A first name or a nickname is fine.",
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
         error_messages={
@@ -27,14 +31,22 @@ class JoinForm(forms.Form):
 
 class CreateSessionForm(forms.Form):
     title = forms.CharField(label="Session title", max_length=200, help_text="Shown to everyone who joins.")
-    format_key = forms.ChoiceField(label="Format", widget=forms.RadioSelect,
-                                   help_text="You can change, add and remove phases afterwards.")
+    format_key = forms.ChoiceField(
+        label="Format",
+        widget=forms.RadioSelect,
+        help_text="You can change, add and remove phases afterwards.",
+    )
     capacity = forms.IntegerField(
-        label="Most people who can join", required=False, min_value=1, max_value=5000,
+        label="Most people who can join",
+        required=False,
+        min_value=1,
+        max_value=5000,
         help_text="Leave empty for no limit.",
     )
     moderation = forms.ChoiceField(
-        label="Statements", choices=LiveSession.Moderation.choices, widget=forms.RadioSelect,
+        label="Statements",
+        choices=LiveSession.Moderation.choices,
+        widget=forms.RadioSelect,
         initial=LiveSession.Moderation.AUTOMATIC,
     )
 
@@ -45,26 +57,41 @@ class CreateSessionForm(forms.Form):
 
 class SessionSettingsForm(forms.Form):
     title = forms.CharField(label="Session title", max_length=200)
-    capacity = forms.IntegerField(label="Most people who can join", required=False, min_value=1, max_value=5000,
-                                  help_text="Leave empty for no limit.")
-    moderation = forms.ChoiceField(label="Statements", choices=LiveSession.Moderation.choices,
-                                   widget=forms.RadioSelect)
+    capacity = forms.IntegerField(
+        label="Most people who can join",
+        required=False,
+        min_value=1,
+        max_value=5000,
+        help_text="Leave empty for no limit.",
+    )
+    moderation = forms.ChoiceField(
+        label="Statements", choices=LiveSession.Moderation.choices, widget=forms.RadioSelect
+    )
 
 
 class PhaseForm(forms.Form):
     title = forms.CharField(label="Title", max_length=120)
-    purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="Shown to everyone during this phase.")
+    purpose = forms.CharField(
+        label="Purpose",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to everyone during this phase.",
+    )
     duration_minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=480)
     activity = forms.ChoiceField(label="Activity", choices=Phase.Activity.choices, widget=forms.RadioSelect)
     additions_per_piece = forms.IntegerField(
-        label="Pass it on: additions per piece", min_value=1, max_value=12, initial=3,
+        label="Pass it on: additions per piece",
+        min_value=1,
+        max_value=12,
+        initial=3,
         help_text="How many other people add to each piece. Used only for pass it on.",
     )
 
 
 class ExtendForm(forms.Form):
-    minutes = forms.IntegerField(label="Extend by (minutes)", min_value=1, max_value=EXTEND_MINUTES_MAX, initial=5)
+    minutes = forms.IntegerField(
+        label="Extend by (minutes)", min_value=1, max_value=EXTEND_MINUTES_MAX, initial=5
+    )
 
 
 class CoFacilitatorForm(forms.Form):

@@ -49,12 +49,16 @@ class LiveSession(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text="The most people who can join. Leave empty for no limit.",
     )
     moderation = models.CharField(max_length=12, choices=Moderation.choices, default=Moderation.AUTOMATIC)
     co_facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="co_facilitated_sessions",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_facilitated_sessions",
         help_text="Project members who share control of this session.",
     )
     current_phase = models.ForeignKey(
@@ -112,7 +116,9 @@ class LiveSession(models.Model):
         if self.phase_running_since is not None:
             elapsed += max(0.0, (now - self.phase_running_since).total_seconds())
         total = self.current_phase.duration_minutes * 60 + self.phase_extra_seconds
-        return PhaseTimer(total_seconds=total, elapsed_seconds=elapsed, running=self.phase_running_since is not None)
+        return PhaseTimer(
+            total_seconds=total, elapsed_seconds=elapsed, running=self.phase_running_since is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -163,10 +169,13 @@ class Phase(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=120)
     purpose = models.TextField(blank=True, help_text="What this part is for, shown to everyone.")
-    duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(480)])
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
     activity = models.CharField(max_length=16, choices=Activity.choices, default=Activity.INFORMATION)
     additions_per_piece = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Pass it on: how many other people add to each piece.",
     )
     started_at = models.DateTimeField(null=True, blank=True)
@@ -174,7 +183,9 @@ class Phase(models.Model):
 
     class Meta:
         ordering = ["session", "position"]
-        constraints = [models.UniqueConstraint(fields=["session", "position"], name="live_phase_position_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="live_phase_position_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.duration_minutes} min)"
@@ -194,7 +205,11 @@ class Participant(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
     badge_name = models.CharField(max_length=40)
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="live_participations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_participations",
     )
     # A random key: exports order and number participants by it, so the numbers say nothing about who
     # joined when.
@@ -205,7 +220,9 @@ class Participant(models.Model):
         ordering = ["session", "joined_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "person"], condition=Q(person__isnull=False), name="live_one_participant_per_person"
+                fields=["session", "person"],
+                condition=Q(person__isnull=False),
+                name="live_one_participant_per_person",
             ),
             models.UniqueConstraint("session", Lower("badge_name"), name="live_badge_name_unique_in_session"),
         ]

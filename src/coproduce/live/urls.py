@@ -19,5 +19,7 @@ urlpatterns = [
     path("<int:session_id>/control/co-facilitators/", views.co_facilitators, name="co_facilitators"),
     path("<int:session_id>/control/phases/new/", views.edit_phase, name="add_phase"),
     path("<int:session_id>/control/phases/<int:phase_id>/", views.edit_phase, name="edit_phase"),
-    path("<int:session_id>/control/phases/<int:phase_id>/order/", views.change_phase_order, name="phase_order"),
+    path(
+        "<int:session_id>/control/phases/<int:phase_id>/order/", views.change_phase_order, name="phase_order"
+    ),
 ]

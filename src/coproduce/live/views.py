@@ -54,8 +54,11 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
             if form.is_valid():
                 try:
                     session = actions.do_create_live_session(
-                        event, title=form.cleaned_data["title"], format_key=form.cleaned_data["format_key"],
-                        capacity=form.cleaned_data["capacity"], moderation=form.cleaned_data["moderation"],
+                        event,
+                        title=form.cleaned_data["title"],
+                        format_key=form.cleaned_data["format_key"],
+                        capacity=form.cleaned_data["capacity"],
+                        moderation=form.cleaned_data["moderation"],
                         acting_user=request.user,
                     )
                 except actions.LiveSessionError as error:
@@ -64,8 +67,9 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
                     messages.success(request, f"Session created. Its join code is {session.display_code}.")
                     return redirect("live:control", session_id=session.pk)
         else:
-            form = CreateSessionForm(has_agenda=has_agenda, initial={"title": event.title,
-                                                                     "format_key": "workshop_hour"})
+            form = CreateSessionForm(
+                has_agenda=has_agenda, initial={"title": event.title, "format_key": "workshop_hour"}
+            )
     elif request.method == "POST":
         raise Http404("No such event.")
     sessions = [
@@ -77,8 +81,11 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
         }
         for s in event.live_sessions.select_related("event__project").order_by("created_at")
     ]
-    return render(request, "live/for_event.html", {"event": event, "sessions": sessions, "form": form,
-                                                   "can_create": can_create})
+    return render(
+        request,
+        "live/for_event.html",
+        {"event": event, "sessions": sessions, "form": form, "can_create": can_create},
+    )
 
 
 # --- joining -----------------------------------------------------------------------------------------
@@ -86,14 +93,19 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
 
 def _join(request: HttpRequest, form: JoinForm) -> HttpResponse | None:
     """Join from a valid form; returns a redirect, or None with the form's errors set."""
-    if is_ratelimited(request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=False):
+    if is_ratelimited(
+        request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=False
+    ):
         form.add_error("code", "Too many codes were tried from here. Please wait a minute and try again.")
         return None
     session = session_by_join_code(form.cleaned_data["code"])
     if session is None:
-        is_ratelimited(request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=True)
-        form.add_error("code", "We could not find a session with that code. Check the code on the screen "
-                               "and try again.")
+        is_ratelimited(
+            request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=True
+        )
+        form.add_error(
+            "code", "We could not find a session with that code. Check the code on the screen and try again."
+        )
         return None
     existing = find_participant(request.session, request.user, session)
     if existing is not None:
@@ -102,7 +114,10 @@ def _join(request: HttpRequest, form: JoinForm) -> HttpResponse | None:
         return redirect("live:participant", session_id=session.pk)
     try:
         participant = actions.do_join_session(
-            session, badge_name=form.cleaned_data["badge_name"], person=request.user, acting_user=request.user,
+            session,
+            badge_name=form.cleaned_data["badge_name"],
+            person=request.user,
+            acting_user=request.user,
         )
     except actions.LiveSessionError as error:
         form.add_error(error.field if error.field in form.fields else "code", error.message)
@@ -162,7 +177,9 @@ def _page_context(request, session: LiveSession) -> dict:
     }
 
 
-def render_participant_page(request: HttpRequest, session: LiveSession, participant, panel_html: str) -> HttpResponse:
+def render_participant_page(
+    request: HttpRequest, session: LiveSession, participant, panel_html: str
+) -> HttpResponse:
     """The participant's page with a given panel, e.g. one showing a form's error after a plain POST."""
     context = _page_context(request, session)
     context.update({"participant": participant, "panel": panel_html})
@@ -173,7 +190,10 @@ def render_participant_page(request: HttpRequest, session: LiveSession, particip
 def participant_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session, participant = access_participation_by_id(request, session_id)
     return render_participant_page(
-        request, session, participant, activities.render_participant_panel(session, participant, get_token(request))
+        request,
+        session,
+        participant,
+        activities.render_participant_panel(session, participant, get_token(request)),
     )
 
 
@@ -200,8 +220,13 @@ def state(request: HttpRequest, session_id: int) -> JsonResponse:
 def screen(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
     context = _page_context(request, session)
-    context.update({"panel": activities.render_screen_panel(session), "join_url": _join_url(request, session),
-                    "join_page": request.build_absolute_uri(reverse("live:join"))})
+    context.update(
+        {
+            "panel": activities.render_screen_panel(session),
+            "join_url": _join_url(request, session),
+            "join_page": request.build_absolute_uri(reverse("live:join")),
+        }
+    )
     return render(request, "live/screen.html", context)
 
 
@@ -233,17 +258,26 @@ def control(request: HttpRequest, session_id: int) -> HttpResponse:
     context = _page_context(request, session)
     co_facilitators = list(session.co_facilitators.order_by("badge_name"))
     candidates = [p for p in _project_people(session) if p not in co_facilitators]
-    context.update({
-        "phases": list(session.phases.order_by("position")),
-        "participants": list(session.participants.order_by("badge_name").values_list("badge_name", flat=True)),
-        "extend_form": ExtendForm(),
-        "settings_form": SessionSettingsForm(initial={"title": session.title, "capacity": session.capacity,
-                                                      "moderation": session.moderation}),
-        "co_facilitators": co_facilitators,
-        "co_facilitator_form": CoFacilitatorForm(people=candidates) if candidates else None,
-        "join_url": _join_url(request, session),
-        "sections": [section(request, session) for section in activities.CONTROL_SECTIONS],
-    })
+    context.update(
+        {
+            "phases": list(session.phases.order_by("position")),
+            "participants": list(
+                session.participants.order_by("badge_name").values_list("badge_name", flat=True)
+            ),
+            "extend_form": ExtendForm(),
+            "settings_form": SessionSettingsForm(
+                initial={
+                    "title": session.title,
+                    "capacity": session.capacity,
+                    "moderation": session.moderation,
+                }
+            ),
+            "co_facilitators": co_facilitators,
+            "co_facilitator_form": CoFacilitatorForm(people=candidates) if candidates else None,
+            "join_url": _join_url(request, session),
+            "sections": [section(request, session) for section in activities.CONTROL_SECTIONS],
+        }
+    )
     return render(request, "live/control.html", context)
 
 
@@ -272,9 +306,13 @@ def control_action(request: HttpRequest, session_id: int) -> HttpResponse:
         if action == "extend":
             form = ExtendForm(request.POST)
             if not form.is_valid():
-                raise actions.LiveSessionError(f"Extend by between 1 and {actions.EXTEND_MINUTES_MAX} minutes.")
+                raise actions.LiveSessionError(
+                    f"Extend by between 1 and {actions.EXTEND_MINUTES_MAX} minutes."
+                )
             minutes = form.cleaned_data["minutes"]
-            actions.do_extend_phase(session, minutes=minutes, acting_user=request.user, expected_version=version)
+            actions.do_extend_phase(
+                session, minutes=minutes, acting_user=request.user, expected_version=version
+            )
             messages.success(request, f"Added {minutes} minute{'s' if minutes != 1 else ''} to this phase.")
         elif action in TIMER_ACTIONS:
             do, done = TIMER_ACTIONS[action]
@@ -299,7 +337,9 @@ def update_settings(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Settings saved.")
     else:
-        messages.error(request, "Settings were not saved: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, "Settings were not saved: " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
     return redirect("live:control", session_id=session.pk)
 
 

@@ -110,7 +110,9 @@ def latest_version_agreed_by(person, project: Project) -> GroundRulesVersion | N
     if not getattr(person, "is_authenticated", False):
         return None
     return (
-        GroundRulesVersion.objects.filter(project=project, agreements__person=person).order_by("-number").first()
+        GroundRulesVersion.objects.filter(project=project, agreements__person=person)
+        .order_by("-number")
+        .first()
     )
 
 

@@ -99,11 +99,20 @@ def do_create_project(
     project.organisations.set(organisations)
     membership = Membership.objects.create(project=project, person=acting_user, role=Role.COORDINATOR)
     record(
-        "project.created", project, acting_user=acting_user,
-        organisation_ids=sorted(o.pk for o in organisations), ladder_rung=ladder_rung,
+        "project.created",
+        project,
+        acting_user=acting_user,
+        organisation_ids=sorted(o.pk for o in organisations),
+        ladder_rung=ladder_rung,
     )
-    record("membership.added", membership, acting_user=acting_user, project_id=project.pk,
-           person_id=acting_user.pk, role=Role.COORDINATOR)
+    record(
+        "membership.added",
+        membership,
+        acting_user=acting_user,
+        project_id=project.pk,
+        person_id=acting_user.pk,
+        role=Role.COORDINATOR,
+    )
     return project
 
 
@@ -121,7 +130,8 @@ def do_update_project(
     title, purpose = _clean_project_fields(title, purpose, ladder_rung)
     organisations = list(organisations)
     changed = [
-        name for name, value in (("title", title), ("purpose", purpose), ("ladder_rung", ladder_rung))
+        name
+        for name, value in (("title", title), ("purpose", purpose), ("ladder_rung", ladder_rung))
         if getattr(project, name) != value
     ]
     new_ids = {o.pk for o in organisations}
@@ -183,10 +193,18 @@ def do_add_member(project: Project, person, *, role: str = Role.MEMBER, acting_u
     if role not in Role.values:
         raise PartnershipError("Choose one of the roles listed.", field="role")
     _lock(project)
-    membership, created = Membership.objects.get_or_create(project=project, person=person, defaults={"role": role})
+    membership, created = Membership.objects.get_or_create(
+        project=project, person=person, defaults={"role": role}
+    )
     if created:
-        record("membership.added", membership, acting_user=acting_user, project_id=project.pk,
-               person_id=person.pk, role=role)
+        record(
+            "membership.added",
+            membership,
+            acting_user=acting_user,
+            project_id=project.pk,
+            person_id=person.pk,
+            role=role,
+        )
     return membership
 
 
@@ -211,8 +229,15 @@ def do_change_member_role(membership: Membership, *, role: str, acting_user) -> 
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    record("membership.role_changed", membership, acting_user=acting_user, project_id=membership.project_id,
-           person_id=membership.person_id, previous=previous, role=role)
+    record(
+        "membership.role_changed",
+        membership,
+        acting_user=acting_user,
+        project_id=membership.project_id,
+        person_id=membership.person_id,
+        previous=previous,
+        role=role,
+    )
     return True
 
 
@@ -234,8 +259,14 @@ def do_remove_member(membership: Membership, *, acting_user) -> None:
             else f"{membership.person.badge_name} is the only coordinator. A project needs at least one "
             "coordinator: make someone else a coordinator first."
         )
-    record("membership.removed", membership, acting_user=acting_user, project_id=membership.project_id,
-           person_id=membership.person_id, role=membership.role)
+    record(
+        "membership.removed",
+        membership,
+        acting_user=acting_user,
+        project_id=membership.project_id,
+        person_id=membership.person_id,
+        role=membership.role,
+    )
     membership.delete()
 
 
@@ -257,7 +288,9 @@ def _clean_ground_rules_text(text: str) -> str:
 
 
 @transaction.atomic
-def do_save_ground_rules_draft(project: Project, *, text: str, based_on_revision: int, acting_user) -> GroundRulesDraft:
+def do_save_ground_rules_draft(
+    project: Project, *, text: str, based_on_revision: int, acting_user
+) -> GroundRulesDraft:
     """Save the shared draft of the next version.
 
     ``based_on_revision`` is the draft revision the person started editing from (0 for a new draft).
@@ -279,13 +312,20 @@ def do_save_ground_rules_draft(project: Project, *, text: str, based_on_revision
     draft.updated_at = timezone.now()
     draft.updated_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
     draft.save()
-    record("ground_rules.draft_saved", draft, acting_user=acting_user, project_id=project.pk,
-           revision=draft.revision)
+    record(
+        "ground_rules.draft_saved",
+        draft,
+        acting_user=acting_user,
+        project_id=project.pk,
+        revision=draft.revision,
+    )
     return draft
 
 
 @transaction.atomic
-def do_publish_ground_rules(project: Project, *, text: str, summary_of_changes: str = "", acting_user) -> GroundRulesVersion:
+def do_publish_ground_rules(
+    project: Project, *, text: str, summary_of_changes: str = "", acting_user
+) -> GroundRulesVersion:
     """Publish ``text`` as the project's next numbered version; earlier versions are kept.
 
     The shared draft becomes this text too, as the starting point for the version after. Everyone's
@@ -294,7 +334,9 @@ def do_publish_ground_rules(project: Project, *, text: str, summary_of_changes: 
     text = _clean_ground_rules_text(text)
     summary_of_changes = " ".join(summary_of_changes.split())
     if len(summary_of_changes) > 300:
-        raise PartnershipError("Keep the summary of changes under 300 characters.", field="summary_of_changes")
+        raise PartnershipError(
+            "Keep the summary of changes under 300 characters.", field="summary_of_changes"
+        )
     project = _lock(project)
     if project.is_closed:
         raise PartnershipError("This project is closed, so its ground rules can no longer change.")
@@ -306,7 +348,10 @@ def do_publish_ground_rules(project: Project, *, text: str, summary_of_changes: 
         )
     number = current.number + 1 if current else 1
     version = GroundRulesVersion.objects.create(
-        project=project, number=number, text=text, summary_of_changes=summary_of_changes,
+        project=project,
+        number=number,
+        text=text,
+        summary_of_changes=summary_of_changes,
         published_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     draft, _ = GroundRulesDraft.objects.get_or_create(project=project)
@@ -341,6 +386,11 @@ def do_agree_to_ground_rules(version: GroundRulesVersion, *, acting_user) -> Gro
         )
     agreement, created = GroundRulesAgreement.objects.get_or_create(version=version, person=acting_user)
     if created:
-        record("ground_rules.agreed", agreement, acting_user=acting_user, project_id=project.pk,
-               number=version.number)
+        record(
+            "ground_rules.agreed",
+            agreement,
+            acting_user=acting_user,
+            project_id=project.pk,
+            number=version.number,
+        )
     return agreement

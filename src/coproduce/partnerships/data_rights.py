@@ -27,14 +27,20 @@ def export_ground_rules(person):
 
     return {
         "agreed_to": [
-            {"project": a.version.project.title, "version": a.version.number, "agreed_at": a.agreed_at.isoformat()}
+            {
+                "project": a.version.project.title,
+                "version": a.version.number,
+                "agreed_at": a.agreed_at.isoformat(),
+            }
             for a in GroundRulesAgreement.objects.filter(person=person)
-            .select_related("version__project").order_by("agreed_at", "id")
+            .select_related("version__project")
+            .order_by("agreed_at", "id")
         ],
         "published": [
             {"project": v.project.title, "version": v.number, "published_at": v.published_at.isoformat()}
             for v in GroundRulesVersion.objects.filter(published_by=person)
-            .select_related("project").order_by("published_at", "id")
+            .select_related("project")
+            .order_by("published_at", "id")
         ],
     }
 

@@ -30,9 +30,7 @@ _EXPLANATIONS = {
         "People are helped to understand a service or a decision, so that they will accept it. The "
         "decision has already been made."
     ),
-    Rung.INFORMING: (
-        "People are told what is happening and why. They are not asked what they think."
-    ),
+    Rung.INFORMING: ("People are told what is happening and why. They are not asked what they think."),
     Rung.CONSULTATION: (
         "People are asked what they think, but others decide, and people may never hear what happened "
         "to their views."

@@ -52,7 +52,9 @@ class Project(models.Model):
     purpose = models.TextField(help_text="What the project is for, in plain English.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     ladder_rung = models.CharField(
-        max_length=15, choices=LadderRung.choices, default=LadderRung.CO_PRODUCTION,
+        max_length=15,
+        choices=LadderRung.choices,
+        default=LadderRung.CO_PRODUCTION,
         help_text="The rung of the ladder of co-production this project aims for.",
     )
     organisations = models.ManyToManyField(Organisation, related_name="projects", blank=True)
@@ -88,7 +90,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "person"], name="one_membership_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="one_membership_per_person")
+        ]
         ordering = ["project", "role", "id"]
 
     def __str__(self) -> str:
@@ -162,7 +166,9 @@ class GroundRulesAgreement(models.Model):
     class Meta:
         ordering = ["version", "agreed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "person"], name="one_agreement_per_person_per_version"),
+            models.UniqueConstraint(
+                fields=["version", "person"], name="one_agreement_per_person_per_version"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:project_id>/ground-rules/agree/", views.ground_rules_agree, name="ground_rules_agree"),
     path("<int:project_id>/ground-rules/draft/", views.ground_rules_draft, name="ground_rules_draft"),
     path("<int:project_id>/ground-rules/publish/", views.ground_rules_publish, name="ground_rules_publish"),
-    path("<int:project_id>/ground-rules/versions/<int:number>/", views.ground_rules_version,
-         name="ground_rules_version"),
+    path(
+        "<int:project_id>/ground-rules/versions/<int:number>/",
+        views.ground_rules_version,
+        name="ground_rules_version",
+    ),
 ]

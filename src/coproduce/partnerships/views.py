@@ -60,10 +60,14 @@ def _apply_error(form, error: PartnershipError) -> None:
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnerships/project_list.html", {
-        "memberships": access.memberships_for(request.user),
-        "can_create_project": can_create_project(request.user),
-    })
+    return render(
+        request,
+        "partnerships/project_list.html",
+        {
+            "memberships": access.memberships_for(request.user),
+            "can_create_project": can_create_project(request.user),
+        },
+    )
 
 
 @login_required
@@ -74,8 +78,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             project = do_create_project(
-                title=form.cleaned_data["title"], purpose=form.cleaned_data["purpose"],
-                ladder_rung=form.cleaned_data["ladder_rung"], organisations=form.cleaned_data["organisations"],
+                title=form.cleaned_data["title"],
+                purpose=form.cleaned_data["purpose"],
+                ladder_rung=form.cleaned_data["ladder_rung"],
+                organisations=form.cleaned_data["organisations"],
                 acting_user=request.user,
             )
         except PartnershipError as error:
@@ -92,34 +98,45 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project, policy = _project_for(request, project_id, "can_view_project")
     current = access.current_ground_rules(project)
     my_latest = access.latest_version_agreed_by(request.user, project)
-    return render(request, "partnerships/project_detail.html", {
-        "project": project,
-        "policy": policy,
-        "organisations": project.organisations.order_by("name"),
-        "memberships": access.members_of(project),
-        "ladder": LADDER,
-        "current_rules": current,
-        "my_latest_agreed": my_latest,
-        "agreement": access.agreement_overview(project) if policy.can_see_ground_rules_agreement else None,
-        "perspective_counts": (
-            project_perspective_counts(project) if policy.can_see_member_perspectives else None
-        ),
-    })
+    return render(
+        request,
+        "partnerships/project_detail.html",
+        {
+            "project": project,
+            "policy": policy,
+            "organisations": project.organisations.order_by("name"),
+            "memberships": access.members_of(project),
+            "ladder": LADDER,
+            "current_rules": current,
+            "my_latest_agreed": my_latest,
+            "agreement": access.agreement_overview(project)
+            if policy.can_see_ground_rules_agreement
+            else None,
+            "perspective_counts": (
+                project_perspective_counts(project) if policy.can_see_member_perspectives else None
+            ),
+        },
+    )
 
 
 @login_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project, policy = _project_for(request, project_id, "can_edit_project")
     initial = {
-        "title": project.title, "purpose": project.purpose, "ladder_rung": project.ladder_rung,
+        "title": project.title,
+        "purpose": project.purpose,
+        "ladder_rung": project.ladder_rung,
         "organisations": list(project.organisations.all()),
     }
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = do_update_project(
-                project, title=form.cleaned_data["title"], purpose=form.cleaned_data["purpose"],
-                ladder_rung=form.cleaned_data["ladder_rung"], organisations=form.cleaned_data["organisations"],
+                project,
+                title=form.cleaned_data["title"],
+                purpose=form.cleaned_data["purpose"],
+                ladder_rung=form.cleaned_data["ladder_rung"],
+                organisations=form.cleaned_data["organisations"],
                 acting_user=request.user,
             )
         except PartnershipError as error:
@@ -127,10 +144,16 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, "Your changes are saved." if changed else "Nothing had changed.")
             return redirect("partnerships:project_detail", project_id=project.pk)
-    return render(request, "partnerships/project_form.html", {
-        "form": form, "project": project, "policy": policy,
-        "status_form": ProjectStatusForm(initial={"status": project.status}),
-    })
+    return render(
+        request,
+        "partnerships/project_form.html",
+        {
+            "form": form,
+            "project": project,
+            "policy": policy,
+            "status_form": ProjectStatusForm(initial={"status": project.status}),
+        },
+    )
 
 
 @login_required
@@ -140,21 +163,33 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
     status_form = ProjectStatusForm(request.POST)
     if status_form.is_valid():
         try:
-            changed = do_set_project_status(project, status=status_form.cleaned_data["status"],
-                                            acting_user=request.user)
+            changed = do_set_project_status(
+                project, status=status_form.cleaned_data["status"], acting_user=request.user
+            )
         except PartnershipError as error:
             _apply_error(status_form, error)
         else:
             if changed:
                 messages.success(request, f"The project is now {project.get_status_display().lower()}.")
             return redirect("partnerships:project_detail", project_id=project.pk)
-    form = ProjectForm(initial={
-        "title": project.title, "purpose": project.purpose, "ladder_rung": project.ladder_rung,
-        "organisations": list(project.organisations.all()),
-    })
-    return render(request, "partnerships/project_form.html", {
-        "form": form, "project": project, "policy": policy, "status_form": status_form,
-    })
+    form = ProjectForm(
+        initial={
+            "title": project.title,
+            "purpose": project.purpose,
+            "ladder_rung": project.ladder_rung,
+            "organisations": list(project.organisations.all()),
+        }
+    )
+    return render(
+        request,
+        "partnerships/project_form.html",
+        {
+            "form": form,
+            "project": project,
+            "policy": policy,
+            "status_form": status_form,
+        },
+    )
 
 
 # --- members ----------------------------------------------------------------------------------------
@@ -179,9 +214,16 @@ def _role_form(membership: Membership, data=None) -> MemberRoleForm:
 def members(request: HttpRequest, project_id: int) -> HttpResponse:
     project, policy = _project_for(request, project_id, "can_manage_members")
     rows = [(m, _role_form(m)) for m in access.members_of(project)]
-    return render(request, "partnerships/members.html", {
-        "project": project, "policy": policy, "rows": rows, "invite_url": _invite_url(project),
-    })
+    return render(
+        request,
+        "partnerships/members.html",
+        {
+            "project": project,
+            "policy": policy,
+            "rows": rows,
+            "invite_url": _invite_url(project),
+        },
+    )
 
 
 @login_required
@@ -193,14 +235,23 @@ def member_role(request: HttpRequest, project_id: int, membership_id: int) -> Ht
     accepted = changed = False
     if form.is_valid():
         try:
-            changed = do_change_member_role(membership, role=form.cleaned_data["role"], acting_user=request.user)
+            changed = do_change_member_role(
+                membership, role=form.cleaned_data["role"], acting_user=request.user
+            )
             accepted = True
         except PartnershipError as error:
             _apply_error(form, error)
     if accepted:
         membership.refresh_from_db()
-        notice = f"{membership.person.badge_name} is now {membership.get_role_display().lower()}." if changed else ""
-        if membership.person_id == request.user.pk and not policy_for(request.user, project).can_manage_members:
+        notice = (
+            f"{membership.person.badge_name} is now {membership.get_role_display().lower()}."
+            if changed
+            else ""
+        )
+        if (
+            membership.person_id == request.user.pk
+            and not policy_for(request.user, project).can_manage_members
+        ):
             # They stepped down as coordinator: the members page is no longer theirs to see.
             messages.success(request, notice)
             response = redirect("partnerships:project_detail", project_id=project.pk)
@@ -208,20 +259,40 @@ def member_role(request: HttpRequest, project_id: int, membership_id: int) -> Ht
                 response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
             return response
         if request.htmx:
-            return render(request, "partnerships/_member_row.html", {
-                "project": project, "membership": membership, "form": _role_form(membership), "notice": notice,
-            })
+            return render(
+                request,
+                "partnerships/_member_row.html",
+                {
+                    "project": project,
+                    "membership": membership,
+                    "form": _role_form(membership),
+                    "notice": notice,
+                },
+            )
         if notice:
             messages.success(request, notice)
         return redirect("partnerships:members", project_id=project.pk)
     if request.htmx:
-        return render(request, "partnerships/_member_row.html", {
-            "project": project, "membership": membership, "form": form,
-        })
+        return render(
+            request,
+            "partnerships/_member_row.html",
+            {
+                "project": project,
+                "membership": membership,
+                "form": form,
+            },
+        )
     rows = [(m, form if m.pk == membership.pk else _role_form(m)) for m in access.members_of(project)]
-    return render(request, "partnerships/members.html", {
-        "project": project, "policy": policy, "rows": rows, "invite_url": _invite_url(project),
-    })
+    return render(
+        request,
+        "partnerships/members.html",
+        {
+            "project": project,
+            "policy": policy,
+            "rows": rows,
+            "invite_url": _invite_url(project),
+        },
+    )
 
 
 @login_required
@@ -235,13 +306,21 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
         except PartnershipError as exc:
             error = exc.message
         else:
-            messages.success(request, f"{membership.person.badge_name} is no longer a member of this project.")
+            messages.success(
+                request, f"{membership.person.badge_name} is no longer a member of this project."
+            )
             if membership.person_id == request.user.pk:
                 return redirect("partnerships:project_list")
             return redirect("partnerships:members", project_id=project.pk)
-    return render(request, "partnerships/member_remove.html", {
-        "project": project, "membership": membership, "error": error,
-    })
+    return render(
+        request,
+        "partnerships/member_remove.html",
+        {
+            "project": project,
+            "membership": membership,
+            "error": error,
+        },
+    )
 
 
 @login_required
@@ -263,7 +342,9 @@ def project_leave(request: HttpRequest, project_id: int) -> HttpResponse:
 # --- ground rules -----------------------------------------------------------------------------------
 
 
-def _agreement_context(request: HttpRequest, project: Project, policy: ProjectPolicy, *, error: str = "") -> dict:
+def _agreement_context(
+    request: HttpRequest, project: Project, policy: ProjectPolicy, *, error: str = ""
+) -> dict:
     current = access.current_ground_rules(project)
     return {
         "project": project,
@@ -281,12 +362,18 @@ def ground_rules(request: HttpRequest, project_id: int) -> HttpResponse:
     context = _agreement_context(request, project, policy)
     current = context["current_rules"]
     draft = access.ground_rules_draft(project)
-    context.update({
-        "earlier_versions": [v for v in access.ground_rules_history(project) if current and v.pk != current.pk],
-        "draft": draft,
-        "draft_differs": bool(draft and draft.text and (current is None or draft.text != current.text)),
-        "agreement": access.agreement_overview(project) if policy.can_see_ground_rules_agreement else None,
-    })
+    context.update(
+        {
+            "earlier_versions": [
+                v for v in access.ground_rules_history(project) if current and v.pk != current.pk
+            ],
+            "draft": draft,
+            "draft_differs": bool(draft and draft.text and (current is None or draft.text != current.text)),
+            "agreement": access.agreement_overview(project)
+            if policy.can_see_ground_rules_agreement
+            else None,
+        }
+    )
     return render(request, "partnerships/ground_rules.html", context)
 
 
@@ -305,11 +392,15 @@ def ground_rules_agree(request: HttpRequest, project_id: int) -> HttpResponse:
         except PartnershipError as exc:
             error = exc.message
     if request.htmx:
-        return render(request, "partnerships/_agreement.html", _agreement_context(request, project, policy, error=error))
+        return render(
+            request, "partnerships/_agreement.html", _agreement_context(request, project, policy, error=error)
+        )
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"Thank you. You have agreed to version {version.number} of the ground rules.")
+        messages.success(
+            request, f"Thank you. You have agreed to version {version.number} of the ground rules."
+        )
     return redirect("partnerships:ground_rules", project_id=project.pk)
 
 
@@ -327,7 +418,9 @@ def ground_rules_draft(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             do_save_ground_rules_draft(
-                project, text=form.cleaned_data["text"], based_on_revision=form.cleaned_data["revision"],
+                project,
+                text=form.cleaned_data["text"],
+                based_on_revision=form.cleaned_data["revision"],
                 acting_user=request.user,
             )
         except PartnershipError as error:
@@ -341,9 +434,17 @@ def ground_rules_draft(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, "The draft is saved. Everyone in the project can read it.")
             return redirect("partnerships:ground_rules", project_id=project.pk)
-    return render(request, "partnerships/ground_rules_draft.html", {
-        "project": project, "policy": policy, "form": form, "draft": draft, "conflict": conflict,
-    })
+    return render(
+        request,
+        "partnerships/ground_rules_draft.html",
+        {
+            "project": project,
+            "policy": policy,
+            "form": form,
+            "draft": draft,
+            "conflict": conflict,
+        },
+    )
 
 
 @login_required
@@ -356,7 +457,9 @@ def ground_rules_publish(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             version = do_publish_ground_rules(
-                project, text=form.cleaned_data["text"], summary_of_changes=form.cleaned_data["summary_of_changes"],
+                project,
+                text=form.cleaned_data["text"],
+                summary_of_changes=form.cleaned_data["summary_of_changes"],
                 acting_user=request.user,
             )
         except PartnershipError as error:
@@ -367,10 +470,16 @@ def ground_rules_publish(request: HttpRequest, project_id: int) -> HttpResponse:
                 f"Version {version.number} of the ground rules is published. Members will be asked to agree to it.",
             )
             return redirect("partnerships:ground_rules", project_id=project.pk)
-    return render(request, "partnerships/ground_rules_publish.html", {
-        "project": project, "policy": policy, "form": form,
-        "next_number": (current.number + 1) if current else 1,
-    })
+    return render(
+        request,
+        "partnerships/ground_rules_publish.html",
+        {
+            "project": project,
+            "policy": policy,
+            "form": form,
+            "next_number": (current.number + 1) if current else 1,
+        },
+    )
 
 
 @login_required
@@ -379,9 +488,16 @@ def ground_rules_version(request: HttpRequest, project_id: int, number: int) -> 
     project, policy = _project_for(request, project_id, "can_view_ground_rules")
     version = access.access_ground_rules_version(project, number)
     current = access.current_ground_rules(project)
-    return render(request, "partnerships/ground_rules_version.html", {
-        "project": project, "policy": policy, "version": version, "current_rules": current,
-    })
+    return render(
+        request,
+        "partnerships/ground_rules_version.html",
+        {
+            "project": project,
+            "policy": policy,
+            "version": version,
+            "current_rules": current,
+        },
+    )
 
 
 # --- organisations ----------------------------------------------------------------------------------
@@ -390,10 +506,14 @@ def ground_rules_version(request: HttpRequest, project_id: int, number: int) -> 
 @login_required
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnerships/organisation_list.html", {
-        "organisations": access.organisations_list(),
-        "can_create_organisation": can_create_organisation(request.user),
-    })
+    return render(
+        request,
+        "partnerships/organisation_list.html",
+        {
+            "organisations": access.organisations_list(),
+            "can_create_organisation": can_create_organisation(request.user),
+        },
+    )
 
 
 @login_required
@@ -404,12 +524,16 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organisation = do_create_organisation(
-                name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
-                website=form.cleaned_data["website"], acting_user=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                website=form.cleaned_data["website"],
+                acting_user=request.user,
             )
         except PartnershipError as error:
             _apply_error(form, error)
         else:
-            messages.success(request, f"“{organisation.name}” is added. You can now choose it as a project partner.")
+            messages.success(
+                request, f"“{organisation.name}” is added. You can now choose it as a project partner."
+            )
             return redirect("partnerships:organisation_list")
     return render(request, "partnerships/organisation_form.html", {"form": form})

@@ -132,8 +132,12 @@ def do_sign_in_with_code(*, email: str, code: str) -> SignInResult:
         now = timezone.now()
         live = list(
             SignInToken.objects.select_for_update()
-            .filter(person=person, used_at__isnull=True, expires_at__gt=now,
-                    wrong_code_attempts__lt=signin.MAX_WRONG_CODES)
+            .filter(
+                person=person,
+                used_at__isnull=True,
+                expires_at__gt=now,
+                wrong_code_attempts__lt=signin.MAX_WRONG_CODES,
+            )
             .order_by("-created_at")
         )
         for row in live:
@@ -163,11 +167,20 @@ def _mark_signed_in(person: Person, now: datetime, *, method: str) -> None:
 # --- Profile ---------------------------------------------------------------------------------------
 
 
-PROFILE_FIELDS = ("badge_name", "pronouns", "contact_preference", "phone", "postal_address",
-                  "access_needs", "access_needs_details")
+PROFILE_FIELDS = (
+    "badge_name",
+    "pronouns",
+    "contact_preference",
+    "phone",
+    "postal_address",
+    "access_needs",
+    "access_needs_details",
+)
 
 
-def do_update_profile(person: Person, *, acting_user, reviewed_on: date | None = None, **changes) -> list[str]:
+def do_update_profile(
+    person: Person, *, acting_user, reviewed_on: date | None = None, **changes
+) -> list[str]:
     """Change profile fields (any of ``PROFILE_FIELDS``) and mark access needs as reviewed.
 
     Saving the profile is a review of one's access needs, so ``access_needs_reviewed_on`` becomes
@@ -179,7 +192,9 @@ def do_update_profile(person: Person, *, acting_user, reviewed_on: date | None =
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     if "access_needs" in changes:
         valid = set(AccessNeed.values)
-        changes["access_needs"] = [code for code in AccessNeed.values if code in set(changes["access_needs"]) & valid]
+        changes["access_needs"] = [
+            code for code in AccessNeed.values if code in set(changes["access_needs"]) & valid
+        ]
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, changes[name])
@@ -201,7 +216,9 @@ def do_set_perspectives(person: Person, perspectives: list[str], *, acting_user)
         if wanted == current:
             return
         person.perspectives.exclude(perspective__in=wanted).delete()
-        Perspective.objects.bulk_create([Perspective(person=person, perspective=p) for p in sorted(wanted - current)])
+        Perspective.objects.bulk_create(
+            [Perspective(person=person, perspective=p) for p in sorted(wanted - current)]
+        )
         # Which perspectives were chosen is private: the audit row only says that they changed.
         record("person.perspectives_updated", person, acting_user=acting_user)
 
@@ -216,8 +233,9 @@ class Invitation:
     already_member: bool
 
 
-def do_invite_person_to_project(project: Project, *, email: str, badge_name: str, role: str,
-                                acting_user) -> Invitation:
+def do_invite_person_to_project(
+    project: Project, *, email: str, badge_name: str, role: str, acting_user
+) -> Invitation:
     """Invite someone to ``project`` by e-mail: find or create them, make them a member, e-mail a link.
 
     Someone already in the project keeps their role and gets no e-mail. The coordinator's suggested
@@ -235,12 +253,19 @@ def do_invite_person_to_project(project: Project, *, email: str, badge_name: str
 
         membership = do_add_member(project, person, role=role, acting_user=acting_user)
         inviter = getattr(acting_user, "badge_name", "") or "A coordinator"
-        intro = (f"{inviter} has invited you to join \"{project.title}\" on Coproduce, where people "
-                 "plan and run co-production together as equals.")
+        intro = (
+            f'{inviter} has invited you to join "{project.title}" on Coproduce, where people '
+            "plan and run co-production together as equals."
+        )
         next_url = _project_path(project)
-        transaction.on_commit(lambda: signin.send_sign_in_email(
-            person, next_url=next_url, subject=f"You are invited to join {project.title}", intro=intro,
-        ))
+        transaction.on_commit(
+            lambda: signin.send_sign_in_email(
+                person,
+                next_url=next_url,
+                subject=f"You are invited to join {project.title}",
+                intro=intro,
+            )
+        )
     return Invitation(person=person, membership=membership, already_member=False)
 
 
@@ -300,6 +325,11 @@ def do_erase_person(person: Person, *, acting_user) -> dict[str, int]:
         person.groups.clear()
         person.user_permissions.clear()
         erased_by_self = getattr(acting_user, "pk", None) == person.pk
-        record("person.erased", person, acting_user=None if erased_by_self else acting_user,
-               requested_by="self" if erased_by_self else "staff", **counts)
+        record(
+            "person.erased",
+            person,
+            acting_user=None if erased_by_self else acting_user,
+            requested_by="self" if erased_by_self else "staff",
+            **counts,
+        )
     return counts

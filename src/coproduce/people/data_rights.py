@@ -45,8 +45,9 @@ class DataHolder:
 _registry: dict[str, DataHolder] = {}
 
 
-def register(label: str, *, export: Callable[[Any], Any],
-             erase: Callable[..., dict[str, int]] | None = None) -> None:
+def register(
+    label: str, *, export: Callable[[Any], Any], erase: Callable[..., dict[str, int]] | None = None
+) -> None:
     """Register what ``label`` (usually the app label) holds about a person. Re-registering replaces."""
     _registry[label] = DataHolder(label=label, export=export, erase=erase)
 
@@ -75,6 +76,7 @@ def export_person_data(person) -> dict[str, Any]:
 
 # What the people app itself holds. The profile is anonymised by ``do_erase_person`` itself, last.
 
+
 def _export_people(person) -> dict[str, Any]:
     from .models import AccessNeed
 
@@ -93,10 +95,16 @@ def _export_people(person) -> dict[str, Any]:
         "access_needs": {
             "needs": [{"code": code, "label": labels.get(code, code)} for code in person.access_needs],
             "details": person.access_needs_details,
-            "reviewed_on": person.access_needs_reviewed_on.isoformat() if person.access_needs_reviewed_on else None,
+            "reviewed_on": person.access_needs_reviewed_on.isoformat()
+            if person.access_needs_reviewed_on
+            else None,
         },
         "perspectives": [
-            {"perspective": p.perspective, "label": p.get_perspective_display(), "declared_at": p.declared_at.isoformat()}
+            {
+                "perspective": p.perspective,
+                "label": p.get_perspective_display(),
+                "declared_at": p.declared_at.isoformat(),
+            }
             for p in person.perspectives.all()
         ],
         "sign_in_emails": [
@@ -127,7 +135,9 @@ def _export_audit(person) -> dict[str, Any]:
     about = AuditEntry.objects.filter(subject_type=person._meta.label_lower, subject_id=str(person.pk))
     return {
         "about_you": [row(e) for e in about.order_by("occurred_at", "id")],
-        "done_by_you": [row(e) for e in AuditEntry.objects.filter(acting_user=person).order_by("occurred_at", "id")],
+        "done_by_you": [
+            row(e) for e in AuditEntry.objects.filter(acting_user=person).order_by("occurred_at", "id")
+        ],
     }
 
 

@@ -34,7 +34,9 @@ class CodeForm(forms.Form):
         help_text="The 6 digits in the e-mail we sent you. Spaces do not matter.",
         max_length=20,
         error_messages={"required": "Enter the 6-digit code from the e-mail"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )
 
     def clean_code(self) -> str:
@@ -135,11 +137,20 @@ class ProfileForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         preference = cleaned.get("contact_preference")
-        if preference == Person.ContactPreference.PHONE and not cleaned.get("phone") and "phone" not in self.errors:
+        if (
+            preference == Person.ContactPreference.PHONE
+            and not cleaned.get("phone")
+            and "phone" not in self.errors
+        ):
             self.add_error("phone", "Enter a phone number, or choose another way for us to contact you")
-        if (preference == Person.ContactPreference.POST and not cleaned.get("postal_address")
-                and "postal_address" not in self.errors):
-            self.add_error("postal_address", "Enter your postal address, or choose another way for us to contact you")
+        if (
+            preference == Person.ContactPreference.POST
+            and not cleaned.get("postal_address")
+            and "postal_address" not in self.errors
+        ):
+            self.add_error(
+                "postal_address", "Enter your postal address, or choose another way for us to contact you"
+            )
         return cleaned
 
 

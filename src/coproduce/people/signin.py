@@ -45,7 +45,9 @@ def hash_token(token: str) -> str:
 
 def hash_code(token_hash: str, code: str) -> str:
     """Keyed with SECRET_KEY and bound to its token: a stolen table cannot be brute-forced offline."""
-    return salted_hmac("coproduce.people.sign_in_code", f"{token_hash}:{code}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "coproduce.people.sign_in_code", f"{token_hash}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def normalise_code(text: str) -> str:
@@ -106,7 +108,7 @@ def send_sign_in_email(person, *, next_url: str = "", subject: str = "", intro: 
         f"    {format_code(issued.code)}",
         "",
         f"The link and the code work once, for {minutes} minutes. If the link has expired, open it",
-        "anyway and choose \"Send me a new link\".",
+        'anyway and choose "Send me a new link".',
         "",
         "If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.",
     ]
@@ -127,16 +129,21 @@ def sign_in_request_limit(request: HttpRequest, email: str) -> str | None:
 
     The same limits apply whether or not the address has an account, so they reveal nothing.
     """
-    if is_ratelimited(request, group="people.sign_in.client", key="ip", rate=RATE_PER_CLIENT,
-                      increment=True):
+    if is_ratelimited(request, group="people.sign_in.client", key="ip", rate=RATE_PER_CLIENT, increment=True):
         return "client"
-    if is_ratelimited(request, group="people.sign_in.address", key=_address_key(email), rate=RATE_PER_ADDRESS,
-                      increment=True):
+    if is_ratelimited(
+        request,
+        group="people.sign_in.address",
+        key=_address_key(email),
+        rate=RATE_PER_ADDRESS,
+        increment=True,
+    ):
         return "address"
     return None
 
 
 def code_try_limited(request: HttpRequest) -> bool:
     """Count one typed code from this client; True when over the limit."""
-    return is_ratelimited(request, group="people.sign_in.code", key="ip", rate=RATE_CODE_TRIES_PER_CLIENT,
-                          increment=True)
+    return is_ratelimited(
+        request, group="people.sign_in.code", key="ip", rate=RATE_CODE_TRIES_PER_CLIENT, increment=True
+    )

@@ -37,8 +37,10 @@ from .permissions import can_invite_to_project
 
 PENDING = "people.pending_sign_in"  # the address this browser asked a code for, and when
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-ADDRESS_LIMITED = ("We have sent several sign-in e-mails to this address in the last hour. Use the most "
-                   "recent one, or try again in an hour.")
+ADDRESS_LIMITED = (
+    "We have sent several sign-in e-mails to this address in the last hour. Use the most "
+    "recent one, or try again in an hour."
+)
 
 
 # --- Sign-in ---------------------------------------------------------------------------------------
@@ -50,7 +52,9 @@ def _demo_people() -> list[tuple]:
         return []
     from coproduce.demo.cast import DEMO_PEOPLE
 
-    found = {p.email: p for p in Person.objects.filter(email__in=[d.email for d in DEMO_PEOPLE], is_active=True)}
+    found = {
+        p.email: p for p in Person.objects.filter(email__in=[d.email for d in DEMO_PEOPLE], is_active=True)
+    }
     return [(demo, found[demo.email]) for demo in DEMO_PEOPLE if demo.email in found]
 
 
@@ -58,7 +62,9 @@ def _complete_sign_in(request: HttpRequest, person: Person, next_url: str) -> Ht
     request.session.pop(PENDING, None)
     login(request, person, backend=BACKEND)
     if not person.badge_name:
-        messages.info(request, "Welcome to Coproduce. Please choose a badge name: the name other people will see.")
+        messages.info(
+            request, "Welcome to Coproduce. Please choose a badge name: the name other people will see."
+        )
         return redirect("people:profile")
     messages.success(request, f"You are signed in as {person.badge_name}.")
     return redirect(signin.safe_next_url(next_url) or settings.LOGIN_REDIRECT_URL)
@@ -84,7 +90,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 if person is not None:
                     signin.send_sign_in_email(person, next_url=next_url)
                 request.session[PENDING] = {
-                    "email": email, "requested_at": timezone.now().isoformat(), "wrong": 0, "next": next_url,
+                    "email": email,
+                    "requested_at": timezone.now().isoformat(),
+                    "wrong": 0,
+                    "next": next_url,
                 }
                 return redirect("people:sign_in_code")
     else:
@@ -118,11 +127,20 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             if pending["wrong"] >= signin.MAX_WRONG_CODES:
                 problem = "too_many"
             else:
-                form.add_error("code", "That code is not right. Check the most recent e-mail from us and try again")
-    return render(request, "people/sign_in_code.html", {
-        "form": form, "email": pending["email"], "next": pending["next"], "problem": problem,
-        "minutes": int(signin.LIFETIME.total_seconds() // 60),
-    })
+                form.add_error(
+                    "code", "That code is not right. Check the most recent e-mail from us and try again"
+                )
+    return render(
+        request,
+        "people/sign_in_code.html",
+        {
+            "form": form,
+            "email": pending["email"],
+            "next": pending["next"],
+            "problem": problem,
+            "minutes": int(signin.LIFETIME.total_seconds() // 60),
+        },
+    )
 
 
 @never_cache
@@ -152,9 +170,16 @@ def sign_in_link_renew(request: HttpRequest, token: str) -> HttpResponse:
         return rate_limited(request)
     if limit is None:
         signin.send_sign_in_email(person, next_url=result.token.next_url)
-    return render(request, "people/sign_in_link.html", {
-        "result": result, "token": token, "renewed": limit is None, "address_limited": limit == "address",
-    })
+    return render(
+        request,
+        "people/sign_in_link.html",
+        {
+            "result": result,
+            "token": token,
+            "renewed": limit is None,
+            "address_limited": limit == "address",
+        },
+    )
 
 
 @require_POST
@@ -196,15 +221,27 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("people:profile")
     else:
-        form = ProfileForm(initial={
-            "badge_name": person.badge_name, "pronouns": person.pronouns,
-            "contact_preference": person.contact_preference, "phone": person.phone,
-            "postal_address": person.postal_address, "access_needs": person.access_needs,
-            "access_needs_details": person.access_needs_details, "perspectives": perspectives,
-        })
-    return render(request, "people/profile.html", {
-        "form": form, "person": person, "review_due": person.access_needs_review_due(),
-    })
+        form = ProfileForm(
+            initial={
+                "badge_name": person.badge_name,
+                "pronouns": person.pronouns,
+                "contact_preference": person.contact_preference,
+                "phone": person.phone,
+                "postal_address": person.postal_address,
+                "access_needs": person.access_needs,
+                "access_needs_details": person.access_needs_details,
+                "perspectives": perspectives,
+            }
+        )
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "form": form,
+            "person": person,
+            "review_due": person.access_needs_review_due(),
+        },
+    )
 
 
 @never_cache
@@ -212,7 +249,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
     data = do_export_person_data(request.user, acting_user=request.user)
-    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = 'attachment; filename="coproduce-my-data.json"'
     return response
 
@@ -225,8 +264,10 @@ def erase_me(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         do_erase_person(request.user, acting_user=request.user)
         logout(request)
-        messages.success(request, "Your personal data has been erased and you have been signed out. Thank you "
-                         "for taking part.")
+        messages.success(
+            request,
+            "Your personal data has been erased and you have been signed out. Thank you for taking part.",
+        )
         return redirect("core:home")
     return render(request, "people/erase.html", {"form": form})
 
@@ -244,10 +285,15 @@ def invite(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         invitation = do_invite_person_to_project(project, acting_user=request.user, **form.cleaned_data)
         if invitation.already_member:
-            messages.info(request, f"{form.cleaned_data['email']} is already in this project: nothing was changed.")
+            messages.info(
+                request, f"{form.cleaned_data['email']} is already in this project: nothing was changed."
+            )
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}. They will get an e-mail "
-                             "with a link to sign in.")
+            messages.success(
+                request,
+                f"Invitation sent to {form.cleaned_data['email']}. They will get an e-mail "
+                "with a link to sign in.",
+            )
         return redirect("people:invite", project_id=project.pk)
     return render(request, "people/invite.html", {"form": form, "project": project})
 
@@ -256,7 +302,13 @@ def invite(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_perspectives(request: HttpRequest, project_id: int) -> HttpResponse:
     project, counts = access_project_perspective_counts_by_id(request.user, project_id)
     rows = [(label, counts[code]) for code, label in Perspective.Kind.choices]
-    return render(request, "people/project_perspectives.html", {
-        "project": project, "rows": rows, "not_declared": counts["not_declared"], "people": counts["people"],
-    })
-
+    return render(
+        request,
+        "people/project_perspectives.html",
+        {
+            "project": project,
+            "rows": rows,
+            "not_declared": counts["not_declared"],
+            "people": counts["people"],
+        },
+    )

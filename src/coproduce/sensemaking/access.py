@@ -56,7 +56,10 @@ def sources_visible_to(user, project: Project) -> QuerySet[Source]:
         return sources.filter(own)
     # JSON "contains" is not on SQLite; the audience list is short, so filter in Python on ids.
     team_ids = [
-        s.pk for s in sources.filter(withdrawn_at__isnull=True, erased_at__isnull=True).only("id", "consent_audiences")
+        s.pk
+        for s in sources.filter(withdrawn_at__isnull=True, erased_at__isnull=True).only(
+            "id", "consent_audiences"
+        )
         if Audience.TEAM in (s.consent_audiences or [])
     ]
     return sources.filter(Q(pk__in=team_ids) | own)
@@ -69,8 +72,9 @@ def analysable_sources(project: Project) -> QuerySet[Source]:
 
 def analysable_codings(project: Project) -> QuerySet[Coding]:
     """Codings that count: withdrawn words leave the analysis the moment they are withdrawn."""
-    return Coding.objects.filter(source__project=project, source__withdrawn_at__isnull=True,
-                                 source__erased_at__isnull=True)
+    return Coding.objects.filter(
+        source__project=project, source__withdrawn_at__isnull=True, source__erased_at__isnull=True
+    )
 
 
 def access_source_by_id(user, project: Project, source_id) -> Source:
@@ -81,8 +85,11 @@ def access_source_by_id(user, project: Project, source_id) -> Source:
 
 
 def access_segment_by_id(user, project: Project, segment_id) -> Segment:
-    segment = Segment.objects.filter(source__project=project, pk=_int(segment_id)).select_related(
-        "source", "source__project").first()
+    segment = (
+        Segment.objects.filter(source__project=project, pk=_int(segment_id))
+        .select_related("source", "source__project")
+        .first()
+    )
     if segment is None or not can_view_source(user, segment.source):
         raise _not_found("No such passage.")
     return segment
@@ -98,7 +105,9 @@ def access_code_by_id(user, project: Project, code_id) -> Code:
 
 
 def access_coding_by_id(user, project: Project, coding_id) -> Coding:
-    coding = Coding.objects.filter(source__project=project, pk=_int(coding_id)).select_related("source").first()
+    coding = (
+        Coding.objects.filter(source__project=project, pk=_int(coding_id)).select_related("source").first()
+    )
     if coding is None or not can_view_source(user, coding.source):
         raise _not_found("No such coding.")
     return coding
@@ -116,15 +125,22 @@ def access_theme_by_id(user, project: Project, theme_id) -> Theme:
 def access_quote_by_id(user, project: Project, quote_id) -> Quote:
     if not can_view_project_sensemaking(user, project):
         raise _not_found()
-    quote = Quote.objects.filter(theme__project=project, pk=_int(quote_id)).select_related("theme", "source").first()
+    quote = (
+        Quote.objects.filter(theme__project=project, pk=_int(quote_id))
+        .select_related("theme", "source")
+        .first()
+    )
     if quote is None:
         raise _not_found("No such quote.")
     return quote
 
 
 def access_correction_by_id(user, project: Project, correction_id) -> CorrectionRequest:
-    correction = CorrectionRequest.objects.filter(source__project=project, pk=_int(correction_id)).select_related(
-        "source").first()
+    correction = (
+        CorrectionRequest.objects.filter(source__project=project, pk=_int(correction_id))
+        .select_related("source")
+        .first()
+    )
     if correction is None or not can_view_source(user, correction.source):
         raise _not_found("No such correction.")
     return correction

@@ -76,7 +76,9 @@ def compare(sources: list[Source], codes: dict[int, Code], coders: list, codings
         coded_by = {coder for by_coder in spans.get(source.pk, {}).values() for coder in by_coder}
         if len(coded_by & set(coder_ids)) >= 2:
             report.sources.append(source)
-    pooled: dict[int, dict] = defaultdict(lambda: {"length": 0, "spans": {c: [] for c in coder_ids}, "used": set()})
+    pooled: dict[int, dict] = defaultdict(
+        lambda: {"length": 0, "spans": {c: [] for c in coder_ids}, "used": set()}
+    )
     for source in report.sources:
         length = len(source.text)
         rows = []
@@ -89,11 +91,22 @@ def compare(sources: list[Source], codes: dict[int, Code], coders: list, codings
                 percent, kappa = result.percent_agreement, result.kappa
             else:
                 percent, kappa = _all_agree(length, spans_by_coder, len(coder_ids)), None
-            rows.append(Comparison(code=codes[code_id], source=source, characters=length, percent_agreement=percent,
-                                   kappa=kappa, alpha=_alpha(length, spans_by_coder), coders_who_used=used))
+            rows.append(
+                Comparison(
+                    code=codes[code_id],
+                    source=source,
+                    characters=length,
+                    percent_agreement=percent,
+                    kappa=kappa,
+                    alpha=_alpha(length, spans_by_coder),
+                    coders_who_used=used,
+                )
+            )
             entry = pooled[code_id]
             for coder, coder_spans in spans_by_coder.items():
-                entry["spans"][coder].extend((s + entry["length"], e + entry["length"]) for s, e in coder_spans)
+                entry["spans"][coder].extend(
+                    (s + entry["length"], e + entry["length"]) for s, e in coder_spans
+                )
             entry["used"].update(c.pk for c in used)
         report.by_source[source.pk] = rows
         # Every compared source counts towards every code's pooled figures, coded or not (NVivo's
@@ -112,8 +125,13 @@ def compare(sources: list[Source], codes: dict[int, Code], coders: list, codings
         else:
             percent, kappa = _all_agree(length, entry["spans"], len(coder_ids)), None
         total_by_code[code_id] = Comparison(
-            code=codes[code_id], source=None, characters=length, percent_agreement=percent, kappa=kappa,
-            alpha=_alpha(length, entry["spans"]), coders_who_used=[c for c in coders if c.pk in entry["used"]],
+            code=codes[code_id],
+            source=None,
+            characters=length,
+            percent_agreement=percent,
+            kappa=kappa,
+            alpha=_alpha(length, entry["spans"]),
+            coders_who_used=[c for c in coders if c.pk in entry["used"]],
         )
     report.by_code = sorted(total_by_code.values(), key=lambda c: c.code.path.lower())
     return report
@@ -140,12 +158,16 @@ def differences(source: Source, code: Code, coders: list, codings: list[Coding])
     result = []
     for run in runs:
         if 0 < len(run.coders) < len(coders):
-            text = source.text[run.start:run.end]
+            text = source.text[run.start : run.end]
             if not text.strip():
                 continue
-            result.append(Difference(
-                start=run.start, end=run.end, text=text.strip(),
-                coded_by=[c for c in coders if c.pk in run.coders],
-                not_coded_by=[c for c in coders if c.pk not in run.coders],
-            ))
+            result.append(
+                Difference(
+                    start=run.start,
+                    end=run.end,
+                    text=text.strip(),
+                    coded_by=[c for c in coders if c.pk in run.coders],
+                    not_coded_by=[c for c in coders if c.pk not in run.coders],
+                )
+            )
     return result

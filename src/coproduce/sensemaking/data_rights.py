@@ -35,8 +35,13 @@ def export(person):
                 "withdrawn_at": s.withdrawn_at.isoformat() if s.withdrawn_at else None,
                 "notes": [{"text": n.text, "added_at": n.created_at.isoformat()} for n in s.notes.all()],
                 "corrections": [
-                    {"passage": c.passage, "asked_for": c.requested_change, "status": c.get_status_display(),
-                     "answer": c.response, "asked_at": c.requested_at.isoformat()}
+                    {
+                        "passage": c.passage,
+                        "asked_for": c.requested_change,
+                        "status": c.get_status_display(),
+                        "answer": c.response,
+                        "asked_at": c.requested_at.isoformat(),
+                    }
                     for c in s.corrections.all()
                 ],
                 "quoted_in_themes": [q.theme.name for q in s.quotes.select_related("theme")],
@@ -45,12 +50,20 @@ def export(person):
             for s in sources
         ],
         "your_codings": [
-            {"project": c.source.project.title, "source": c.source.title, "code": c.code.path, "start": c.start,
-             "end": c.end, "coded_at": c.created_at.isoformat()}
+            {
+                "project": c.source.project.title,
+                "source": c.source.title,
+                "code": c.code.path,
+                "start": c.start,
+                "end": c.end,
+                "coded_at": c.created_at.isoformat(),
+            }
             for c in Coding.objects.filter(coder=person).select_related("source", "source__project", "code")
         ],
-        "your_memos": [{"text": m.text, "written_at": m.created_at.isoformat()}
-                       for m in Memo.objects.filter(author=person)],
+        "your_memos": [
+            {"text": m.text, "written_at": m.created_at.isoformat()}
+            for m in Memo.objects.filter(author=person)
+        ],
     }
 
 

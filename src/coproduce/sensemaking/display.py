@@ -55,11 +55,13 @@ def segment_views(source, segments, codings=(), memos=(), suggestions=()) -> lis
     spans = [(c.start, c.end, c.code.name) for c in codings]
     views = []
     for segment in segments:
-        views.append(SegmentView(
-            segment=segment,
-            pieces=pieces(source.text, segment.start, segment.end, spans),
-            codings=[c for c in codings if segment.start <= c.start < segment.end],
-            memos=[m for m in memos if m.segment_id == segment.pk],
-            suggestions=[s for s in suggestions if s.segment_id == segment.pk],
-        ))
+        views.append(
+            SegmentView(
+                segment=segment,
+                pieces=pieces(source.text, segment.start, segment.end, spans),
+                codings=[c for c in codings if segment.start <= c.start < segment.end],
+                memos=[m for m in memos if m.segment_id == segment.pk],
+                suggestions=[s for s in suggestions if s.segment_id == segment.pk],
+            )
+        )
     return views

@@ -12,28 +12,39 @@ from .models import Audience, Code, ConsentUse
 
 
 def member_choices(project) -> list[tuple[str, str]]:
-    members = Membership.objects.filter(project=project).select_related("person").order_by("person__badge_name")
+    members = (
+        Membership.objects.filter(project=project).select_related("person").order_by("person__badge_name")
+    )
     return [(str(m.person_id), m.person.badge_name) for m in members]
 
 
 def member_by_id(project, person_id):
-    membership = Membership.objects.filter(project=project, person_id=person_id).select_related("person").first()
+    membership = (
+        Membership.objects.filter(project=project, person_id=person_id).select_related("person").first()
+    )
     return membership.person if membership else None
 
 
 class ConsentFields(forms.Form):
     consent_use = forms.ChoiceField(
-        label="What did they agree to?", choices=ConsentUse.choices, widget=forms.RadioSelect,
+        label="What did they agree to?",
+        choices=ConsentUse.choices,
+        widget=forms.RadioSelect,
         initial=ConsentUse.ANALYSIS_ONLY,
     )
     consent_audiences = forms.MultipleChoiceField(
-        label="Who may see their words?", choices=Audience.choices, widget=forms.CheckboxSelectMultiple,
-        required=False, initial=[Audience.TEAM],
+        label="Who may see their words?",
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=[Audience.TEAM],
         help_text="The project team may read the words to analyse them. Quotes are only ever shown to the "
-                  "audiences ticked here, and only if they agreed to quotes.",
+        "audiences ticked here, and only if they agreed to quotes.",
     )
     consent_until = forms.DateField(
-        label="Consent lasts until", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Consent lasts until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty if they did not set an end date.",
     )
 
@@ -45,8 +56,11 @@ class ConsentFields(forms.Form):
 
     def consent(self) -> ConsentDetails:
         data = self.cleaned_data
-        return ConsentDetails(use=data["consent_use"], audiences=tuple(data.get("consent_audiences") or ()),
-                              until=data.get("consent_until"))
+        return ConsentDetails(
+            use=data["consent_use"],
+            audiences=tuple(data.get("consent_audiences") or ()),
+            until=data.get("consent_until"),
+        )
 
 
 class ConsentForm(ConsentFields):
@@ -59,15 +73,22 @@ class NarratorFields(forms.Form):
         ("outside", "Someone outside Coproduce"),
         ("several", "Several people, anonymously (for example survey responses)"),
     ]
-    narrator_kind = forms.ChoiceField(label="Whose words are these?", choices=NARRATOR_KINDS,
-                                      widget=forms.RadioSelect, initial="outside")
+    narrator_kind = forms.ChoiceField(
+        label="Whose words are these?", choices=NARRATOR_KINDS, widget=forms.RadioSelect, initial="outside"
+    )
     narrator_person = forms.ChoiceField(label="Which member", required=False)
     narrator_name = forms.CharField(
-        label="Their name", required=False, max_length=120,
+        label="Their name",
+        required=False,
+        max_length=120,
         help_text="Only coordinators see this name. Everyone else sees the pseudonym.",
     )
-    narrator_pseudonym = forms.CharField(label="Pseudonym", required=False, max_length=60,
-                                         help_text="The name used for them in analysis and in quotes, if they chose one.")
+    narrator_pseudonym = forms.CharField(
+        label="Pseudonym",
+        required=False,
+        max_length=60,
+        help_text="The name used for them in analysis and in quotes, if they chose one.",
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,23 +108,41 @@ class NarratorFields(forms.Form):
         data = self.cleaned_data
         kind = data["narrator_kind"]
         if kind == "member":
-            return NarratorDetails(person=member_by_id(self.project, data["narrator_person"]),
-                                   pseudonym=data.get("narrator_pseudonym", ""))
+            return NarratorDetails(
+                person=member_by_id(self.project, data["narrator_person"]),
+                pseudonym=data.get("narrator_pseudonym", ""),
+            )
         if kind == "outside":
-            return NarratorDetails(name=data.get("narrator_name", ""), pseudonym=data.get("narrator_pseudonym", ""))
+            return NarratorDetails(
+                name=data.get("narrator_name", ""), pseudonym=data.get("narrator_pseudonym", "")
+            )
         return NarratorDetails()
 
 
 class SourceUploadForm(NarratorFields, ConsentFields):
     file = forms.FileField(
-        label="File", help_text="A .txt, .docx, .pdf, .vtt, .srt, .csv or .xlsx file.",
+        label="File",
+        help_text="A .txt, .docx, .pdf, .vtt, .srt, .csv or .xlsx file.",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.vtt,.srt,.csv,.xlsx"}),
     )
-    title = forms.CharField(label="Title", max_length=200, required=False,
-                            help_text="For example “Listening session 3”. Leave empty to use the file name.")
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        required=False,
+        help_text="For example “Listening session 3”. Leave empty to use the file name.",
+    )
 
-    field_order = ["file", "title", "narrator_kind", "narrator_person", "narrator_name", "narrator_pseudonym",
-                   "consent_use", "consent_audiences", "consent_until"]
+    field_order = [
+        "file",
+        "title",
+        "narrator_kind",
+        "narrator_person",
+        "narrator_name",
+        "narrator_pseudonym",
+        "consent_use",
+        "consent_audiences",
+        "consent_until",
+    ]
 
 
 class NarratorForm(NarratorFields):
@@ -111,18 +150,23 @@ class NarratorForm(NarratorFields):
 
 
 class TableColumnsForm(forms.Form):
-    text_column = forms.TypedChoiceField(label="Which column holds what people wrote?", coerce=int,
-                                         widget=forms.RadioSelect)
+    text_column = forms.TypedChoiceField(
+        label="Which column holds what people wrote?", coerce=int, widget=forms.RadioSelect
+    )
     attribute_columns = forms.TypedMultipleChoiceField(
-        label="Which other columns should be kept with each response?", coerce=int, required=False,
+        label="Which other columns should be kept with each response?",
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="For example site, date or rating. Leave out anything that names or identifies people.",
     )
 
     def __init__(self, *args, columns: list[str], samples: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(i, f"{name} — e.g. “{samples.get(i, '')[:80]}”" if samples.get(i) else name)
-                   for i, name in enumerate(columns)]
+        choices = [
+            (i, f"{name} — e.g. “{samples.get(i, '')[:80]}”" if samples.get(i) else name)
+            for i, name in enumerate(columns)
+        ]
         self.fields["text_column"].choices = choices
         self.fields["attribute_columns"].choices = [(i, name) for i, name in enumerate(columns)]
 
@@ -137,11 +181,18 @@ class SpeakerMappingForm(forms.Form):
         self.project = project
         for speaker in self.speakers:
             self.fields[f"person_{speaker.pk}"] = forms.ChoiceField(
-                label=f"Who is “{speaker.label}”?", choices=choices, required=False,
-                initial=str(speaker.person_id or ""))
+                label=f"Who is “{speaker.label}”?",
+                choices=choices,
+                required=False,
+                initial=str(speaker.person_id or ""),
+            )
             self.fields[f"pseudonym_{speaker.pk}"] = forms.CharField(
-                label=f"Pseudonym for “{speaker.label}”", required=False, max_length=60, initial=speaker.pseudonym,
-                help_text="Used in place of this name in quotes.")
+                label=f"Pseudonym for “{speaker.label}”",
+                required=False,
+                max_length=60,
+                initial=speaker.pseudonym,
+                help_text="Used in place of this name in quotes.",
+            )
 
     def rows(self):
         return [(s, self[f"person_{s.pk}"], self[f"pseudonym_{s.pk}"]) for s in self.speakers]
@@ -149,27 +200,46 @@ class SpeakerMappingForm(forms.Form):
     def mapping(self):
         for speaker in self.speakers:
             person_id = self.cleaned_data.get(f"person_{speaker.pk}")
-            yield speaker, (member_by_id(self.project, person_id) if person_id else None), self.cleaned_data.get(
-                f"pseudonym_{speaker.pk}", "")
+            yield (
+                speaker,
+                (member_by_id(self.project, person_id) if person_id else None),
+                self.cleaned_data.get(f"pseudonym_{speaker.pk}", ""),
+            )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Your note", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
-                           help_text="Add context, say what you meant, or how you feel about it now.")
+    text = forms.CharField(
+        label="Your note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Add context, say what you meant, or how you feel about it now.",
+    )
 
 
 class CorrectionRequestForm(forms.Form):
-    passage = forms.CharField(label="The words you want corrected", widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=5000, help_text="Copy them from your words above.")
-    requested_change = forms.CharField(label="What should they say, or what is wrong?",
-                                       widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    passage = forms.CharField(
+        label="The words you want corrected",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Copy them from your words above.",
+    )
+    requested_change = forms.CharField(
+        label="What should they say, or what is wrong?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
 
 
 class CorrectionApplyForm(forms.Form):
-    words = forms.CharField(label="Words to replace, exactly as they are now", widget=forms.Textarea(attrs={"rows": 3}))
-    replacement = forms.CharField(label="Replace them with", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    response = forms.CharField(label="Message to the narrator", widget=forms.Textarea(attrs={"rows": 2}),
-                               required=False)
+    words = forms.CharField(
+        label="Words to replace, exactly as they are now", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    replacement = forms.CharField(
+        label="Replace them with", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    response = forms.CharField(
+        label="Message to the narrator", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, source_text: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,10 +249,13 @@ class CorrectionApplyForm(forms.Form):
         words = self.cleaned_data["words"].replace("\r\n", "\n")
         count = self.source_text.count(words)
         if count == 0:
-            raise forms.ValidationError("These words are not in the source. Copy them exactly as they are now.")
+            raise forms.ValidationError(
+                "These words are not in the source. Copy them exactly as they are now."
+            )
         if count > 1:
             raise forms.ValidationError(
-                f"These words appear {count} times. Include some of the words around them so there is only one.")
+                f"These words appear {count} times. Include some of the words around them so there is only one."
+            )
         return words
 
     def span(self) -> tuple[int, int]:
@@ -192,7 +265,9 @@ class CorrectionApplyForm(forms.Form):
 
 
 class CorrectionDeclineForm(forms.Form):
-    response = forms.CharField(label="Why the words stay as they are", widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(
+        label="Why the words stay as they are", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class WithdrawForm(forms.Form):
@@ -208,7 +283,9 @@ def code_choices(project, *, exclude: Code | None = None, blank: str | None = No
     choices = [("", blank)] if blank is not None else []
     excluded = set()
     if exclude is not None:
-        excluded = {exclude.pk} | {c.pk for c, _ in code_tree(project) if exclude.pk in {a.pk for a in c.ancestors()}}
+        excluded = {exclude.pk} | {
+            c.pk for c, _ in code_tree(project) if exclude.pk in {a.pk for a in c.ancestors()}
+        }
     for code, depth in code_tree(project):
         if code.pk not in excluded:
             choices.append((str(code.pk), "— " * depth + code.name))
@@ -218,11 +295,21 @@ def code_choices(project, *, exclude: Code | None = None, blank: str | None = No
 class CodeForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
     parent = forms.ChoiceField(label="Sits under", required=False)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text="What this code means, so everyone applies it the same way.")
-    examples = forms.CharField(label="Examples", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text="Examples of what fits (and what does not), in your own words.")
-    color = forms.CharField(label="Colour", required=False, max_length=7, help_text="Optional, for example #1f77b4.")
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this code means, so everyone applies it the same way.",
+    )
+    examples = forms.CharField(
+        label="Examples",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Examples of what fits (and what does not), in your own words.",
+    )
+    color = forms.CharField(
+        label="Colour", required=False, max_length=7, help_text="Optional, for example #1f77b4."
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, project, code: Code | None = None, **kwargs):
@@ -240,7 +327,9 @@ class ApplyCodeForm(forms.Form):
 
     code = forms.ChoiceField(label="Code")
     words = forms.CharField(
-        label="Only these words (optional)", required=False, max_length=5000,
+        label="Only these words (optional)",
+        required=False,
+        max_length=5000,
         help_text="Copy the exact words from the passage, or leave empty to code the whole passage.",
     )
     segment = forms.IntegerField(widget=forms.HiddenInput)
@@ -248,7 +337,9 @@ class ApplyCodeForm(forms.Form):
     def __init__(self, *args, project, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["code"].choices = choices if choices is not None else code_choices(project, blank="Choose a code")
+        self.fields["code"].choices = (
+            choices if choices is not None else code_choices(project, blank="Choose a code")
+        )
 
     def chosen_code(self) -> Code:
         return Code.objects.get(project=self.project, pk=self.cleaned_data["code"])
@@ -258,14 +349,19 @@ class SelectionCodeForm(forms.Form):
     """Code the text selected with the mouse or the keyboard (filled in by coding.js)."""
 
     code = forms.ChoiceField(label="Code for the selected text")
-    start = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
-                               error_messages={"required": "Select some text first."})
-    end = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={"required": "Select some text first."})
+    start = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": "Select some text first."}
+    )
+    end = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": "Select some text first."}
+    )
 
     def __init__(self, *args, project, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["code"].choices = choices if choices is not None else code_choices(project, blank="Choose a code")
+        self.fields["code"].choices = (
+            choices if choices is not None else code_choices(project, blank="Choose a code")
+        )
 
     def chosen_code(self) -> Code:
         return Code.objects.get(project=self.project, pk=self.cleaned_data["code"])
@@ -277,11 +373,19 @@ class MemoForm(forms.Form):
 
 class ThemeForm(forms.Form):
     name = forms.CharField(label="Name", max_length=160)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    audience = forms.ChoiceField(label="Who is this theme for?", choices=Audience.choices, widget=forms.RadioSelect,
-                                 initial=Audience.TEAM,
-                                 help_text="Only quotes whose narrators agreed to this audience can be added.")
-    codes = forms.MultipleChoiceField(label="Codes in this theme", required=False, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    audience = forms.ChoiceField(
+        label="Who is this theme for?",
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.TEAM,
+        help_text="Only quotes whose narrators agreed to this audience can be added.",
+    )
+    codes = forms.MultipleChoiceField(
+        label="Codes in this theme", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,30 +400,45 @@ class QuoteWordsForm(forms.Form):
     """Add words from a passage as a quote: the whole passage, or the exact words."""
 
     segment = forms.IntegerField(widget=forms.HiddenInput)
-    words = forms.CharField(label="Only these words (optional)", required=False, max_length=5000,
-                            help_text="Leave empty to quote the whole passage.")
+    words = forms.CharField(
+        label="Only these words (optional)",
+        required=False,
+        max_length=5000,
+        help_text="Leave empty to quote the whole passage.",
+    )
 
 
 class IdentifierForm(forms.Form):
-    term = forms.CharField(label="Name or identifying detail", max_length=200,
-                           help_text="Exactly as it appears in people's words, for example a first name or a ward.")
-    replacement = forms.CharField(label="Replace with", max_length=200,
-                                  help_text='A pseudonym, or a placeholder in brackets such as "[the ward]".')
+    term = forms.CharField(
+        label="Name or identifying detail",
+        max_length=200,
+        help_text="Exactly as it appears in people's words, for example a first name or a ward.",
+    )
+    replacement = forms.CharField(
+        label="Replace with",
+        max_length=200,
+        help_text='A pseudonym, or a placeholder in brackets such as "[the ward]".',
+    )
 
 
 class QuoteWordingForm(forms.Form):
-    text = forms.CharField(label="Wording that may leave the project", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="Wording that may leave the project", widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ResolveFlagForm(forms.Form):
-    resolution = forms.CharField(label="What was done", max_length=300,
-                                 help_text="For example “quote removed from the March report”.")
+    resolution = forms.CharField(
+        label="What was done", max_length=300, help_text="For example “quote removed from the March report”."
+    )
 
 
 class AgreementForm(forms.Form):
-    coders = forms.MultipleChoiceField(label="Compare the coding of", widget=forms.CheckboxSelectMultiple,
-                                       help_text="Choose two people to see Cohen's kappa; two or more for "
-                                                 "Krippendorff's alpha.")
+    coders = forms.MultipleChoiceField(
+        label="Compare the coding of",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose two people to see Cohen's kappa; two or more for Krippendorff's alpha.",
+    )
 
     def __init__(self, *args, coder_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,33 +452,48 @@ class AgreementForm(forms.Form):
 
 
 class ExportQuotesForm(forms.Form):
-    audience = forms.ChoiceField(label="Quotes for", choices=Audience.choices, widget=forms.RadioSelect,
-                                 initial=Audience.TEAM)
-    file_format = forms.ChoiceField(label="Format", choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
-                                    widget=forms.RadioSelect, initial="csv")
+    audience = forms.ChoiceField(
+        label="Quotes for", choices=Audience.choices, widget=forms.RadioSelect, initial=Audience.TEAM
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
+        widget=forms.RadioSelect,
+        initial="csv",
+    )
 
 
 class ExportCodingsForm(forms.Form):
-    file_format = forms.ChoiceField(label="Format", choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
-                                    widget=forms.RadioSelect, initial="csv")
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
+        widget=forms.RadioSelect,
+        initial="csv",
+    )
 
 
 class ImportCodebookForm(forms.Form):
-    file = forms.FileField(label="Codebook file", help_text="A REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, "
-                           "MAXQDA, QualCoder or Coproduce.",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".qdc,.xml"}))
+    file = forms.FileField(
+        label="Codebook file",
+        help_text="A REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder or Coproduce.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".qdc,.xml"}),
+    )
 
 
 class ImportProjectForm(ConsentFields):
-    file = forms.FileField(label="Project file", help_text="A REFI-QDA project (.qdpx).",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".qdpx"}))
+    file = forms.FileField(
+        label="Project file",
+        help_text="A REFI-QDA project (.qdpx).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".qdpx"}),
+    )
     field_order = ["file", "consent_use", "consent_audiences", "consent_until"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_use"].label = "What did the people in these sources agree to?"
-        self.fields["consent_use"].help_text = ("Applied to every imported source until you record each "
-                                                "narrator's own consent.")
+        self.fields["consent_use"].help_text = (
+            "Applied to every imported source until you record each narrator's own consent."
+        )
 
 
 class AdoptCandidateForm(forms.Form):

@@ -107,8 +107,13 @@ def read_upload(filename: str, data: bytes, *, max_bytes: int) -> ParsedSource |
     if not data.strip():
         raise SourceFileError(MESSAGES["empty"])
     reader = {
-        "txt": _read_txt, "docx": _read_docx, "pdf": _read_pdf, "vtt": _read_vtt, "srt": _read_srt,
-        "csv": _read_csv, "xlsx": _read_xlsx,
+        "txt": _read_txt,
+        "docx": _read_docx,
+        "pdf": _read_pdf,
+        "vtt": _read_vtt,
+        "srt": _read_srt,
+        "csv": _read_csv,
+        "xlsx": _read_xlsx,
     }[file_format]
     if file_format in ("docx", "xlsx"):
         _check_zip(data, file_format, max_bytes)
@@ -127,7 +132,7 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 (with BOM, or recognisably without) or Windows-1252."""
     try:
         if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")
         elif _looks_like_utf16(data):
@@ -199,7 +204,7 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
     blocks: list[tuple[int, int]] = []
     current: list[int] | None = None
     for start, end in _line_spans(text):
-        blank_gap = current is not None and text[current[1]:start].count("\n") > 1
+        blank_gap = current is not None and text[current[1] : start].count("\n") > 1
         if current is None or blank_gap:
             if current is not None:
                 blocks.append((current[0], current[1]))
@@ -246,7 +251,9 @@ def segment_text(text: str, file_format: str) -> ParsedSource:
     label_counts = Counter(m.group("label").strip() for m in turn_lines)
     # Speakers come back: at least one label repeats, and turns are a good share of the lines.
     is_transcript = (
-        len(turn_lines) >= 3 and len(turn_lines) >= 0.3 * len(lines) and max(label_counts.values()) >= 2
+        len(turn_lines) >= 3
+        and len(turn_lines) >= 0.3 * len(lines)
+        and max(label_counts.values()) >= 2
         and len(label_counts) <= max(2, len(turn_lines) // 2)
     )
     if not is_transcript:
@@ -261,10 +268,15 @@ def segment_text(text: str, file_format: str) -> ParsedSource:
     for (start, end), match in zip(lines, matches, strict=True):
         if match:
             speaker = match.group("label").strip()
-            segments.append(ParsedSegment(
-                start=start, end=end, speech_start=match.start("speech"), speaker=speaker,
-                started_ms=_timestamp_ms(match.group("ts")),
-            ))
+            segments.append(
+                ParsedSegment(
+                    start=start,
+                    end=end,
+                    speech_start=match.start("speech"),
+                    speaker=speaker,
+                    started_ms=_timestamp_ms(match.group("ts")),
+                )
+            )
         else:
             segments.append(ParsedSegment(start=start, end=end, speech_start=start, speaker=speaker))
     return ParsedSource(text=text, kind="transcript", file_format=file_format, segments=segments)
@@ -278,10 +290,16 @@ def source_from_turns(turns: list[tuple[str, str, int | None, int | None]], file
     for speaker, words, started_ms, ended_ms in turns:
         prefix = f"{speaker}: " if speaker else ""
         line = prefix + words
-        segments.append(ParsedSegment(
-            start=position, end=position + len(line), speech_start=position + len(prefix), speaker=speaker,
-            started_ms=started_ms, ended_ms=ended_ms,
-        ))
+        segments.append(
+            ParsedSegment(
+                start=position,
+                end=position + len(line),
+                speech_start=position + len(prefix),
+                speaker=speaker,
+                started_ms=started_ms,
+                ended_ms=ended_ms,
+            )
+        )
         parts.append(line)
         position += len(line) + 1
     return ParsedSource(text="\n".join(parts), kind="transcript", file_format=file_format, segments=segments)
@@ -310,7 +328,9 @@ def _check_zip(data: bytes, file_format: str, max_bytes: int) -> None:
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
         raise SourceFileError(MESSAGES["password"])
     if unpacked > 10 * max_bytes:  # a "zip bomb" would fill the disk when unpacked
-        raise SourceFileError(MESSAGES["too_big"].format(size=human_size(unpacked), limit=human_size(max_bytes)))
+        raise SourceFileError(
+            MESSAGES["too_big"].format(size=human_size(unpacked), limit=human_size(max_bytes))
+        )
 
 
 def _read_docx(data: bytes, *, max_bytes: int) -> ParsedSource:
@@ -385,9 +405,9 @@ def _cue_speaker(payload: str) -> tuple[str, str]:
         match = re.match(r"^(?:-\s*)?(?P<label>[^\W\d_][\w'’.\- ]{0,38}?)\s*:\s+(?=\S)", words)
         bracket = re.match(r"^(?:-\s*)?\[(?P<label>[^\]\d][^\]]{0,39})\]\s*(?=\S)", words)
         if match:
-            speaker, words = match.group("label").strip(), words[match.end():]
+            speaker, words = match.group("label").strip(), words[match.end() :]
         elif bracket:
-            speaker, words = bracket.group("label").strip(), words[bracket.end():]
+            speaker, words = bracket.group("label").strip(), words[bracket.end() :]
     return speaker, words
 
 
@@ -402,10 +422,12 @@ def _read_cues(text: str, file_format: str) -> ParsedSource:
         if timing_index is None:
             continue
         timing = _CUE_TIMING.match(lines[timing_index])
-        payload = "\n".join(lines[timing_index + 1:]).strip()
+        payload = "\n".join(lines[timing_index + 1 :]).strip()
         speaker, words = _cue_speaker(payload)
         if words:
-            cues.append((speaker, words, _timestamp_ms(timing.group("start")), _timestamp_ms(timing.group("end"))))
+            cues.append(
+                (speaker, words, _timestamp_ms(timing.group("start")), _timestamp_ms(timing.group("end")))
+            )
     if not cues:
         raise SourceFileError(MESSAGES["no_cues"].format(kind=f".{file_format}"))
     # Consecutive cues from one speaker make one turn (captions split speech every few seconds).
@@ -504,10 +526,17 @@ def source_from_table(table: ParsedTable, text_column: int, attribute_columns: l
         if not words:
             continue
         attributes = {table.columns[i]: row[i] for i in attribute_columns if i != text_column and row[i]}
-        segments.append(ParsedSegment(start=position, end=position + len(words), speech_start=position,
-                                      attributes=attributes))
+        segments.append(
+            ParsedSegment(
+                start=position, end=position + len(words), speech_start=position, attributes=attributes
+            )
+        )
         parts.append(words)
         position += len(words) + 2
     if not segments:
-        raise SourceFileError("The column you chose has no responses in it. Choose the column that holds what people wrote.")
-    return ParsedSource(text="\n\n".join(parts), kind="responses", file_format=table.file_format, segments=segments)
+        raise SourceFileError(
+            "The column you chose has no responses in it. Choose the column that holds what people wrote."
+        )
+    return ParsedSource(
+        text="\n\n".join(parts), kind="responses", file_format=table.file_format, segments=segments
+    )

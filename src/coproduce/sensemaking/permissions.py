@@ -96,8 +96,13 @@ def can_withdraw_source(user, source: Source) -> bool:
 
 def can_cancel_withdrawal(user, source: Source) -> bool:
     """Changing one's mind during the grace period is the narrator's alone."""
-    return source.is_withdrawn and not source.is_erased and (
-        is_narrator(user, source) or (_role(user, source.project) == COORDINATOR and not source.narrator_person_id)
+    return (
+        source.is_withdrawn
+        and not source.is_erased
+        and (
+            is_narrator(user, source)
+            or (_role(user, source.project) == COORDINATOR and not source.narrator_person_id)
+        )
     )
 
 

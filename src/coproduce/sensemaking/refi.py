@@ -181,7 +181,9 @@ def write_qdc(codes: list[RefiCode], *, origin: str = ORIGIN) -> bytes:
 
 def _coding_element(parent, coding: RefiCoding) -> None:
     element = etree.SubElement(parent, f"{{{PROJECT_NS}}}Coding")
-    _attrs(element, guid=coding.guid, creatingUser=coding.creating_user, creationDateTime=_when(coding.created))
+    _attrs(
+        element, guid=coding.guid, creatingUser=coding.creating_user, creationDateTime=_when(coding.created)
+    )
     etree.SubElement(element, f"{{{PROJECT_NS}}}CodeRef", targetGUID=coding.code_guid)
 
 
@@ -189,8 +191,13 @@ def project_xml(project: RefiProject) -> bytes:
     """The ``project.qde`` document (``Project.xsd``). Child order follows the schema's sequences."""
     p = PROJECT_NS
     root = etree.Element(f"{{{p}}}Project", nsmap={None: p})
-    _attrs(root, name=project.name, origin=project.origin, creatingUserGUID=project.creating_user,
-           creationDateTime=_when(project.created))
+    _attrs(
+        root,
+        name=project.name,
+        origin=project.origin,
+        creatingUserGUID=project.creating_user,
+        creationDateTime=_when(project.created),
+    )
     if project.users:
         users = etree.SubElement(root, f"{{{p}}}Users")
         for user in project.users:
@@ -202,8 +209,12 @@ def project_xml(project: RefiProject) -> bytes:
     if project.variables:
         variables = etree.SubElement(root, f"{{{p}}}Variables")
         for variable in project.variables:
-            _attrs(etree.SubElement(variables, f"{{{p}}}Variable"), guid=variable.guid, name=variable.name,
-                   typeOfVariable="Text")
+            _attrs(
+                etree.SubElement(variables, f"{{{p}}}Variable"),
+                guid=variable.guid,
+                name=variable.name,
+                typeOfVariable="Text",
+            )
     if project.cases:
         cases = etree.SubElement(root, f"{{{p}}}Cases")
         for case in project.cases:
@@ -219,13 +230,25 @@ def project_xml(project: RefiProject) -> bytes:
         sources = etree.SubElement(root, f"{{{p}}}Sources")
         for source in project.sources:
             element = etree.SubElement(sources, f"{{{p}}}TextSource")
-            _attrs(element, guid=source.guid, name=source.name, plainTextPath=f"internal://{source.guid}.txt",
-                   creatingUser=source.creating_user, creationDateTime=_when(source.created))
+            _attrs(
+                element,
+                guid=source.guid,
+                name=source.name,
+                plainTextPath=f"internal://{source.guid}.txt",
+                creatingUser=source.creating_user,
+                creationDateTime=_when(source.created),
+            )
             for selection in source.selections:
                 sel = etree.SubElement(element, f"{{{p}}}PlainTextSelection")
-                _attrs(sel, guid=selection.guid, name=source.text[selection.start:selection.end][:60],
-                       startPosition=selection.start, endPosition=selection.end,
-                       creatingUser=selection.creating_user, creationDateTime=_when(selection.created))
+                _attrs(
+                    sel,
+                    guid=selection.guid,
+                    name=source.text[selection.start : selection.end][:60],
+                    startPosition=selection.start,
+                    endPosition=selection.end,
+                    creatingUser=selection.creating_user,
+                    creationDateTime=_when(selection.created),
+                )
                 for coding in selection.codings:
                     _coding_element(sel, coding)
                 for note_guid in selection.note_guids:
@@ -236,8 +259,13 @@ def project_xml(project: RefiProject) -> bytes:
         notes = etree.SubElement(root, f"{{{p}}}Notes")
         for note in project.notes:
             element = etree.SubElement(notes, f"{{{p}}}Note")
-            _attrs(element, guid=note.guid, name=note.name, creatingUser=note.creating_user,
-                   creationDateTime=_when(note.created))
+            _attrs(
+                element,
+                guid=note.guid,
+                name=note.name,
+                creatingUser=note.creating_user,
+                creationDateTime=_when(note.created),
+            )
             etree.SubElement(element, f"{{{p}}}PlainTextContent").text = note.text
     if project.sets:
         sets = etree.SubElement(root, f"{{{p}}}Sets")
@@ -314,8 +342,10 @@ def _guid(value: str | None) -> str:
 
 def _read_code(element) -> RefiCode:
     code = RefiCode(
-        guid=_guid(element.get("guid")), name=(element.get("name") or "Unnamed code").strip(),
-        description=_text_of(element, "Description").strip(), color=element.get("color") or "",
+        guid=_guid(element.get("guid")),
+        name=(element.get("name") or "Unnamed code").strip(),
+        description=_text_of(element, "Description").strip(),
+        color=element.get("color") or "",
         note_guids=[_guid(n.get("targetGUID")) for n in _children(element, "NoteRef")],
     )
     code.children = [_read_code(child) for child in _children(element, "Code")]
@@ -344,9 +374,14 @@ def _read_codings(element) -> list[RefiCoding]:
         ref = _child(coding, "CodeRef")
         if ref is None:
             continue
-        codings.append(RefiCoding(guid=_guid(coding.get("guid")), code_guid=_guid(ref.get("targetGUID")),
-                                  creating_user=coding.get("creatingUser") and _guid(coding.get("creatingUser")),
-                                  created=_datetime(coding.get("creationDateTime"))))
+        codings.append(
+            RefiCoding(
+                guid=_guid(coding.get("guid")),
+                code_guid=_guid(ref.get("targetGUID")),
+                creating_user=coding.get("creatingUser") and _guid(coding.get("creatingUser")),
+                created=_datetime(coding.get("creationDateTime")),
+            )
+        )
     return codings
 
 
@@ -377,7 +412,7 @@ def _read_text_source(element, archive: zipfile.ZipFile | None, names: dict[str,
     path = element.get("plainTextPath") or ""
     if raw is None and path:
         if path.startswith("internal://") and archive is not None:
-            member = names.get(("sources/" + path[len("internal://"):]).lower())
+            member = names.get(("sources/" + path[len("internal://") :]).lower())
             if member is None:
                 return None
             data = archive.read(member)
@@ -393,9 +428,14 @@ def _read_text_source(element, archive: zipfile.ZipFile | None, names: dict[str,
         return None
     text, mapping = _position_map(raw)
     length = len(raw)
-    source = RefiSource(guid=_guid(element.get("guid")), name=(element.get("name") or "Imported source").strip(),
-                        text=text, creating_user=element.get("creatingUser") and _guid(element.get("creatingUser")),
-                        created=_datetime(element.get("creationDateTime")), codings=_read_codings(element))
+    source = RefiSource(
+        guid=_guid(element.get("guid")),
+        name=(element.get("name") or "Imported source").strip(),
+        text=text,
+        creating_user=element.get("creatingUser") and _guid(element.get("creatingUser")),
+        created=_datetime(element.get("creationDateTime")),
+        codings=_read_codings(element),
+    )
     for selection in _children(element, "PlainTextSelection"):
         try:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -404,12 +444,17 @@ def _read_text_source(element, archive: zipfile.ZipFile | None, names: dict[str,
         start, end = max(0, min(start, end)), min(length, max(start, end))
         if start >= end:
             continue
-        source.selections.append(RefiSelection(
-            guid=_guid(selection.get("guid")), start=mapping[start], end=mapping[end],
-            creating_user=selection.get("creatingUser") and _guid(selection.get("creatingUser")),
-            created=_datetime(selection.get("creationDateTime")), codings=_read_codings(selection),
-            note_guids=[_guid(n.get("targetGUID")) for n in _children(selection, "NoteRef")],
-        ))
+        source.selections.append(
+            RefiSelection(
+                guid=_guid(selection.get("guid")),
+                start=mapping[start],
+                end=mapping[end],
+                creating_user=selection.get("creatingUser") and _guid(selection.get("creatingUser")),
+                created=_datetime(selection.get("creationDateTime")),
+                codings=_read_codings(selection),
+                note_guids=[_guid(n.get("targetGUID")) for n in _children(selection, "NoteRef")],
+            )
+        )
     return source
 
 
@@ -435,11 +480,17 @@ def read_qdpx(data: bytes, *, max_bytes: int) -> RefiProject:
         root = _parse_xml(data)
     if _local(root) != "Project":
         raise RefiError("This is not a REFI-QDA project: it has no Project in it.")
-    project = RefiProject(name=root.get("name") or "Imported project", origin=root.get("origin") or "",
-                          creating_user=root.get("creatingUserGUID"), created=_datetime(root.get("creationDateTime")))
+    project = RefiProject(
+        name=root.get("name") or "Imported project",
+        origin=root.get("origin") or "",
+        creating_user=root.get("creatingUserGUID"),
+        created=_datetime(root.get("creationDateTime")),
+    )
     users = _child(root, "Users")
     if users is not None:
-        project.users = [RefiUser(guid=_guid(u.get("guid")), name=u.get("name") or "") for u in _children(users, "User")]
+        project.users = [
+            RefiUser(guid=_guid(u.get("guid")), name=u.get("name") or "") for u in _children(users, "User")
+        ]
     codebook = _child(root, "CodeBook")
     if codebook is not None and _child(codebook, "Codes") is not None:
         project.codes = [_read_code(c) for c in _children(_child(codebook, "Codes"), "Code")]
@@ -462,16 +513,24 @@ def read_qdpx(data: bytes, *, max_bytes: int) -> RefiProject:
     notes = _child(root, "Notes")
     if notes is not None:
         project.notes = [
-            RefiNote(guid=_guid(n.get("guid")), name=n.get("name") or "Memo", text=_text_of(n, "PlainTextContent"),
-                     creating_user=n.get("creatingUser") and _guid(n.get("creatingUser")),
-                     created=_datetime(n.get("creationDateTime")))
+            RefiNote(
+                guid=_guid(n.get("guid")),
+                name=n.get("name") or "Memo",
+                text=_text_of(n, "PlainTextContent"),
+                creating_user=n.get("creatingUser") and _guid(n.get("creatingUser")),
+                created=_datetime(n.get("creationDateTime")),
+            )
             for n in _children(notes, "Note")
         ]
     sets = _child(root, "Sets")
     if sets is not None:
         project.sets = [
-            RefiSet(guid=_guid(s.get("guid")), name=s.get("name") or "Set", description=_text_of(s, "Description"),
-                    code_guids=[_guid(m.get("targetGUID")) for m in _children(s, "MemberCode")])
+            RefiSet(
+                guid=_guid(s.get("guid")),
+                name=s.get("name") or "Set",
+                description=_text_of(s, "Description"),
+                code_guids=[_guid(m.get("targetGUID")) for m in _children(s, "MemberCode")],
+            )
             for s in _children(sets, "Set")
         ]
     return project

@@ -30,8 +30,11 @@ urlpatterns = [
     path(P + "codebook/", coding.codebook, name="codebook"),
     path(P + "codebook/<int:code_id>/", coding.code_detail, name="code"),
     path(P + "agreement/", analysis.agreement, name="agreement"),
-    path(P + "agreement/sources/<int:source_id>/codes/<int:code_id>/", analysis.differences_view,
-         name="differences"),
+    path(
+        P + "agreement/sources/<int:source_id>/codes/<int:code_id>/",
+        analysis.differences_view,
+        name="differences",
+    ),
     path(P + "assisted/", analysis.assisted, name="assisted"),
     path(P + "assisted/suggest/", analysis.generate_suggestions, name="generate_suggestions"),
     path(P + "suggestions/<int:suggestion_id>/", analysis.decide_suggestion, name="decide_suggestion"),

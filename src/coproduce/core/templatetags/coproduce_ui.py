@@ -26,7 +26,9 @@ def field(bound_field: BoundField, hint: str = ""):
         attrs["aria-invalid"] = "true"
     widget = bound_field.field.widget
     input_type = getattr(widget, "input_type", "")
-    is_group = input_type == "radio" or (input_type == "checkbox" and getattr(widget, "allow_multiple_selected", False))
+    is_group = input_type == "radio" or (
+        input_type == "checkbox" and getattr(widget, "allow_multiple_selected", False)
+    )
     is_checkbox = input_type == "checkbox" and not is_group
     return {
         "field": bound_field,

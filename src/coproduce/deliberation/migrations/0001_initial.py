@@ -6,139 +6,334 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('live', '0001_initial'),
+        ("live", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OpinionMapSnapshot',
+            name="OpinionMapSnapshot",
             fields=[
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='opinion_map', serialize=False, to='live.livesession')),
-                ('computed_at', models.DateTimeField()),
-                ('fingerprint', models.CharField(max_length=120)),
-                ('data', models.JSONField(default=dict)),
-                ('priority', models.JSONField(default=dict)),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="opinion_map",
+                        serialize=False,
+                        to="live.livesession",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("fingerprint", models.CharField(max_length=120)),
+                ("data", models.JSONField(default=dict)),
+                ("priority", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Piece',
+            name="Piece",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('held_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='live.participant')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='live.phase')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='live.livesession')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='live.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "held_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pieces", to="live.phase"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pieces",
+                        to="live.livesession",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="live.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'created_at', 'id'],
+                "ordering": ["session", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PieceContribution',
+            name="PieceContribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=280)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='live.participant')),
-                ('piece', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='deliberation.piece')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=280)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "piece",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="deliberation.piece",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['piece', 'position'],
+                "ordering": ["piece", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_seed', models.BooleanField(default=False)),
-                ('text', models.CharField(max_length=280)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a facilitator'), ('accepted', 'Accepted'), ('hidden', 'Hidden'), ('merged', 'Merged into another statement')], default='accepted', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='statements', to='live.participant')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='deliberation.statement')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_seed", models.BooleanField(default=False)),
+                ("text", models.CharField(max_length=280)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a facilitator"),
+                            ("accepted", "Accepted"),
+                            ("hidden", "Hidden"),
+                            ("merged", "Merged into another statement"),
+                        ],
+                        default="accepted",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="statements",
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="deliberation.statement",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statements",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'created_at', 'id'],
+                "ordering": ["session", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CurrentStatement',
+            name="CurrentStatement",
             fields=[
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='current_statement', serialize=False, to='live.participant')),
-                ('statement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deliberation.statement')),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="current_statement",
+                        serialize=False,
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deliberation.statement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TakeHomeMessage',
+            name="TakeHomeMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=280)),
-                ('is_hidden', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='take_home_messages', to='live.participant')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='take_home_messages', to='live.phase')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='take_home_messages', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=280)),
+                ("is_hidden", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="take_home_messages",
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="take_home_messages",
+                        to="live.phase",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="take_home_messages",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'created_at', 'id'],
+                "ordering": ["session", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(choices=[(1, 'Agree'), (-1, 'Disagree'), (0, 'Pass')])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='live.participant')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='live.livesession')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.SmallIntegerField(choices=[(1, "Agree"), (-1, "Disagree"), (0, "Pass")])),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="live.participant",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="live.livesession",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="deliberation.statement",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='piece',
-            constraint=models.UniqueConstraint(fields=('phase', 'started_by'), name='one_piece_started_per_person'),
+            model_name="piece",
+            constraint=models.UniqueConstraint(
+                fields=("phase", "started_by"), name="one_piece_started_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='piececontribution',
-            constraint=models.UniqueConstraint(fields=('piece', 'position'), name='piece_contribution_position_unique'),
+            model_name="piececontribution",
+            constraint=models.UniqueConstraint(
+                fields=("piece", "position"), name="piece_contribution_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='piececontribution',
-            constraint=models.UniqueConstraint(fields=('piece', 'participant'), name='one_contribution_per_person_per_piece'),
+            model_name="piececontribution",
+            constraint=models.UniqueConstraint(
+                fields=("piece", "participant"), name="one_contribution_per_person_per_piece"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['session', 'status'], name='deliberatio_session_3d4e1d_idx'),
+            model_name="statement",
+            index=models.Index(fields=["session", "status"], name="deliberatio_session_3d4e1d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('merged_into__isnull', False), ('status', 'merged')), models.Q(models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', True)), _connector='OR'), name='statement_merged_iff_merged_into'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("merged_into__isnull", False), ("status", "merged")),
+                    models.Q(models.Q(("status", "merged"), _negated=True), ("merged_into__isnull", True)),
+                    _connector="OR",
+                ),
+                name="statement_merged_iff_merged_into",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='takehomemessage',
-            constraint=models.UniqueConstraint(fields=('phase', 'participant'), name='one_take_home_per_phase'),
+            model_name="takehomemessage",
+            constraint=models.UniqueConstraint(
+                fields=("phase", "participant"), name="one_take_home_per_phase"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['session', 'updated_at'], name='deliberatio_session_9c3bb4_idx'),
+            model_name="vote",
+            index=models.Index(fields=["session", "updated_at"], name="deliberatio_session_9c3bb4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('statement', 'participant'), name='one_vote_per_statement'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("statement", "participant"), name="one_vote_per_statement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__in', [-1, 0, 1])), name='vote_value_agree_disagree_pass'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__in", [-1, 0, 1])), name="vote_value_agree_disagree_pass"
+            ),
         ),
     ]

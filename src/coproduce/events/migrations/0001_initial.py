@@ -4,48 +4,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.TextField(blank=True)),
-                ('duration_minutes', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("purpose", models.TextField(blank=True)),
+                ("duration_minutes", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['event', 'position'],
+                "ordering": ["event", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('workshop', 'Workshop'), ('listening', 'Listening session'), ('interview', 'Interview'), ('training', 'Training session'), ('festival', 'Festival or conference session'), ('drop_in', 'Drop-in'), ('meeting', 'Meeting')], default='workshop', max_length=12)),
-                ('is_public', models.BooleanField(default=False, help_text='Listed on the public events page.')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('time_zone', models.CharField(default='Europe/London', max_length=64)),
-                ('format', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('hybrid', 'Hybrid (in person or online)')], default='in_person', max_length=10)),
-                ('venue', models.TextField(blank=True, help_text='Address and how to find the room.')),
-                ('access_information', models.TextField(blank=True, help_text='Step-free access, hearing loop, quiet space, toilets, parking, transport.')),
-                ('online_joining_link', models.URLField(blank=True, help_text='Shown only to people who are registered.')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='Leave empty for no limit.', null=True)),
-                ('registration_opens_at', models.DateTimeField(blank=True, null=True)),
-                ('registration_closes_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("workshop", "Workshop"),
+                            ("listening", "Listening session"),
+                            ("interview", "Interview"),
+                            ("training", "Training session"),
+                            ("festival", "Festival or conference session"),
+                            ("drop_in", "Drop-in"),
+                            ("meeting", "Meeting"),
+                        ],
+                        default="workshop",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(default=False, help_text="Listed on the public events page."),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("time_zone", models.CharField(default="Europe/London", max_length=64)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("online", "Online"),
+                            ("hybrid", "Hybrid (in person or online)"),
+                        ],
+                        default="in_person",
+                        max_length=10,
+                    ),
+                ),
+                ("venue", models.TextField(blank=True, help_text="Address and how to find the room.")),
+                (
+                    "access_information",
+                    models.TextField(
+                        blank=True,
+                        help_text="Step-free access, hearing loop, quiet space, toilets, parking, transport.",
+                    ),
+                ),
+                (
+                    "online_joining_link",
+                    models.URLField(blank=True, help_text="Shown only to people who are registered."),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(blank=True, help_text="Leave empty for no limit.", null=True),
+                ),
+                ("registration_opens_at", models.DateTimeField(blank=True, null=True)),
+                ("registration_closes_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
     ]

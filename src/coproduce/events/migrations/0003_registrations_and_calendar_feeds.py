@@ -7,41 +7,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_initial'),
+        ("events", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('waitlisted', 'On the waitlist'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('attendance', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online')], help_text="How the person takes part: fixed by the event's format, or their choice at a hybrid event.", max_length=10)),
-                ('access_needs', models.JSONField(blank=True, default=list, help_text='Codes from people.AccessNeed.')),
-                ('access_needs_details', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Also the place in the waitlist queue.')),
-                ('promoted_at', models.DateTimeField(blank=True, help_text='When a place came up from the waitlist.', null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("waitlisted", "On the waitlist"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("online", "Online")],
+                        help_text="How the person takes part: fixed by the event's format, or their choice at a hybrid event.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "access_needs",
+                    models.JSONField(blank=True, default=list, help_text="Codes from people.AccessNeed."),
+                ),
+                ("access_needs_details", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, help_text="Also the place in the waitlist queue."
+                    ),
+                ),
+                (
+                    "promoted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When a place came up from the waitlist.", null=True
+                    ),
+                ),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'created_at', 'id'],
-                'indexes': [models.Index(fields=['event', 'status', 'created_at'], name='registration_queue')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('event', 'person'), name='one_active_registration_per_person'), models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'waitlisted', 'cancelled'])), name='registration_status_valid'), models.CheckConstraint(condition=models.Q(('attendance__in', ['in_person', 'online'])), name='registration_attendance_valid'), models.CheckConstraint(condition=models.Q(('checked_in_at__isnull', True), ('status', 'registered'), _connector='OR'), name='only_registered_people_check_in'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), ('cancelled_at__isnull', False)), models.Q(models.Q(('status', 'cancelled'), _negated=True), ('cancelled_at__isnull', True)), _connector='OR'), name='cancelled_registration_has_date')],
+                "ordering": ["event", "created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["event", "status", "created_at"], name="registration_queue")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "cancelled"), _negated=True),
+                        fields=("event", "person"),
+                        name="one_active_registration_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["registered", "waitlisted", "cancelled"])),
+                        name="registration_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("attendance__in", ["in_person", "online"])),
+                        name="registration_attendance_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("checked_in_at__isnull", True), ("status", "registered"), _connector="OR"
+                        ),
+                        name="only_registered_people_check_in",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "cancelled"), ("cancelled_at__isnull", False)),
+                            models.Q(
+                                models.Q(("status", "cancelled"), _negated=True),
+                                ("cancelled_at__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="cancelled_registration_has_date",
+                    ),
+                ],
             },
         ),
     ]

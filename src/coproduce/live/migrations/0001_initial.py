@@ -10,79 +10,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0002_initial'),
+        ("events", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LiveSession',
+            name="LiveSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('join_code', models.CharField(default=coproduce.live.models.new_join_code, max_length=12, unique=True)),
-                ('status', models.CharField(choices=[('ready', 'Ready to start'), ('live', 'Running'), ('finished', 'Finished')], default='ready', max_length=10)),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text='The most people who can join. Leave empty for no limit.', null=True, validators=[django.core.validators.MinValueValidator(1)])),
-                ('moderation', models.CharField(choices=[('automatic', 'Show statements straight away'), ('facilitator', 'A facilitator accepts each statement first')], default='automatic', max_length=12)),
-                ('phase_running_since', models.DateTimeField(blank=True, null=True)),
-                ('phase_elapsed_seconds', models.FloatField(default=0)),
-                ('phase_extra_seconds', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('co_facilitators', models.ManyToManyField(blank=True, help_text='Project members who share control of this session.', related_name='co_facilitated_sessions', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='live_sessions', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "join_code",
+                    models.CharField(default=coproduce.live.models.new_join_code, max_length=12, unique=True),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("ready", "Ready to start"), ("live", "Running"), ("finished", "Finished")],
+                        default="ready",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="The most people who can join. Leave empty for no limit.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[
+                            ("automatic", "Show statements straight away"),
+                            ("facilitator", "A facilitator accepts each statement first"),
+                        ],
+                        default="automatic",
+                        max_length=12,
+                    ),
+                ),
+                ("phase_running_since", models.DateTimeField(blank=True, null=True)),
+                ("phase_elapsed_seconds", models.FloatField(default=0)),
+                ("phase_extra_seconds", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "co_facilitators",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Project members who share control of this session.",
+                        related_name="co_facilitated_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_sessions",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=120)),
-                ('purpose', models.TextField(blank=True, help_text='What this part is for, shown to everyone.')),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(480)])),
-                ('activity', models.CharField(choices=[('information', 'Information and ground rules'), ('statements', 'Statements and voting'), ('common_ground', 'Review common ground on the live map'), ('take_home', 'Take-home messages'), ('pass_it_on', "Pass it on: add to each other's pieces")], default='information', max_length=16)),
-                ('additions_per_piece', models.PositiveSmallIntegerField(default=3, help_text='Pass it on: how many other people add to each piece.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)])),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "purpose",
+                    models.TextField(blank=True, help_text="What this part is for, shown to everyone."),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(480),
+                        ]
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("information", "Information and ground rules"),
+                            ("statements", "Statements and voting"),
+                            ("common_ground", "Review common ground on the live map"),
+                            ("take_home", "Take-home messages"),
+                            ("pass_it_on", "Pass it on: add to each other's pieces"),
+                        ],
+                        default="information",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "additions_per_piece",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Pass it on: how many other people add to each piece.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'position'],
+                "ordering": ["session", "position"],
             },
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='current_phase',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='live.phase'),
+            model_name="livesession",
+            name="current_phase",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="live.phase",
+            ),
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('badge_name', models.CharField(max_length=40)),
-                ('anonymous_key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='live_participations', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("badge_name", models.CharField(max_length=40)),
+                ("anonymous_key", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="live_participations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'joined_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('session', 'person'), name='live_one_participant_per_person'), models.UniqueConstraint(models.F('session'), django.db.models.functions.text.Lower('badge_name'), name='live_badge_name_unique_in_session')],
+                "ordering": ["session", "joined_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("person__isnull", False)),
+                        fields=("session", "person"),
+                        name="live_one_participant_per_person",
+                    ),
+                    models.UniqueConstraint(
+                        models.F("session"),
+                        django.db.models.functions.text.Lower("badge_name"),
+                        name="live_badge_name_unique_in_session",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('session', 'position'), name='live_phase_position_unique'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(
+                fields=("session", "position"), name="live_phase_position_unique"
+            ),
         ),
     ]

@@ -4,48 +4,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinator'), ('facilitator', 'Facilitator'), ('steering', 'Steering group member'), ('member', 'Member')], default='member', max_length=12)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Coordinator"),
+                            ("facilitator", "Facilitator"),
+                            ("steering", "Steering group member"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=12,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['project', 'role', 'id'],
+                "ordering": ["project", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('nhs_trust', 'NHS trust'), ('local_authority', 'Local authority'), ('university', 'University'), ('voluntary', 'Voluntary or community organisation'), ('other', 'Other')], max_length=20)),
-                ('website', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nhs_trust", "NHS trust"),
+                            ("local_authority", "Local authority"),
+                            ("university", "University"),
+                            ("voluntary", "Voluntary or community organisation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.TextField(help_text='What the project is for, in plain English.')),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('active', 'Active'), ('closed', 'Closed')], default='planning', max_length=10)),
-                ('ladder_rung', models.CharField(choices=[('coercion', 'Coercion'), ('educating', 'Educating'), ('informing', 'Informing'), ('consultation', 'Consultation'), ('engagement', 'Engagement'), ('co_design', 'Co-design'), ('co_production', 'Co-production')], default='co_production', help_text='The rung of the ladder of co-production this project aims for.', max_length=15)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("purpose", models.TextField(help_text="What the project is for, in plain English.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planning", "Planning"), ("active", "Active"), ("closed", "Closed")],
+                        default="planning",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "ladder_rung",
+                    models.CharField(
+                        choices=[
+                            ("coercion", "Coercion"),
+                            ("educating", "Educating"),
+                            ("informing", "Informing"),
+                            ("consultation", "Consultation"),
+                            ("engagement", "Engagement"),
+                            ("co_design", "Co-design"),
+                            ("co_production", "Co-production"),
+                        ],
+                        default="co_production",
+                        help_text="The rung of the ladder of co-production this project aims for.",
+                        max_length=15,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
     ]

@@ -8,89 +8,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0002_initial'),
+        ("partnerships", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GroundRulesAgreement',
+            name="GroundRulesAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agreed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['version', 'agreed_at'],
+                "ordering": ["version", "agreed_at"],
             },
         ),
         migrations.CreateModel(
-            name='GroundRulesDraft',
+            name="GroundRulesDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='GroundRulesVersion',
+            name="GroundRulesVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('summary_of_changes', models.CharField(blank=True, max_length=300)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("summary_of_changes", models.CharField(blank=True, max_length=300)),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['project', '-number'],
+                "ordering": ["project", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='organisation_name_unique_ignoring_case'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="organisation_name_unique_ignoring_case"
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesagreement',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ground_rules_agreements', to=settings.AUTH_USER_MODEL),
+            model_name="groundrulesagreement",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ground_rules_agreements",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesdraft',
-            name='project',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ground_rules_draft', to='partnerships.project'),
+            model_name="groundrulesdraft",
+            name="project",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ground_rules_draft",
+                to="partnerships.project",
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesdraft',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="groundrulesdraft",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesversion',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ground_rules_versions', to='partnerships.project'),
+            model_name="groundrulesversion",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ground_rules_versions",
+                to="partnerships.project",
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesversion',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="groundrulesversion",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='groundrulesagreement',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='partnerships.groundrulesversion'),
+            model_name="groundrulesagreement",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agreements",
+                to="partnerships.groundrulesversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groundrulesversion',
-            constraint=models.UniqueConstraint(fields=('project', 'number'), name='one_ground_rules_version_per_number'),
+            model_name="groundrulesversion",
+            constraint=models.UniqueConstraint(
+                fields=("project", "number"), name="one_ground_rules_version_per_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groundrulesversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='ground_rules_version_from_one'),
+            model_name="groundrulesversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="ground_rules_version_from_one"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groundrulesagreement',
-            constraint=models.UniqueConstraint(fields=('version', 'person'), name='one_agreement_per_person_per_version'),
+            model_name="groundrulesagreement",
+            constraint=models.UniqueConstraint(
+                fields=("version", "person"), name="one_agreement_per_person_per_version"
+            ),
         ),
     ]

@@ -6,42 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('badge_name', models.CharField(help_text='The only name other participants see.', max_length=60)),
-                ('pronouns', models.CharField(blank=True, max_length=40)),
-                ('contact_preference', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone'), ('post', 'Post')], default='email', max_length=10)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('postal_address', models.TextField(blank=True)),
-                ('access_needs', models.JSONField(blank=True, default=list, help_text='Codes from AccessNeed.')),
-                ('access_needs_details', models.TextField(blank=True, help_text='Anything else, e.g. which language, which diet, what helps you take part.')),
-                ('access_needs_reviewed_on', models.DateField(blank=True, null=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                (
+                    "badge_name",
+                    models.CharField(help_text="The only name other participants see.", max_length=60),
+                ),
+                ("pronouns", models.CharField(blank=True, max_length=40)),
+                (
+                    "contact_preference",
+                    models.CharField(
+                        choices=[("email", "E-mail"), ("phone", "Phone"), ("post", "Post")],
+                        default="email",
+                        max_length=10,
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("postal_address", models.TextField(blank=True)),
+                (
+                    "access_needs",
+                    models.JSONField(blank=True, default=list, help_text="Codes from AccessNeed."),
+                ),
+                (
+                    "access_needs_details",
+                    models.TextField(
+                        blank=True,
+                        help_text="Anything else, e.g. which language, which diet, what helps you take part.",
+                    ),
+                ),
+                ("access_needs_reviewed_on", models.DateField(blank=True, null=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
             managers=[
-                ('objects', coproduce.people.models.PersonManager()),
+                ("objects", coproduce.people.models.PersonManager()),
             ],
         ),
     ]

@@ -7,41 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Perspective',
+            name="Perspective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('perspective', models.CharField(choices=[('lived_experience', 'Lived experience of using services'), ('carer', 'Carer'), ('professional', 'Professional (paid to work in health or social care)'), ('student', 'Student'), ('organisation', 'Representing an organisation')], max_length=20)),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='perspectives', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "perspective",
+                    models.CharField(
+                        choices=[
+                            ("lived_experience", "Lived experience of using services"),
+                            ("carer", "Carer"),
+                            ("professional", "Professional (paid to work in health or social care)"),
+                            ("student", "Student"),
+                            ("organisation", "Representing an organisation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perspectives",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', 'perspective'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'perspective'), name='one_declaration_per_perspective')],
+                "ordering": ["person", "perspective"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "perspective"), name="one_declaration_per_perspective"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignInToken',
+            name="SignInToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('next_url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('wrong_code_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sign_in_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("next_url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("wrong_code_attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sign_in_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['person', 'expires_at'], name='people_sign_person__605a33_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["person", "expires_at"], name="people_sign_person__605a33_idx")
+                ],
             },
         ),
     ]

@@ -25,8 +25,13 @@ MIN_PASSAGES_FOR_DISCOVERY = 10
 
 
 def _segments_in_analysis(project) -> list[Segment]:
-    return [s for s in Segment.objects.filter(source__in=analysable_sources(project)).select_related("source")
-            .order_by("source__added_at", "source_id", "index") if s.speech.strip()]
+    return [
+        s
+        for s in Segment.objects.filter(source__in=analysable_sources(project))
+        .select_related("source")
+        .order_by("source__added_at", "source_id", "index")
+        if s.speech.strip()
+    ]
 
 
 def training_data(project) -> tuple[list[Segment], list[set[str]], list[Segment]]:
@@ -63,18 +68,25 @@ def do_generate_suggestions(project, *, acting_user) -> int:
     if len(coded) < MIN_CODED_PASSAGES or len(set().union(*labels)) < 2:
         raise SensemakingError(
             f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, before asking for "
-            "suggestions: Coproduce learns from what you have coded.")
+            "suggestions: Coproduce learns from what you have coded."
+        )
     if not uncoded:
-        raise SensemakingError("Every passage has been coded by someone: there is nothing left to suggest for.")
+        raise SensemakingError(
+            "Every passage has been coded by someone: there is nothing left to suggest for."
+        )
     try:
         suggester = engine.CodeSuggester().fit([s.speech for s in coded], labels)
-        results = suggester.suggest([s.speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE,
-                                    min_confidence=MIN_CONFIDENCE)
+        results = suggester.suggest(
+            [s.speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE, min_confidence=MIN_CONFIDENCE
+        )
     except engine.CodingDataError as error:
         raise SensemakingError(f"Suggestions could not be made from this coding: {error}") from None
     codes = {str(c.pk): c for c in Code.objects.filter(project=project)}
-    rejected = set(Suggestion.objects.filter(project=project, status=Suggestion.Status.REJECTED).values_list(
-        "segment_id", "code_id"))
+    rejected = set(
+        Suggestion.objects.filter(project=project, status=Suggestion.Status.REJECTED).values_list(
+            "segment_id", "code_id"
+        )
+    )
     with transaction.atomic():
         Suggestion.objects.filter(project=project, status=Suggestion.Status.PENDING).delete()
         new = []
@@ -83,10 +95,17 @@ def do_generate_suggestions(project, *, acting_user) -> int:
                 code = codes.get(str(label))
                 if code is None or confidence < MIN_CONFIDENCE or (segment.pk, code.pk) in rejected:
                     continue
-                new.append(Suggestion(project=project, segment=segment, code=code, confidence=float(confidence)))
+                new.append(
+                    Suggestion(project=project, segment=segment, code=code, confidence=float(confidence))
+                )
         Suggestion.objects.bulk_create(new, ignore_conflicts=True)
-        record("sensemaking.suggestions_generated", project, acting_user=acting_user, trained_on=len(coded),
-               suggested=len(new))
+        record(
+            "sensemaking.suggestions_generated",
+            project,
+            acting_user=acting_user,
+            trained_on=len(coded),
+            suggested=len(new),
+        )
     return len(new)
 
 
@@ -96,8 +115,13 @@ def do_accept_suggestion(suggestion: Suggestion, *, acting_user) -> Suggestion:
         raise SensemakingError("Someone has already decided on this suggestion.")
     segment = suggestion.segment
     with transaction.atomic():
-        do_apply_code(segment.source, suggestion.code, start=segment.speech_start, end=segment.end,
-                      acting_user=acting_user)
+        do_apply_code(
+            segment.source,
+            suggestion.code,
+            start=segment.speech_start,
+            end=segment.end,
+            acting_user=acting_user,
+        )
         suggestion.status = Suggestion.Status.ACCEPTED
         suggestion.decided_by = acting_user
         suggestion.decided_at = timezone.now()
@@ -124,7 +148,8 @@ def do_discover_themes(project, *, acting_user) -> list[ThemeCandidate]:
     if len(uncoded) < MIN_PASSAGES_FOR_DISCOVERY:
         raise SensemakingError(
             f"Theme discovery needs at least {MIN_PASSAGES_FOR_DISCOVERY} passages nobody has coded yet; "
-            f"there are {len(uncoded)}.")
+            f"there are {len(uncoded)}."
+        )
     texts = [s.speech for s in uncoded]
     try:
         themes = engine.discover_themes(texts, n_quotes=5)
@@ -134,13 +159,21 @@ def do_discover_themes(project, *, acting_user) -> list[ThemeCandidate]:
         ThemeCandidate.objects.filter(project=project, adopted_code__isnull=True).delete()
         candidates = [
             ThemeCandidate.objects.create(
-                project=project, label=theme.label[:200], keywords=list(theme.terms)[:10],
-                segment_ids=[uncoded[i].pk for i in theme.quote_indices], size=theme.size,
+                project=project,
+                label=theme.label[:200],
+                keywords=list(theme.terms)[:10],
+                segment_ids=[uncoded[i].pk for i in theme.quote_indices],
+                size=theme.size,
             )
             for theme in themes
         ]
-        record("sensemaking.themes_discovered", project, acting_user=acting_user, candidates=len(candidates),
-               passages=len(texts))
+        record(
+            "sensemaking.themes_discovered",
+            project,
+            acting_user=acting_user,
+            candidates=len(candidates),
+            passages=len(texts),
+        )
     return candidates
 
 
@@ -151,15 +184,28 @@ def do_adopt_candidate(candidate: ThemeCandidate, *, name: str, acting_user) -> 
         raise SensemakingError("This theme is already in the codebook.")
     name = " ".join((name or candidate.label).split())
     with transaction.atomic():
-        code = Code.objects.filter(project=candidate.project, parent=None, name__iexact=name).first() or do_add_code(
-            candidate.project, name=name, description="Found by theme discovery; describe it in your own words.",
-            acting_user=acting_user)
+        code = Code.objects.filter(
+            project=candidate.project, parent=None, name__iexact=name
+        ).first() or do_add_code(
+            candidate.project,
+            name=name,
+            description="Found by theme discovery; describe it in your own words.",
+            acting_user=acting_user,
+        )
         candidate.adopted_code = code
         candidate.save(update_fields=["adopted_code"])
-        segments = Segment.objects.filter(pk__in=candidate.segment_ids, source__in=analysable_sources(candidate.project))
+        segments = Segment.objects.filter(
+            pk__in=candidate.segment_ids, source__in=analysable_sources(candidate.project)
+        )
         Suggestion.objects.bulk_create(
-            [Suggestion(project=candidate.project, segment=s, code=code, confidence=1.0, origin="discovery")
-             for s in segments], ignore_conflicts=True)
+            [
+                Suggestion(
+                    project=candidate.project, segment=s, code=code, confidence=1.0, origin="discovery"
+                )
+                for s in segments
+            ],
+            ignore_conflicts=True,
+        )
         record("sensemaking.theme_candidate_adopted", candidate, acting_user=acting_user, code=code.pk)
     return code
 

@@ -15,16 +15,22 @@ from ..models import Code, CodeRevision, Coding, Memo, Segment, Source
 _COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 
 
-def _check_code_fields(project, name: str, parent: Code | None, color: str, *, code: Code | None = None) -> None:
+def _check_code_fields(
+    project, name: str, parent: Code | None, color: str, *, code: Code | None = None
+) -> None:
     if not name:
         raise SensemakingError("Give the code a name.", field="name")
     if parent is not None and parent.project_id != project.pk:
         raise SensemakingError("Choose a parent code from this codebook.", field="parent")
     if color and not _COLOR.match(color):
-        raise SensemakingError("Give the colour as # and six hexadecimal digits, for example #1f77b4.", field="color")
+        raise SensemakingError(
+            "Give the colour as # and six hexadecimal digits, for example #1f77b4.", field="color"
+        )
     if code is not None and parent is not None:
         if parent.pk == code.pk or code.pk in {a.pk for a in parent.ancestors()}:
-            raise SensemakingError("A code cannot sit inside itself or one of its own sub-codes.", field="parent")
+            raise SensemakingError(
+                "A code cannot sit inside itself or one of its own sub-codes.", field="parent"
+            )
     siblings = Code.objects.filter(project=project, parent=parent, name__iexact=name)
     if code is not None:
         siblings = siblings.exclude(pk=code.pk)
@@ -35,19 +41,42 @@ def _check_code_fields(project, name: str, parent: Code | None, color: str, *, c
 
 def _revise(code: Code, change: str, acting_user) -> CodeRevision:
     return CodeRevision.objects.create(
-        code=code, version=code.version, name=code.name, description=code.description, examples=code.examples,
-        parent=code.parent, edited_by=acting_user, change=change[:200],
+        code=code,
+        version=code.version,
+        name=code.name,
+        description=code.description,
+        examples=code.examples,
+        parent=code.parent,
+        edited_by=acting_user,
+        change=change[:200],
     )
 
 
-def do_add_code(project, *, name: str, description: str = "", examples: str = "", parent: Code | None = None,
-                color: str = "", guid=None, acting_user) -> Code:
+def do_add_code(
+    project,
+    *,
+    name: str,
+    description: str = "",
+    examples: str = "",
+    parent: Code | None = None,
+    color: str = "",
+    guid=None,
+    acting_user,
+) -> Code:
     name = " ".join(name.split())
     _check_code_fields(project, name, parent, color)
     with transaction.atomic():
         position = Code.objects.filter(project=project, parent=parent).count()
-        code = Code(project=project, parent=parent, name=name[:120], description=description.strip(),
-                    examples=examples.strip(), color=color, position=position, created_by=acting_user)
+        code = Code(
+            project=project,
+            parent=parent,
+            name=name[:120],
+            description=description.strip(),
+            examples=examples.strip(),
+            color=color,
+            position=position,
+            created_by=acting_user,
+        )
         if guid:
             code.guid = guid
         code.save()
@@ -56,8 +85,17 @@ def do_add_code(project, *, name: str, description: str = "", examples: str = ""
     return code
 
 
-def do_edit_code(code: Code, *, based_on_version: int, name: str, description: str, examples: str,
-                 parent: Code | None, color: str = "", acting_user) -> Code:
+def do_edit_code(
+    code: Code,
+    *,
+    based_on_version: int,
+    name: str,
+    description: str,
+    examples: str,
+    parent: Code | None,
+    color: str = "",
+    acting_user,
+) -> Code:
     """Save an edit made to version ``based_on_version``. If someone saved in between, refuse: their
     work is not overwritten, and the person editing sees the newer version."""
     name = " ".join(name.split())
@@ -66,7 +104,9 @@ def do_edit_code(code: Code, *, based_on_version: int, name: str, description: s
         if current.version != based_on_version:
             raise SensemakingError(
                 "Someone else changed this code while you were editing it. Your changes were not saved: "
-                "the form now shows their version. Make your changes again.", field="__all__")
+                "the form now shows their version. Make your changes again.",
+                field="__all__",
+            )
         _check_code_fields(current.project, name, parent, color, code=current)
         changes = []
         if current.name != name:
@@ -81,7 +121,11 @@ def do_edit_code(code: Code, *, based_on_version: int, name: str, description: s
             changes.append("colour changed")
         if not changes:
             return current
-        current.name, current.description, current.examples = name[:120], description.strip(), examples.strip()
+        current.name, current.description, current.examples = (
+            name[:120],
+            description.strip(),
+            examples.strip(),
+        )
         current.parent, current.color = parent, color
         current.version += 1
         current.updated_at = timezone.now()
@@ -92,8 +136,9 @@ def do_edit_code(code: Code, *, based_on_version: int, name: str, description: s
     return current
 
 
-def resolve_span(source: Source, *, segment: Segment | None = None, words: str = "", start=None, end=None
-                 ) -> tuple[int, int]:
+def resolve_span(
+    source: Source, *, segment: Segment | None = None, words: str = "", start=None, end=None
+) -> tuple[int, int]:
     """The characters to code: an explicit ``[start, end)``; else ``words`` found in the segment; else the
     whole segment's speech. Raises SensemakingError naming the field at fault."""
     length = len(source.text)
@@ -117,14 +162,15 @@ def resolve_span(source: Source, *, segment: Segment | None = None, words: str =
     words = " ".join(words.split())
     if not words:
         return segment.speech_start, segment.end
-    passage = source.text[segment.start:segment.end]
+    passage = source.text[segment.start : segment.end]
     # Match across any run of spaces or line breaks, as people copy text.
     pattern = r"\s+".join(re.escape(part) for part in words.split(" "))
     match = re.search(pattern, passage) or re.search(pattern, passage, re.IGNORECASE)
     if not match:
         raise SensemakingError(
             "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage.",
-            field="words")
+            field="words",
+        )
     return segment.start + match.start(), segment.start + match.end()
 
 
@@ -136,14 +182,23 @@ def do_apply_code(source: Source, code: Code, *, start: int, end: int, acting_us
         raise SensemakingError("These words have been withdrawn and can no longer be coded.")
     if not 0 <= start < end <= len(source.text):
         raise SensemakingError("Select some text first.", field="start")
-    existing = Coding.objects.filter(source=source, code=code, coder=acting_user, start=start, end=end).first()
+    existing = Coding.objects.filter(
+        source=source, code=code, coder=acting_user, start=start, end=end
+    ).first()
     if existing:
         return existing, False
     try:
         with transaction.atomic():
             coding = Coding.objects.create(source=source, code=code, coder=acting_user, start=start, end=end)
-            record("sensemaking.coding_added", coding, acting_user=acting_user, source=source.pk, code=code.pk,
-                   start=start, end=end)
+            record(
+                "sensemaking.coding_added",
+                coding,
+                acting_user=acting_user,
+                source=source.pk,
+                code=code.pk,
+                start=start,
+                end=end,
+            )
     except IntegrityError:  # the same person double-submitted
         return Coding.objects.get(source=source, code=code, coder=acting_user, start=start, end=end), False
     return coding, True
@@ -153,12 +208,19 @@ def do_remove_coding(coding: Coding, *, acting_user) -> None:
     if coding.coder_id != getattr(acting_user, "pk", None):
         raise SensemakingError("You can only remove your own codings.")
     with transaction.atomic():
-        record("sensemaking.coding_removed", coding, acting_user=acting_user, source=coding.source_id,
-               code=coding.code_id)
+        record(
+            "sensemaking.coding_removed",
+            coding,
+            acting_user=acting_user,
+            source=coding.source_id,
+            code=coding.code_id,
+        )
         coding.delete()
 
 
-def do_add_memo(project, *, text: str, code: Code | None = None, segment: Segment | None = None, acting_user) -> Memo:
+def do_add_memo(
+    project, *, text: str, code: Code | None = None, segment: Segment | None = None, acting_user
+) -> Memo:
     text = text.strip()
     if not text:
         raise SensemakingError("Write your memo.", field="text")
@@ -166,6 +228,11 @@ def do_add_memo(project, *, text: str, code: Code | None = None, segment: Segmen
         raise SensemakingError("A memo is on a code or on a passage.")
     with transaction.atomic():
         memo = Memo.objects.create(project=project, code=code, segment=segment, author=acting_user, text=text)
-        record("sensemaking.memo_added", memo, acting_user=acting_user, code=getattr(code, "pk", None),
-               segment=getattr(segment, "pk", None))
+        record(
+            "sensemaking.memo_added",
+            memo,
+            acting_user=acting_user,
+            code=getattr(code, "pk", None),
+            segment=getattr(segment, "pk", None),
+        )
     return memo

@@ -44,9 +44,13 @@ def _code_trees(project, *, with_notes: bool = False) -> tuple[list[refi.RefiCod
             description = f"{description}\n\nExamples: {code.examples}".strip()
         node = refi.RefiCode(guid=str(code.guid), name=code.name, description=description, color=code.color)
         for memo in memos_by_code.get(code.pk, []):
-            note = refi.RefiNote(guid=refi.stable_guid("memo", memo.pk), text=memo.text, name=f"Memo on {code.name}",
-                                 creating_user=person_guid(memo.author) if memo.author else None,
-                                 created=memo.created_at)
+            note = refi.RefiNote(
+                guid=refi.stable_guid("memo", memo.pk),
+                text=memo.text,
+                name=f"Memo on {code.name}",
+                creating_user=person_guid(memo.author) if memo.author else None,
+                created=memo.created_at,
+            )
             notes.append(note)
             node.note_guids.append(note.guid)
         refis[code.pk] = node
@@ -68,7 +72,9 @@ def codebook_qdc(project) -> bytes:
 
 
 def _record_export(project, kind: str, source_ids, *, acting_user, audience: str = "") -> ExportRecord:
-    export = ExportRecord.objects.create(project=project, kind=kind, created_by=acting_user, audience=audience)
+    export = ExportRecord.objects.create(
+        project=project, kind=kind, created_by=acting_user, audience=audience
+    )
     export.sources.set(list(set(source_ids)))
     record("sensemaking.exported", export, acting_user=acting_user, kind=kind, sources=len(set(source_ids)))
     return export
@@ -82,68 +88,118 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
         codes_tree, notes = _code_trees(project, with_notes=True)
         coders = {}
         selections_by_source: dict[int, dict] = {}
-        for coding in analysable_codings(project).select_related("code", "coder").order_by("source", "start", "id"):
+        for coding in (
+            analysable_codings(project).select_related("code", "coder").order_by("source", "start", "id")
+        ):
             coders[coding.coder_id] = coding.coder
             key = (coding.start, coding.end, coding.coder_id)
             selection = selections_by_source.setdefault(coding.source_id, {}).get(key)
             if selection is None:
                 selection = refi.RefiSelection(
-                    guid=refi.stable_guid("selection", f"{coding.source_id}:{coding.start}:{coding.end}:{coding.coder_id}"),
-                    start=coding.start, end=coding.end, creating_user=person_guid(coding.coder),
-                    created=coding.created_at)
+                    guid=refi.stable_guid(
+                        "selection", f"{coding.source_id}:{coding.start}:{coding.end}:{coding.coder_id}"
+                    ),
+                    start=coding.start,
+                    end=coding.end,
+                    creating_user=person_guid(coding.coder),
+                    created=coding.created_at,
+                )
                 selections_by_source[coding.source_id][key] = selection
-            selection.codings.append(refi.RefiCoding(guid=str(coding.guid), code_guid=str(coding.code.guid),
-                                                     creating_user=person_guid(coding.coder),
-                                                     created=coding.created_at))
+            selection.codings.append(
+                refi.RefiCoding(
+                    guid=str(coding.guid),
+                    code_guid=str(coding.code.guid),
+                    creating_user=person_guid(coding.coder),
+                    created=coding.created_at,
+                )
+            )
         variables: dict[str, refi.RefiVariable] = {}
         cases = []
         segment_selections: dict[int, refi.RefiSelection] = {}
         source_ids = {s.pk for s in sources}
-        for segment in Segment.objects.filter(source_id__in=source_ids).exclude(attributes={}).order_by("source", "index"):
-            selection = refi.RefiSelection(guid=refi.stable_guid("segment", segment.pk), start=segment.speech_start,
-                                           end=segment.end)
+        for segment in (
+            Segment.objects.filter(source_id__in=source_ids)
+            .exclude(attributes={})
+            .order_by("source", "index")
+        ):
+            selection = refi.RefiSelection(
+                guid=refi.stable_guid("segment", segment.pk), start=segment.speech_start, end=segment.end
+            )
             if segment.speech_start >= segment.end:
                 continue
             segment_selections[segment.pk] = selection
             selections_by_source.setdefault(segment.source_id, {})[("segment", segment.pk)] = selection
-            case = refi.RefiCase(guid=refi.stable_guid("case", segment.pk), name=f"Response {segment.index + 1}",
-                                 selection_guids=[selection.guid])
+            case = refi.RefiCase(
+                guid=refi.stable_guid("case", segment.pk),
+                name=f"Response {segment.index + 1}",
+                selection_guids=[selection.guid],
+            )
             for name, value in sorted(segment.attributes.items()):
-                variable = variables.setdefault(name, refi.RefiVariable(guid=refi.stable_guid(
-                    "variable", f"{project.pk}:{name}"), name=name))
+                variable = variables.setdefault(
+                    name,
+                    refi.RefiVariable(guid=refi.stable_guid("variable", f"{project.pk}:{name}"), name=name),
+                )
                 case.values.append((variable.guid, str(value)))
             cases.append(case)
-        for memo in Memo.objects.filter(segment__source_id__in=source_ids).select_related("segment", "author"):
+        for memo in Memo.objects.filter(segment__source_id__in=source_ids).select_related(
+            "segment", "author"
+        ):
             segment = memo.segment
             selection = segment_selections.get(segment.pk)
             if selection is None:
-                selection = refi.RefiSelection(guid=refi.stable_guid("segment", segment.pk),
-                                               start=segment.start, end=max(segment.end, segment.start + 1))
+                selection = refi.RefiSelection(
+                    guid=refi.stable_guid("segment", segment.pk),
+                    start=segment.start,
+                    end=max(segment.end, segment.start + 1),
+                )
                 segment_selections[segment.pk] = selection
                 selections_by_source.setdefault(segment.source_id, {})[("segment", segment.pk)] = selection
-            note = refi.RefiNote(guid=refi.stable_guid("memo", memo.pk), text=memo.text, name="Memo on a passage",
-                                 creating_user=person_guid(memo.author) if memo.author else None,
-                                 created=memo.created_at)
+            note = refi.RefiNote(
+                guid=refi.stable_guid("memo", memo.pk),
+                text=memo.text,
+                name="Memo on a passage",
+                creating_user=person_guid(memo.author) if memo.author else None,
+                created=memo.created_at,
+            )
             notes.append(note)
             selection.note_guids.append(note.guid)
         refi_sources = []
         for source in sources:
             if not source.text:
                 continue
-            selections = sorted(selections_by_source.get(source.pk, {}).values(), key=lambda s: (s.start, s.end, s.guid))
-            refi_sources.append(refi.RefiSource(guid=str(source.guid), name=source.title, text=source.text,
-                                                created=source.added_at, selections=selections))
+            selections = sorted(
+                selections_by_source.get(source.pk, {}).values(), key=lambda s: (s.start, s.end, s.guid)
+            )
+            refi_sources.append(
+                refi.RefiSource(
+                    guid=str(source.guid),
+                    name=source.title,
+                    text=source.text,
+                    created=source.added_at,
+                    selections=selections,
+                )
+            )
         sets = [
-            refi.RefiSet(guid=refi.stable_guid("theme", theme.pk), name=theme.name, description=theme.description,
-                         code_guids=[str(c.guid) for c in theme.codes.all()])
+            refi.RefiSet(
+                guid=refi.stable_guid("theme", theme.pk),
+                name=theme.name,
+                description=theme.description,
+                code_guids=[str(c.guid) for c in theme.codes.all()],
+            )
             for theme in Theme.objects.filter(project=project).prefetch_related("codes")
         ]
         coders[acting_user.pk] = acting_user
         project_data = refi.RefiProject(
-            name=project.title, creating_user=person_guid(acting_user), created=timezone.now(),
-            description=project.purpose, users=[refi.RefiUser(guid=person_guid(p), name=p.badge_name)
-                                                for p in coders.values()],
-            codes=codes_tree, variables=list(variables.values()), cases=cases, sources=refi_sources, notes=notes,
+            name=project.title,
+            creating_user=person_guid(acting_user),
+            created=timezone.now(),
+            description=project.purpose,
+            users=[refi.RefiUser(guid=person_guid(p), name=p.badge_name) for p in coders.values()],
+            codes=codes_tree,
+            variables=list(variables.values()),
+            cases=cases,
+            sources=refi_sources,
+            notes=notes,
             sets=sets,
         )
         data = refi.write_qdpx(project_data)
@@ -189,18 +245,37 @@ def do_export_codings(project, file_format: str, *, acting_user) -> bytes:
     if file_format not in ("csv", "xlsx"):
         raise SensemakingError("Choose CSV or Excel.")
     with transaction.atomic():
-        codings = list(analysable_codings(project).select_related("source", "code", "coder").order_by(
-            "source__added_at", "source_id", "start", "end", "id"))
+        codings = list(
+            analysable_codings(project)
+            .select_related("source", "code", "coder")
+            .order_by("source__added_at", "source_id", "start", "end", "id")
+        )
         segments = {}
         for segment in Segment.objects.filter(source_id__in={c.source_id for c in codings}).order_by("index"):
             segments.setdefault(segment.source_id, []).append(segment)
         rows = []
         for coding in codings:
-            passage = next((s.index + 1 for s in segments.get(coding.source_id, []) if s.start <= coding.start < max(
-                s.end, s.start + 1)), "")
-            rows.append([coding.source.title, passage, coding.code.name, coding.code.path, coding.coder.badge_name,
-                         coding.start, coding.end, coding.text,
-                         timezone.localtime(coding.created_at).strftime("%Y-%m-%d %H:%M")])
+            passage = next(
+                (
+                    s.index + 1
+                    for s in segments.get(coding.source_id, [])
+                    if s.start <= coding.start < max(s.end, s.start + 1)
+                ),
+                "",
+            )
+            rows.append(
+                [
+                    coding.source.title,
+                    passage,
+                    coding.code.name,
+                    coding.code.path,
+                    coding.coder.badge_name,
+                    coding.start,
+                    coding.end,
+                    coding.text,
+                    timezone.localtime(coding.created_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
         kind = ExportRecord.Kind.CODINGS_CSV if file_format == "csv" else ExportRecord.Kind.CODINGS_XLSX
         _record_export(project, kind, [c.source_id for c in codings], acting_user=acting_user)
     return _table_bytes(CODING_COLUMNS, rows, file_format)
@@ -209,8 +284,11 @@ def do_export_codings(project, file_format: str, *, acting_user) -> bytes:
 def exportable_quotes(project, audience: str) -> list[Quote]:
     """Quotes that may leave the project for ``audience``: signed off, consented for that audience (which
     the quote's theme is for), and not withdrawn."""
-    quotes = Quote.objects.filter(theme__project=project, signed_off_at__isnull=False).select_related(
-        "theme", "source", "source__narrator_person", "signed_off_by").order_by("theme__position", "position", "id")
+    quotes = (
+        Quote.objects.filter(theme__project=project, signed_off_at__isnull=False)
+        .select_related("theme", "source", "source__narrator_person", "signed_off_by")
+        .order_by("theme__position", "position", "id")
+    )
     quotes = quotes.filter(theme__audience=audience)
     return [q for q in quotes if q.source.allows_quotes_for(audience)]
 
@@ -223,11 +301,21 @@ def do_export_quotes(project, audience: str, file_format: str, *, acting_user) -
     with transaction.atomic():
         quotes = exportable_quotes(project, audience)
         label = dict(Audience.choices)[audience]
-        rows = [[q.theme.name, label, q.deidentified_text, q.attribution(),
-                 q.signed_off_by.badge_name if q.signed_off_by else "",
-                 timezone.localtime(q.signed_off_at).strftime("%Y-%m-%d %H:%M")] for q in quotes]
+        rows = [
+            [
+                q.theme.name,
+                label,
+                q.deidentified_text,
+                q.attribution(),
+                q.signed_off_by.badge_name if q.signed_off_by else "",
+                timezone.localtime(q.signed_off_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for q in quotes
+        ]
         kind = ExportRecord.Kind.QUOTES_CSV if file_format == "csv" else ExportRecord.Kind.QUOTES_XLSX
-        _record_export(project, kind, [q.source_id for q in quotes], acting_user=acting_user, audience=audience)
+        _record_export(
+            project, kind, [q.source_id for q in quotes], acting_user=acting_user, audience=audience
+        )
     return _table_bytes(QUOTE_COLUMNS, rows, file_format)
 
 
@@ -246,7 +334,9 @@ class ImportSummary:
     coders_attributed_to_importer: list[str] = field(default_factory=list)
 
 
-def _import_codes(project, codes: list[refi.RefiCode], summary: ImportSummary, *, acting_user) -> dict[str, Code]:
+def _import_codes(
+    project, codes: list[refi.RefiCode], summary: ImportSummary, *, acting_user
+) -> dict[str, Code]:
     """Add codes, keeping the hierarchy; a code with the same name under the same parent is reused."""
     by_guid: dict[str, Code] = {}
     existing_guids = {str(g) for g in Code.objects.filter(project=project).values_list("guid", flat=True)}
@@ -259,8 +349,15 @@ def _import_codes(project, codes: list[refi.RefiCode], summary: ImportSummary, *
             code = match
         else:
             color = node.color if re.match(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$", node.color or "") else ""
-            code = do_add_code(project, name=name, description=node.description, parent=parent, color=color,
-                               guid=None if node.guid in existing_guids else node.guid, acting_user=acting_user)
+            code = do_add_code(
+                project,
+                name=name,
+                description=node.description,
+                parent=parent,
+                color=color,
+                guid=None if node.guid in existing_guids else node.guid,
+                acting_user=acting_user,
+            )
             summary.codes_added += 1
         by_guid[node.guid] = code
         for child in node.children:
@@ -280,8 +377,13 @@ def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
     summary = ImportSummary()
     with transaction.atomic():
         _import_codes(project, codes, summary, acting_user=acting_user)
-        record("sensemaking.codebook_imported", project, acting_user=acting_user, added=summary.codes_added,
-               matched=summary.codes_matched)
+        record(
+            "sensemaking.codebook_imported",
+            project,
+            acting_user=acting_user,
+            added=summary.codes_added,
+            matched=summary.codes_matched,
+        )
     return summary
 
 
@@ -299,8 +401,10 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
     except refi.RefiError as error:
         raise SensemakingError(str(error), field="file") from None
     summary = ImportSummary(sources_skipped=imported.skipped_sources)
-    members = {m.person.badge_name.strip().lower(): m.person
-               for m in Membership.objects.filter(project=project).select_related("person")}
+    members = {
+        m.person.badge_name.strip().lower(): m.person
+        for m in Membership.objects.filter(project=project).select_related("person")
+    }
     users = {u.guid: u.name for u in imported.users}
 
     def coder_for(user_guid: str | None):
@@ -319,15 +423,27 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
         for refi_code in [node for root in imported.codes for node, _ in root.walk()]:
             for note_guid in refi_code.note_guids:
                 if note_guid in notes and notes[note_guid].text.strip():
-                    do_add_memo(project, text=notes[note_guid].text, code=codes[refi_code.guid], acting_user=acting_user)
+                    do_add_memo(
+                        project,
+                        text=notes[note_guid].text,
+                        code=codes[refi_code.guid],
+                        acting_user=acting_user,
+                    )
                     summary.memos_added += 1
         for refi_source in imported.sources:
             if not refi_source.text.strip():
                 summary.sources_skipped += 1
                 continue
             parsed: ParsedSource = segment_text(refi_source.text, "qdpx")
-            source = do_add_source(project, parsed, title=refi_source.name, narrator=NarratorDetails(),
-                                   consent=consent, original_filename=f"{imported.name}.qdpx", acting_user=acting_user)
+            source = do_add_source(
+                project,
+                parsed,
+                title=refi_source.name,
+                narrator=NarratorDetails(),
+                consent=consent,
+                original_filename=f"{imported.name}.qdpx",
+                acting_user=acting_user,
+            )
             summary.sources_added += 1
             length = len(source.text)
             whole = [(0, length, c) for c in refi_source.codings]
@@ -343,8 +459,16 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
                 if key in seen:
                     continue
                 seen.add(key)
-                new_codings.append(Coding(source=source, code=code, coder=coder, start=start, end=end,
-                                          created_at=coding.created or timezone.now()))
+                new_codings.append(
+                    Coding(
+                        source=source,
+                        code=code,
+                        coder=coder,
+                        start=start,
+                        end=end,
+                        created_at=coding.created or timezone.now(),
+                    )
+                )
             Coding.objects.bulk_create(new_codings)
             summary.codings_added += len(new_codings)
             for selection in refi_source.selections:
@@ -360,9 +484,21 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
                 continue
             from .themes import do_create_theme
 
-            do_create_theme(project, name=refi_set.name, description=refi_set.description, audience=Audience.TEAM,
-                            codes=member_codes, acting_user=acting_user)
+            do_create_theme(
+                project,
+                name=refi_set.name,
+                description=refi_set.description,
+                audience=Audience.TEAM,
+                codes=member_codes,
+                acting_user=acting_user,
+            )
             summary.themes_added += 1
-        record("sensemaking.project_imported", project, acting_user=acting_user, sources=summary.sources_added,
-               codes=summary.codes_added, codings=summary.codings_added)
+        record(
+            "sensemaking.project_imported",
+            project,
+            acting_user=acting_user,
+            sources=summary.sources_added,
+            codes=summary.codes_added,
+            codings=summary.codings_added,
+        )
     return summary

@@ -39,8 +39,11 @@ class ConsentDetails:
     until: dt.date | None = None
 
     def as_dict(self) -> dict:
-        return {"use": self.use, "audiences": list(self.audiences),
-                "until": self.until.isoformat() if self.until else None}
+        return {
+            "use": self.use,
+            "audiences": list(self.audiences),
+            "until": self.until.isoformat() if self.until else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> ConsentDetails:
@@ -51,7 +54,9 @@ class ConsentDetails:
         labels = dict(Audience.choices)
         audiences = [labels[a] for a in Audience.values if a in self.audiences]
         parts = [dict(ConsentUse.choices)[self.use]]
-        parts.append("for " + (", ".join(a.lower() for a in audiences) if audiences else "nobody beyond coordinators"))
+        parts.append(
+            "for " + (", ".join(a.lower() for a in audiences) if audiences else "nobody beyond coordinators")
+        )
         if self.until:
             parts.append("until " + self.until.strftime("%d %B %Y").lstrip("0"))
         return "; ".join(parts)
@@ -75,7 +80,9 @@ def _validate_consent(consent: ConsentDetails) -> None:
 def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
     """Add to the history the narrator sees. Never put the words themselves in ``summary``."""
     return SourceEvent.objects.create(
-        source=source, kind=kind, summary=summary[:300],
+        source=source,
+        kind=kind,
+        summary=summary[:300],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
@@ -93,45 +100,83 @@ def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
 
 
 def do_add_source(
-    project, parsed: ParsedSource, *, title: str, narrator: NarratorDetails, consent: ConsentDetails,
-    original_filename: str = "", acting_user,
+    project,
+    parsed: ParsedSource,
+    *,
+    title: str,
+    narrator: NarratorDetails,
+    consent: ConsentDetails,
+    original_filename: str = "",
+    acting_user,
 ) -> Source:
     """Store a read source with its segments and speakers in one transaction: all of it or nothing."""
     _validate_consent(consent)
     title = title.strip() or original_filename or "Untitled source"
     with transaction.atomic():
         source = Source.objects.create(
-            project=project, title=title[:200], kind=parsed.kind, file_format=parsed.file_format,
-            original_filename=original_filename[:255], text=parsed.text, added_by=acting_user,
-            narrator_person=narrator.person, narrator_name=narrator.name.strip(),
+            project=project,
+            title=title[:200],
+            kind=parsed.kind,
+            file_format=parsed.file_format,
+            original_filename=original_filename[:255],
+            text=parsed.text,
+            added_by=acting_user,
+            narrator_person=narrator.person,
+            narrator_name=narrator.name.strip(),
             narrator_pseudonym=narrator.pseudonym.strip(),
-            consent_use=consent.use, consent_audiences=list(consent.audiences), consent_until=consent.until,
+            consent_use=consent.use,
+            consent_audiences=list(consent.audiences),
+            consent_until=consent.until,
             consent_recorded_by=acting_user,
         )
         speakers = {
             label: Speaker.objects.create(source=source, label=label[:80]) for label in parsed.speakers
         }
-        Segment.objects.bulk_create([
-            Segment(
-                source=source, index=i, start=s.start, speech_start=s.speech_start, end=s.end,
-                speaker=speakers.get(s.speaker), started_ms=s.started_ms, ended_ms=s.ended_ms,
-                attributes=s.attributes,
-            )
-            for i, s in enumerate(parsed.segments)
-        ])
-        log_event(source, "added", f"Added to the project ({len(parsed.segments)} passages).", actor=acting_user)
+        Segment.objects.bulk_create(
+            [
+                Segment(
+                    source=source,
+                    index=i,
+                    start=s.start,
+                    speech_start=s.speech_start,
+                    end=s.end,
+                    speaker=speakers.get(s.speaker),
+                    started_ms=s.started_ms,
+                    ended_ms=s.ended_ms,
+                    attributes=s.attributes,
+                )
+                for i, s in enumerate(parsed.segments)
+            ]
+        )
+        log_event(
+            source, "added", f"Added to the project ({len(parsed.segments)} passages).", actor=acting_user
+        )
         log_event(source, "consent", f"Consent recorded: {consent.describe()}.", actor=acting_user)
-        record("sensemaking.source_added", source, acting_user=acting_user, kind=parsed.kind,
-               file_format=parsed.file_format, segments=len(parsed.segments), characters=len(parsed.text))
+        record(
+            "sensemaking.source_added",
+            source,
+            acting_user=acting_user,
+            kind=parsed.kind,
+            file_format=parsed.file_format,
+            segments=len(parsed.segments),
+            characters=len(parsed.text),
+        )
     return source
 
 
-def do_stage_table_import(project, table: ParsedTable, *, filename: str, details: dict, acting_user) -> PendingImport:
+def do_stage_table_import(
+    project, table: ParsedTable, *, filename: str, details: dict, acting_user
+) -> PendingImport:
     """Keep a read spreadsheet until someone chooses which column holds the responses."""
     with transaction.atomic():
         pending = PendingImport.objects.create(
-            project=project, uploaded_by=acting_user, filename=filename[:255], file_format=table.file_format,
-            columns=table.columns, rows=table.rows, details=details,
+            project=project,
+            uploaded_by=acting_user,
+            filename=filename[:255],
+            file_format=table.file_format,
+            columns=table.columns,
+            rows=table.rows,
+            details=details,
         )
         record("sensemaking.import_staged", pending, acting_user=acting_user, rows=len(table.rows))
     return pending
@@ -148,21 +193,33 @@ def guess_text_column(table_columns: list[str], rows: list[list[str]]) -> int:
     return best
 
 
-def do_import_table(pending: PendingImport, *, text_column: int, attribute_columns: list[int],
-                    narrator: NarratorDetails, acting_user) -> Source:
+def do_import_table(
+    pending: PendingImport,
+    *,
+    text_column: int,
+    attribute_columns: list[int],
+    narrator: NarratorDetails,
+    acting_user,
+) -> Source:
     """Turn a staged spreadsheet into a source of responses, one segment per response."""
     if not 0 <= text_column < len(pending.columns):
         raise SensemakingError("Choose the column that holds what people wrote.", field="text_column")
     table = ParsedTable(file_format=pending.file_format, columns=pending.columns, rows=pending.rows)
     try:
-        parsed = source_from_table(table, text_column, [i for i in attribute_columns if 0 <= i < len(pending.columns)])
+        parsed = source_from_table(
+            table, text_column, [i for i in attribute_columns if 0 <= i < len(pending.columns)]
+        )
     except SourceFileError as error:
         raise SensemakingError(str(error), field="text_column") from None
     details = pending.details or {}
     with transaction.atomic():
         source = do_add_source(
-            pending.project, parsed, title=details.get("title", ""), narrator=narrator,
-            consent=ConsentDetails.from_dict(details["consent"]), original_filename=pending.filename,
+            pending.project,
+            parsed,
+            title=details.get("title", ""),
+            narrator=narrator,
+            consent=ConsentDetails.from_dict(details["consent"]),
+            original_filename=pending.filename,
             acting_user=acting_user,
         )
         pending.delete()
@@ -182,8 +239,13 @@ def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting
         speaker.pseudonym = pseudonym.strip()[:60]
         speaker.save(update_fields=["person", "pseudonym"])
         log_event(speaker.source, "speakers", "Speaker mapping changed.", actor=acting_user)
-        record("sensemaking.speaker_mapped", speaker, acting_user=acting_user, person=getattr(person, "pk", None),
-               has_pseudonym=bool(speaker.pseudonym))
+        record(
+            "sensemaking.speaker_mapped",
+            speaker,
+            acting_user=acting_user,
+            person=getattr(person, "pk", None),
+            has_pseudonym=bool(speaker.pseudonym),
+        )
     return speaker
 
 
@@ -210,12 +272,25 @@ def do_change_consent(source: Source, consent: ConsentDetails, *, acting_user) -
         source.consent_until = consent.until
         source.consent_recorded_at = timezone.now()
         source.consent_recorded_by = acting_user
-        source.save(update_fields=["consent_use", "consent_audiences", "consent_until", "consent_recorded_at",
-                                   "consent_recorded_by"])
+        source.save(
+            update_fields=[
+                "consent_use",
+                "consent_audiences",
+                "consent_until",
+                "consent_recorded_at",
+                "consent_recorded_by",
+            ]
+        )
         log_event(source, "consent", f"Consent changed: {consent.describe()}.", actor=acting_user)
         flagged = flag_quotes_no_longer_allowed(source, Flag.Reason.CONSENT_CHANGED)
-        record("sensemaking.consent_changed", source, acting_user=acting_user, use=consent.use,
-               audiences=list(consent.audiences), quotes_flagged=flagged)
+        record(
+            "sensemaking.consent_changed",
+            source,
+            acting_user=acting_user,
+            use=consent.use,
+            audiences=list(consent.audiences),
+            quotes_flagged=flagged,
+        )
     return source
 
 
@@ -228,7 +303,11 @@ def flag_quotes_no_longer_allowed(source: Source, reason: str) -> int:
         if Flag.objects.filter(quote=quote, reason=reason, resolved_at__isnull=True).exists():
             continue
         Flag.objects.create(
-            project=source.project, source=source, reason=reason, quote=quote, theme=quote.theme,
+            project=source.project,
+            source=source,
+            reason=reason,
+            quote=quote,
+            theme=quote.theme,
             subject=f"A quote in the theme “{quote.theme.name}”",
         )
         flagged += 1
@@ -246,15 +325,22 @@ def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
     return note
 
 
-def do_request_correction(source: Source, *, passage: str, requested_change: str, acting_user) -> CorrectionRequest:
+def do_request_correction(
+    source: Source, *, passage: str, requested_change: str, acting_user
+) -> CorrectionRequest:
     passage, requested_change = passage.strip(), requested_change.strip()
     if not passage:
         raise SensemakingError("Copy the words you want corrected.", field="passage")
     if not requested_change:
-        raise SensemakingError("Say what they should say instead, or what is wrong.", field="requested_change")
+        raise SensemakingError(
+            "Say what they should say instead, or what is wrong.", field="requested_change"
+        )
     with transaction.atomic():
         correction = CorrectionRequest.objects.create(
-            source=source, requested_by=acting_user, passage=passage, requested_change=requested_change,
+            source=source,
+            requested_by=acting_user,
+            passage=passage,
+            requested_change=requested_change,
         )
         log_event(source, "correction", "The narrator asked for a correction.", actor=acting_user)
         record("sensemaking.correction_requested", correction, acting_user=acting_user)
@@ -270,8 +356,9 @@ def _shift(position: int, start: int, end: int, new_length: int) -> int:
     return start + min(position - start, new_length)
 
 
-def do_apply_correction(correction: CorrectionRequest, *, start: int, end: int, replacement: str,
-                        response: str = "", acting_user) -> SourceEdit:
+def do_apply_correction(
+    correction: CorrectionRequest, *, start: int, end: int, replacement: str, response: str = "", acting_user
+) -> SourceEdit:
     """Replace ``[start, end)`` of the source with ``replacement``, keeping every coding and quote on the
     same words, and keep the old wording in the history."""
     if correction.status != CorrectionRequest.Status.OPEN:
@@ -314,17 +401,34 @@ def do_apply_correction(correction: CorrectionRequest, *, start: int, end: int, 
             quote.signed_off_at = None
             quote.signed_off_by = None
             quote.save(update_fields=["start", "end", "signed_off_at", "signed_off_by"])
-        edit = SourceEdit.objects.create(source=source, correction=correction, start=start, end=end, old_text=old,
-                                         new_text=replacement, edited_by=acting_user)
+        edit = SourceEdit.objects.create(
+            source=source,
+            correction=correction,
+            start=start,
+            end=end,
+            old_text=old,
+            new_text=replacement,
+            edited_by=acting_user,
+        )
         correction.status = CorrectionRequest.Status.APPLIED
         correction.response = response.strip()
         correction.decided_by = acting_user
         correction.decided_at = timezone.now()
         correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
-        log_event(source, "corrected", "The words were corrected as the narrator asked (the earlier wording is kept "
-                  "in the history).", actor=acting_user)
-        record("sensemaking.correction_applied", correction, acting_user=acting_user, start=start, end=end,
-               new_length=new_length)
+        log_event(
+            source,
+            "corrected",
+            "The words were corrected as the narrator asked (the earlier wording is kept in the history).",
+            actor=acting_user,
+        )
+        record(
+            "sensemaking.correction_applied",
+            correction,
+            acting_user=acting_user,
+            start=start,
+            end=end,
+            new_length=new_length,
+        )
     return edit
 
 
@@ -340,7 +444,11 @@ def do_decline_correction(correction: CorrectionRequest, *, response: str, actin
         correction.decided_by = acting_user
         correction.decided_at = timezone.now()
         correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
-        log_event(correction.source, "correction_declined", "A correction was answered without changing the words.",
-                  actor=acting_user)
+        log_event(
+            correction.source,
+            "correction_declined",
+            "A correction was answered without changing the words.",
+            actor=acting_user,
+        )
         record("sensemaking.correction_declined", correction, acting_user=acting_user)
     return correction

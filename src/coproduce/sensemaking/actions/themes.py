@@ -14,8 +14,15 @@ from ..errors import SensemakingError
 from ..models import Audience, Code, ConsentUse, IdentifierEntry, Quote, ReplacementLog, Source, Theme
 
 
-def do_create_theme(project, *, name: str, description: str = "", audience: str = Audience.TEAM,
-                    codes: list[Code] = (), acting_user) -> Theme:
+def do_create_theme(
+    project,
+    *,
+    name: str,
+    description: str = "",
+    audience: str = Audience.TEAM,
+    codes: list[Code] = (),
+    acting_user,
+) -> Theme:
     name = " ".join(name.split())
     if not name:
         raise SensemakingError("Give the theme a name.", field="name")
@@ -23,15 +30,22 @@ def do_create_theme(project, *, name: str, description: str = "", audience: str 
         raise SensemakingError("Choose who this theme is for.", field="audience")
     with transaction.atomic():
         position = (Theme.objects.filter(project=project).aggregate(m=Max("position"))["m"] or 0) + 1
-        theme = Theme.objects.create(project=project, name=name[:160], description=description.strip(),
-                                     audience=audience, position=position, created_by=acting_user)
+        theme = Theme.objects.create(
+            project=project,
+            name=name[:160],
+            description=description.strip(),
+            audience=audience,
+            position=position,
+            created_by=acting_user,
+        )
         theme.codes.set([c for c in codes if c.project_id == project.pk])
         record("sensemaking.theme_created", theme, acting_user=acting_user)
     return theme
 
 
-def do_edit_theme(theme: Theme, *, name: str, description: str, audience: str, codes: list[Code],
-                  acting_user) -> Theme:
+def do_edit_theme(
+    theme: Theme, *, name: str, description: str, audience: str, codes: list[Code], acting_user
+) -> Theme:
     """Change a theme. Narrowing nothing silently: a new audience its quotes' consent does not cover is
     refused, naming how many quotes are in the way."""
     name = " ".join(name.split())
@@ -40,11 +54,15 @@ def do_edit_theme(theme: Theme, *, name: str, description: str, audience: str, c
     if audience not in Audience.values:
         raise SensemakingError("Choose who this theme is for.", field="audience")
     with transaction.atomic():
-        blocked = [q for q in theme.quotes.select_related("source") if not q.source.allows_quotes_for(audience)]
+        blocked = [
+            q for q in theme.quotes.select_related("source") if not q.source.allows_quotes_for(audience)
+        ]
         if audience != theme.audience and blocked:
             raise SensemakingError(
                 f"{len(blocked)} quote(s) in this theme may not be shown to {dict(Audience.choices)[audience].lower()}: "
-                "their narrators did not agree to it. Remove those quotes first.", field="audience")
+                "their narrators did not agree to it. Remove those quotes first.",
+                field="audience",
+            )
         theme.name, theme.description, theme.audience = name[:160], description.strip(), audience
         theme.save(update_fields=["name", "description", "audience"])
         theme.codes.set([c for c in codes if c.project_id == theme.project_id])
@@ -68,7 +86,9 @@ def _move(items: list, item, direction: str) -> bool:
 def do_move_theme(theme: Theme, direction: str, *, acting_user) -> bool:
     """Move a theme one place up or down: ordering without dragging."""
     with transaction.atomic():
-        themes = list(Theme.objects.select_for_update().filter(project=theme.project).order_by("position", "id"))
+        themes = list(
+            Theme.objects.select_for_update().filter(project=theme.project).order_by("position", "id")
+        )
         moved = _move(themes, theme, direction)
         if moved:
             record("sensemaking.theme_moved", theme, acting_user=acting_user, direction=direction)
@@ -109,8 +129,9 @@ def do_attach_quote(theme: Theme, source: Source, *, start: int, end: int, actin
         raise SensemakingError(refusal)
     with transaction.atomic():
         position = (theme.quotes.aggregate(m=Max("position"))["m"] or 0) + 1
-        quote = Quote.objects.create(theme=theme, source=source, start=start, end=end, position=position,
-                                     added_by=acting_user)
+        quote = Quote.objects.create(
+            theme=theme, source=source, start=start, end=end, position=position, added_by=acting_user
+        )
         record("sensemaking.quote_added", quote, acting_user=acting_user, source=source.pk, theme=theme.pk)
     return quote
 
@@ -129,13 +150,15 @@ def do_add_identifier(project, *, term: str, replacement: str, acting_user) -> I
     if not term:
         raise SensemakingError("Write the name or detail as it appears in the words.", field="term")
     if not replacement:
-        raise SensemakingError('Write what replaces it: a pseudonym, or a placeholder such as "[the ward]".',
-                               field="replacement")
+        raise SensemakingError(
+            'Write what replaces it: a pseudonym, or a placeholder such as "[the ward]".', field="replacement"
+        )
     if IdentifierEntry.objects.filter(project=project, term__iexact=term).exists():
         raise SensemakingError("This name or detail is already in the register.", field="term")
     with transaction.atomic():
-        entry = IdentifierEntry.objects.create(project=project, term=term[:200], replacement=replacement[:200],
-                                               created_by=acting_user)
+        entry = IdentifierEntry.objects.create(
+            project=project, term=term[:200], replacement=replacement[:200], created_by=acting_user
+        )
         record("sensemaking.identifier_added", entry, acting_user=acting_user)
     return entry
 
@@ -160,7 +183,7 @@ def deidentify(text: str, replacements: list[tuple[str, str]]) -> tuple[str, lis
     markers = {}
     for n, i in enumerate(order):
         term, replacement = replacements[i]
-        marker = f"\uE000{n}\uE001"
+        marker = f"\ue000{n}\ue001"
         text, count = _term_pattern(term).subn(marker, text)
         counts[i] = count
         markers[marker] = replacement
@@ -183,13 +206,25 @@ def do_deidentify_quote(quote: Quote, *, acting_user) -> Quote:
         quote.deidentified_at = timezone.now()
         quote.signed_off_by = None
         quote.signed_off_at = None
-        quote.save(update_fields=["deidentified_text", "deidentified_by", "deidentified_at", "signed_off_by",
-                                  "signed_off_at"])
+        quote.save(
+            update_fields=[
+                "deidentified_text",
+                "deidentified_by",
+                "deidentified_at",
+                "signed_off_by",
+                "signed_off_at",
+            ]
+        )
         applied = [(e, e.replacement) for e in entries] + [(None, pseudonym) for _, pseudonym in speakers]
-        ReplacementLog.objects.bulk_create([
-            ReplacementLog(quote=quote, entry=entry, replacement=replacement, count=count, applied_by=acting_user)
-            for (entry, replacement), count in zip(applied, counts, strict=True) if count
-        ])
+        ReplacementLog.objects.bulk_create(
+            [
+                ReplacementLog(
+                    quote=quote, entry=entry, replacement=replacement, count=count, applied_by=acting_user
+                )
+                for (entry, replacement), count in zip(applied, counts, strict=True)
+                if count
+            ]
+        )
         record("sensemaking.quote_deidentified", quote, acting_user=acting_user, replacements=sum(counts))
     return quote
 
@@ -205,8 +240,15 @@ def do_edit_quote_wording(quote: Quote, text: str, *, acting_user) -> Quote:
         quote.deidentified_at = timezone.now()
         quote.signed_off_by = None
         quote.signed_off_at = None
-        quote.save(update_fields=["deidentified_text", "deidentified_by", "deidentified_at", "signed_off_by",
-                                  "signed_off_at"])
+        quote.save(
+            update_fields=[
+                "deidentified_text",
+                "deidentified_by",
+                "deidentified_at",
+                "signed_off_by",
+                "signed_off_at",
+            ]
+        )
         record("sensemaking.quote_reworded", quote, acting_user=acting_user)
     return quote
 

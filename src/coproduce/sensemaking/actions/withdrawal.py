@@ -42,17 +42,41 @@ def _flag_uses(source: Source) -> int:
     quoted_themes: set[int] = set()
     for quote in Quote.objects.filter(source=source).select_related("theme"):
         quoted_themes.add(quote.theme_id)
-        flags.append(Flag(project=project, source=source, reason=Flag.Reason.WITHDRAWN, quote=quote,
-                          theme=quote.theme, subject=f"A quote in the theme “{quote.theme.name}”"))
+        flags.append(
+            Flag(
+                project=project,
+                source=source,
+                reason=Flag.Reason.WITHDRAWN,
+                quote=quote,
+                theme=quote.theme,
+                subject=f"A quote in the theme “{quote.theme.name}”",
+            )
+        )
     coded_codes = Coding.objects.filter(source=source).values("code_id")
-    themes = Theme.objects.filter(Q(pk__in=quoted_themes) | Q(codes__in=coded_codes), project=project).distinct()
+    themes = Theme.objects.filter(
+        Q(pk__in=quoted_themes) | Q(codes__in=coded_codes), project=project
+    ).distinct()
     for theme in themes:
-        flags.append(Flag(project=project, source=source, reason=Flag.Reason.WITHDRAWN, theme=theme,
-                          subject=f"The theme “{theme.name}” drew on these words"))
+        flags.append(
+            Flag(
+                project=project,
+                source=source,
+                reason=Flag.Reason.WITHDRAWN,
+                theme=theme,
+                subject=f"The theme “{theme.name}” drew on these words",
+            )
+        )
     for export in ExportRecord.objects.filter(sources=source):
         when = timezone.localtime(export.created_at).strftime("%d %B %Y %H:%M").lstrip("0")
-        flags.append(Flag(project=project, source=source, reason=Flag.Reason.WITHDRAWN, export=export,
-                          subject=f"{export.get_kind_display()} exported on {when}"))
+        flags.append(
+            Flag(
+                project=project,
+                source=source,
+                reason=Flag.Reason.WITHDRAWN,
+                export=export,
+                subject=f"{export.get_kind_display()} exported on {when}",
+            )
+        )
     Flag.objects.bulk_create(flags)
     return len(flags)
 
@@ -74,8 +98,15 @@ def do_withdraw_source(source: Source, *, acting_user, on_behalf: bool = False) 
         flags = _flag_uses(source)
         erase_on = timezone.localtime(source.erase_after).strftime("%d %B %Y").lstrip("0")
         who = "on the narrator's behalf" if on_behalf else "by the narrator"
-        log_event(source, "withdrawn", f"Withdrawn {who}. The words will be erased on {erase_on}.", actor=acting_user)
-        record("sensemaking.source_withdrawn", source, acting_user=acting_user, flags=flags, on_behalf=on_behalf)
+        log_event(
+            source,
+            "withdrawn",
+            f"Withdrawn {who}. The words will be erased on {erase_on}.",
+            actor=acting_user,
+        )
+        record(
+            "sensemaking.source_withdrawn", source, acting_user=acting_user, flags=flags, on_behalf=on_behalf
+        )
     return source
 
 
@@ -90,9 +121,16 @@ def do_cancel_withdrawal(source: Source, *, acting_user) -> Source:
         source.erase_after = None
         source.save(update_fields=["withdrawn_at", "withdrawn_by", "erase_after"])
         Flag.objects.filter(source=source, reason=Flag.Reason.WITHDRAWN, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolved_by=acting_user, resolution="The narrator cancelled the withdrawal.")
-        log_event(source, "withdrawal_cancelled", "Withdrawal cancelled: the words are back in the analysis.",
-                  actor=acting_user)
+            resolved_at=timezone.now(),
+            resolved_by=acting_user,
+            resolution="The narrator cancelled the withdrawal.",
+        )
+        log_event(
+            source,
+            "withdrawal_cancelled",
+            "Withdrawal cancelled: the words are back in the analysis.",
+            actor=acting_user,
+        )
         record("sensemaking.withdrawal_cancelled", source, acting_user=acting_user)
     return source
 
@@ -150,7 +188,9 @@ def flag_expired_consents(today=None) -> int:
     """Flag quotes from sources whose consent ended before ``today``."""
     today = today or timezone.localdate()
     flagged = 0
-    expired = Source.objects.filter(consent_until__lt=today, withdrawn_at__isnull=True, quotes__isnull=False).distinct()
+    expired = Source.objects.filter(
+        consent_until__lt=today, withdrawn_at__isnull=True, quotes__isnull=False
+    ).distinct()
     for source in expired:
         with transaction.atomic():
             flagged += flag_quotes_no_longer_allowed(source, Flag.Reason.CONSENT_EXPIRED)
@@ -160,7 +200,9 @@ def flag_expired_consents(today=None) -> int:
 def do_resolve_flag(flag: Flag, *, resolution: str, acting_user) -> Flag:
     resolution = resolution.strip()
     if not resolution:
-        raise SensemakingError("Say what was done, for example “quote removed from the report”.", field="resolution")
+        raise SensemakingError(
+            "Say what was done, for example “quote removed from the report”.", field="resolution"
+        )
     with transaction.atomic():
         flag.resolved_at = timezone.now()
         flag.resolved_by = acting_user

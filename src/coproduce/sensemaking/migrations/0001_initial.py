@@ -8,425 +8,1118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0002_initial'),
+        ("partnerships", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('speech_start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('started_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('ended_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('attributes', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("speech_start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("started_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("ended_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("attributes", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['source', 'index'],
+                "ordering": ["source", "index"],
             },
         ),
         migrations.CreateModel(
-            name='Code',
+            name="Code",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('examples', models.TextField(blank=True, help_text='Examples of what fits this code, in your own words.')),
-                ('color', models.CharField(blank=True, max_length=7)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='sensemaking.code')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='partnerships.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "examples",
+                    models.TextField(
+                        blank=True, help_text="Examples of what fits this code, in your own words."
+                    ),
+                ),
+                ("color", models.CharField(blank=True, max_length=7)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="partnerships.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'position', 'name', 'id'],
+                "ordering": ["project", "position", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CodeRevision',
+            name="CodeRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('examples', models.TextField(blank=True)),
-                ('edited_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('change', models.CharField(max_length=200)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='sensemaking.code')),
-                ('edited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sensemaking.code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("examples", models.TextField(blank=True)),
+                ("edited_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("change", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sensemaking.code",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code', '-version'],
+                "ordering": ["code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='IdentifierEntry',
+            name="IdentifierEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(help_text='The name or detail exactly as it appears in the words.', max_length=200)),
-                ('replacement', models.CharField(help_text='A pseudonym, or a placeholder such as "[the ward]".', max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "term",
+                    models.CharField(
+                        help_text="The name or detail exactly as it appears in the words.", max_length=200
+                    ),
+                ),
+                (
+                    "replacement",
+                    models.CharField(
+                        help_text='A pseudonym, or a placeholder such as "[the ward]".', max_length=200
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'term'],
+                "ordering": ["project", "term"],
             },
         ),
         migrations.CreateModel(
-            name='PendingImport',
+            name="PendingImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('filename', models.CharField(max_length=255)),
-                ('file_format', models.CharField(max_length=10)),
-                ('columns', models.JSONField(default=list)),
-                ('rows', models.JSONField(default=list)),
-                ('details', models.JSONField(default=dict, help_text='Title, narrator and consent from the upload form.')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("filename", models.CharField(max_length=255)),
+                ("file_format", models.CharField(max_length=10)),
+                ("columns", models.JSONField(default=list)),
+                ("rows", models.JSONField(default=list)),
+                (
+                    "details",
+                    models.JSONField(
+                        default=dict, help_text="Title, narrator and consent from the upload form."
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deidentified_text', models.TextField(blank=True)),
-                ('deidentified_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deidentified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deidentified_text", models.TextField(blank=True)),
+                ("deidentified_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deidentified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['theme', 'position', 'id'],
+                "ordering": ["theme", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReplacementLog',
+            name="ReplacementLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('replacement', models.CharField(max_length=200)),
-                ('count', models.PositiveIntegerField()),
-                ('applied_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('applied_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sensemaking.identifierentry')),
-                ('quote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replacements', to='sensemaking.quote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("replacement", models.CharField(max_length=200)),
+                ("count", models.PositiveIntegerField()),
+                ("applied_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sensemaking.identifierentry",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replacements",
+                        to="sensemaking.quote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-applied_at', 'id'],
+                "ordering": ["-applied_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Memo',
+            name="Memo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memos', to='sensemaking.code')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
-                ('segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memos', to='sensemaking.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memos",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memos",
+                        to="sensemaking.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('document', 'Document'), ('transcript', 'Transcript'), ('responses', 'Free-text responses')], default='document', max_length=10)),
-                ('file_format', models.CharField(blank=True, max_length=10)),
-                ('original_filename', models.CharField(blank=True, max_length=255)),
-                ('text', models.TextField(blank=True)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('narrator_name', models.CharField(blank=True, help_text='Someone without a Coproduce account.', max_length=120)),
-                ('narrator_pseudonym', models.CharField(blank=True, max_length=60)),
-                ('consent_use', models.CharField(choices=[('analysis_only', 'Analysis only: no quotes'), ('anonymous', 'Quotes used anonymously'), ('pseudonym', 'Quotes with a pseudonym'), ('named', 'Quotes with their name')], default='analysis_only', max_length=15)),
-                ('consent_audiences', models.JSONField(blank=True, default=list, help_text='Codes from Audience.')),
-                ('consent_until', models.DateField(blank=True, null=True)),
-                ('consent_recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('erase_after', models.DateTimeField(blank=True, null=True)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consent_recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('narrator_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='narrated_sources', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='partnerships.project')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "Document"),
+                            ("transcript", "Transcript"),
+                            ("responses", "Free-text responses"),
+                        ],
+                        default="document",
+                        max_length=10,
+                    ),
+                ),
+                ("file_format", models.CharField(blank=True, max_length=10)),
+                ("original_filename", models.CharField(blank=True, max_length=255)),
+                ("text", models.TextField(blank=True)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "narrator_name",
+                    models.CharField(
+                        blank=True, help_text="Someone without a Coproduce account.", max_length=120
+                    ),
+                ),
+                ("narrator_pseudonym", models.CharField(blank=True, max_length=60)),
+                (
+                    "consent_use",
+                    models.CharField(
+                        choices=[
+                            ("analysis_only", "Analysis only: no quotes"),
+                            ("anonymous", "Quotes used anonymously"),
+                            ("pseudonym", "Quotes with a pseudonym"),
+                            ("named", "Quotes with their name"),
+                        ],
+                        default="analysis_only",
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "consent_audiences",
+                    models.JSONField(blank=True, default=list, help_text="Codes from Audience."),
+                ),
+                ("consent_until", models.DateField(blank=True, null=True)),
+                ("consent_recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("erase_after", models.DateTimeField(blank=True, null=True)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "narrator_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="narrated_sources",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'added_at', 'id'],
+                "ordering": ["project", "added_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='segment',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='sensemaking.source'),
+            model_name="segment",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="segments", to="sensemaking.source"
+            ),
         ),
         migrations.AddField(
-            model_name='quote',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='sensemaking.source'),
+            model_name="quote",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="quotes", to="sensemaking.source"
+            ),
         ),
         migrations.CreateModel(
-            name='ExportRecord',
+            name="ExportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('qdpx', 'REFI-QDA project (.qdpx)'), ('codings_csv', 'Codings (CSV)'), ('codings_xlsx', 'Codings (Excel)'), ('quotes_csv', 'Quotes (CSV)'), ('quotes_xlsx', 'Quotes (Excel)')], max_length=15)),
-                ('audience', models.CharField(blank=True, max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
-                ('sources', models.ManyToManyField(blank=True, related_name='exports', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("qdpx", "REFI-QDA project (.qdpx)"),
+                            ("codings_csv", "Codings (CSV)"),
+                            ("codings_xlsx", "Codings (Excel)"),
+                            ("quotes_csv", "Quotes (CSV)"),
+                            ("quotes_xlsx", "Quotes (Excel)"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("audience", models.CharField(blank=True, max_length=10)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="exports", to="sensemaking.source"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CorrectionRequest',
+            name="CorrectionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('passage', models.TextField(help_text='The words as they are now.')),
-                ('requested_change', models.TextField(help_text='What they should say instead, or what is wrong.')),
-                ('status', models.CharField(choices=[('open', 'Waiting for an answer'), ('applied', 'Corrected'), ('declined', 'Not changed')], default='open', max_length=10)),
-                ('response', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("passage", models.TextField(help_text="The words as they are now.")),
+                (
+                    "requested_change",
+                    models.TextField(help_text="What they should say instead, or what is wrong."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for an answer"),
+                            ("applied", "Corrected"),
+                            ("declined", "Not changed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("response", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Coding',
+            name="Coding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('guid', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='sensemaking.code')),
-                ('coder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codings', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("guid", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codings",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "coder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codings",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'start', 'end', 'id'],
+                "ordering": ["source", "start", "end", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceEdit',
+            name="SourceEdit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('old_text', models.TextField()),
-                ('new_text', models.TextField()),
-                ('edited_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('correction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='edits', to='sensemaking.correctionrequest')),
-                ('edited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edits', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("old_text", models.TextField()),
+                ("new_text", models.TextField()),
+                ("edited_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "correction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="edits",
+                        to="sensemaking.correctionrequest",
+                    ),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="edits",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-edited_at', '-id'],
+                "ordering": ["-edited_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceEvent',
+            name="SourceEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(max_length=40)),
-                ('summary', models.CharField(max_length=300)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("kind", models.CharField(max_length=40)),
+                ("summary", models.CharField(max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceNote',
+            name="SourceNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80)),
-                ('pseudonym', models.CharField(blank=True, max_length=60)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speakers', to='sensemaking.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80)),
+                ("pseudonym", models.CharField(blank=True, max_length=60)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speakers",
+                        to="sensemaking.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'id'],
+                "ordering": ["source", "id"],
             },
         ),
         migrations.AddField(
-            model_name='segment',
-            name='speaker',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='segments', to='sensemaking.speaker'),
+            model_name="segment",
+            name="speaker",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="segments",
+                to="sensemaking.speaker",
+            ),
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.FloatField()),
-                ('origin', models.CharField(default='suggester', max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='sensemaking.code')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='sensemaking.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("confidence", models.FloatField()),
+                ("origin", models.CharField(default="suggester", max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="sensemaking.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confidence', 'id'],
+                "ordering": ["-confidence", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=160)),
-                ('description', models.TextField(blank=True)),
-                ('audience', models.CharField(choices=[('team', 'The project team'), ('partners', 'Partner organisations'), ('public', 'Public reports')], default='team', help_text='Who this theme and its quotes are for.', max_length=10)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('codes', models.ManyToManyField(blank=True, related_name='themes', to='sensemaking.code')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='partnerships.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=160)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("team", "The project team"),
+                            ("partners", "Partner organisations"),
+                            ("public", "Public reports"),
+                        ],
+                        default="team",
+                        help_text="Who this theme and its quotes are for.",
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("codes", models.ManyToManyField(blank=True, related_name="themes", to="sensemaking.code")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="partnerships.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'position', 'id'],
+                "ordering": ["project", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='quote',
-            name='theme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='sensemaking.theme'),
+            model_name="quote",
+            name="theme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="quotes", to="sensemaking.theme"
+            ),
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('withdrawn', 'The narrator withdrew their words'), ('consent_changed', 'Consent no longer covers this use'), ('consent_expired', 'Consent has run out')], max_length=20)),
-                ('subject', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, max_length=300)),
-                ('export', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='sensemaking.exportrecord')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('quote', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='sensemaking.quote')),
-                ('source', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='sensemaking.source')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flags', to='sensemaking.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("withdrawn", "The narrator withdrew their words"),
+                            ("consent_changed", "Consent no longer covers this use"),
+                            ("consent_expired", "Consent has run out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.CharField(blank=True, max_length=300)),
+                (
+                    "export",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="sensemaking.exportrecord",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "quote",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="sensemaking.quote",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="sensemaking.source",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="flags",
+                        to="sensemaking.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['resolved_at', '-created_at', '-id'],
+                "ordering": ["resolved_at", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeCandidate',
+            name="ThemeCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200)),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('segment_ids', models.JSONField(default=list, help_text='Representative segments, best first.')),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('dismissed', models.BooleanField(default=False)),
-                ('adopted_code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sensemaking.code')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                (
+                    "segment_ids",
+                    models.JSONField(default=list, help_text="Representative segments, best first."),
+                ),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("dismissed", models.BooleanField(default=False)),
+                (
+                    "adopted_code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sensemaking.code",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="partnerships.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-size', 'id'],
+                "ordering": ["-size", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='code',
-            constraint=models.UniqueConstraint(fields=('project', 'guid'), name='code_guid_unique_in_project'),
+            model_name="code",
+            constraint=models.UniqueConstraint(
+                fields=("project", "guid"), name="code_guid_unique_in_project"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coderevision',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='one_revision_per_version'),
+            model_name="coderevision",
+            constraint=models.UniqueConstraint(fields=("code", "version"), name="one_revision_per_version"),
         ),
         migrations.AddConstraint(
-            model_name='identifierentry',
-            constraint=models.UniqueConstraint(fields=('project', 'term'), name='identifier_term_unique'),
+            model_name="identifierentry",
+            constraint=models.UniqueConstraint(fields=("project", "term"), name="identifier_term_unique"),
         ),
         migrations.AddConstraint(
-            model_name='memo',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__isnull', False), ('segment__isnull', True)), models.Q(('code__isnull', True), ('segment__isnull', False)), _connector='OR'), name='memo_on_code_or_segment'),
+            model_name="memo",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code__isnull", False), ("segment__isnull", True)),
+                    models.Q(("code__isnull", True), ("segment__isnull", False)),
+                    _connector="OR",
+                ),
+                name="memo_on_code_or_segment",
+            ),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['erase_after'], name='sensemaking_erase_a_cd70ea_idx'),
+            model_name="source",
+            index=models.Index(fields=["erase_after"], name="sensemaking_erase_a_cd70ea_idx"),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('project', 'guid'), name='source_guid_unique_in_project'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("project", "guid"), name="source_guid_unique_in_project"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coding',
-            constraint=models.UniqueConstraint(fields=('source', 'code', 'coder', 'start', 'end'), name='one_coding_per_span'),
+            model_name="coding",
+            constraint=models.UniqueConstraint(
+                fields=("source", "code", "coder", "start", "end"), name="one_coding_per_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coding',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='coding_not_empty'),
+            model_name="coding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lt", models.F("end"))), name="coding_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.UniqueConstraint(fields=('source', 'label'), name='one_speaker_per_label'),
+            model_name="speaker",
+            constraint=models.UniqueConstraint(fields=("source", "label"), name="one_speaker_per_label"),
         ),
         migrations.AddConstraint(
-            model_name='segment',
-            constraint=models.UniqueConstraint(fields=('source', 'index'), name='segment_index_unique'),
+            model_name="segment",
+            constraint=models.UniqueConstraint(fields=("source", "index"), name="segment_index_unique"),
         ),
         migrations.AddConstraint(
-            model_name='segment',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lte', models.F('speech_start')), ('speech_start__lte', models.F('end'))), name='segment_span_ordered'),
+            model_name="segment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__lte", models.F("speech_start")), ("speech_start__lte", models.F("end"))
+                ),
+                name="segment_span_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('segment', 'code'), name='one_suggestion_per_segment_code'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(
+                fields=("segment", "code"), name="one_suggestion_per_segment_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='quote_not_empty'),
+            model_name="quote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lt", models.F("end"))), name="quote_not_empty"
+            ),
         ),
     ]

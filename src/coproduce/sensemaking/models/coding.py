@@ -20,20 +20,26 @@ class Code(models.Model):
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="codes")
     guid = models.UUIDField(default=uuid.uuid4, editable=False)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     examples = models.TextField(blank=True, help_text="Examples of what fits this code, in your own words.")
     color = models.CharField(max_length=7, blank=True)
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["project", "position", "name", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="code_guid_unique_in_project")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "guid"], name="code_guid_unique_in_project")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -60,7 +66,9 @@ class CodeRevision(models.Model):
     description = models.TextField(blank=True)
     examples = models.TextField(blank=True)
     parent = models.ForeignKey(Code, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     edited_at = models.DateTimeField(default=timezone.now)
     change = models.CharField(max_length=200)
 
@@ -86,7 +94,9 @@ class Coding(models.Model):
     class Meta:
         ordering = ["source", "start", "end", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "code", "coder", "start", "end"], name="one_coding_per_span"),
+            models.UniqueConstraint(
+                fields=["source", "code", "coder", "start", "end"], name="one_coding_per_span"
+            ),
             models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="coding_not_empty"),
         ]
 
@@ -95,7 +105,7 @@ class Coding(models.Model):
 
     @property
     def text(self) -> str:
-        return self.source.text[self.start:self.end]
+        return self.source.text[self.start : self.end]
 
 
 class Memo(models.Model):
@@ -103,8 +113,12 @@ class Memo(models.Model):
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
     code = models.ForeignKey(Code, null=True, blank=True, on_delete=models.CASCADE, related_name="memos")
-    segment = models.ForeignKey(Segment, null=True, blank=True, on_delete=models.CASCADE, related_name="memos")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -112,8 +126,10 @@ class Memo(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(code__isnull=False, segment__isnull=True)
-                           | models.Q(code__isnull=True, segment__isnull=False)),
+                condition=(
+                    models.Q(code__isnull=False, segment__isnull=True)
+                    | models.Q(code__isnull=True, segment__isnull=False)
+                ),
                 name="memo_on_code_or_segment",
             )
         ]
@@ -137,13 +153,16 @@ class Suggestion(models.Model):
     origin = models.CharField(max_length=20, default="suggester")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-confidence", "id"]
-        constraints = [models.UniqueConstraint(fields=["segment", "code"], name="one_suggestion_per_segment_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "code"], name="one_suggestion_per_segment_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} for {self.segment} ({self.confidence:.2f})"

@@ -44,16 +44,26 @@ class Source(models.Model):
     file_format = models.CharField(max_length=10, blank=True)
     original_filename = models.CharField(max_length=255, blank=True)
     text = models.TextField(blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(default=timezone.now)
 
     narrator_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="narrated_sources"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="narrated_sources",
     )
-    narrator_name = models.CharField(max_length=120, blank=True, help_text="Someone without a Coproduce account.")
+    narrator_name = models.CharField(
+        max_length=120, blank=True, help_text="Someone without a Coproduce account."
+    )
     narrator_pseudonym = models.CharField(max_length=60, blank=True)
 
-    consent_use = models.CharField(max_length=15, choices=ConsentUse.choices, default=ConsentUse.ANALYSIS_ONLY)
+    consent_use = models.CharField(
+        max_length=15, choices=ConsentUse.choices, default=ConsentUse.ANALYSIS_ONLY
+    )
     consent_audiences = models.JSONField(default=list, blank=True, help_text="Codes from Audience.")
     consent_until = models.DateField(null=True, blank=True)
     consent_recorded_at = models.DateTimeField(default=timezone.now)
@@ -62,14 +72,17 @@ class Source(models.Model):
     )
 
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     erase_after = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["project", "added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "guid"], name="source_guid_unique_in_project")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "guid"], name="source_guid_unique_in_project")
+        ]
         indexes = [models.Index(fields=["erase_after"])]
 
     def __str__(self) -> str:
@@ -120,8 +133,9 @@ class Speaker(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="speakers")
     label = models.CharField(max_length=80)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     pseudonym = models.CharField(max_length=60, blank=True)
 
     class Meta:
@@ -153,7 +167,9 @@ class Segment(models.Model):
     start = models.PositiveIntegerField()
     speech_start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments")
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments"
+    )
     started_ms = models.PositiveIntegerField(null=True, blank=True)
     ended_ms = models.PositiveIntegerField(null=True, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
@@ -162,8 +178,11 @@ class Segment(models.Model):
         ordering = ["source", "index"]
         constraints = [
             models.UniqueConstraint(fields=["source", "index"], name="segment_index_unique"),
-            models.CheckConstraint(condition=models.Q(start__lte=models.F("speech_start"))
-                                   & models.Q(speech_start__lte=models.F("end")), name="segment_span_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(start__lte=models.F("speech_start"))
+                & models.Q(speech_start__lte=models.F("end")),
+                name="segment_span_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,7 +190,7 @@ class Segment(models.Model):
 
     @property
     def speech(self) -> str:
-        return self.source.text[self.speech_start:self.end]
+        return self.source.text[self.speech_start : self.end]
 
     @staticmethod
     def format_ms(ms: int | None) -> str:
@@ -193,7 +212,9 @@ class SourceEvent(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
 
@@ -208,7 +229,9 @@ class SourceNote(models.Model):
     """A note a narrator adds to their own words (context, what they meant, how they feel now)."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -228,14 +251,17 @@ class CorrectionRequest(models.Model):
         DECLINED = "declined", "Not changed"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="corrections")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     passage = models.TextField(help_text="The words as they are now.")
     requested_change = models.TextField(help_text="What they should say instead, or what is wrong.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -249,13 +275,16 @@ class SourceEdit(models.Model):
     """One change to a source's text: what was there before and what replaced it (kept as history)."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="edits")
-    correction = models.ForeignKey(CorrectionRequest, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="edits")
+    correction = models.ForeignKey(
+        CorrectionRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="edits"
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     old_text = models.TextField()
     new_text = models.TextField()
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     edited_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

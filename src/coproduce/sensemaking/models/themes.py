@@ -16,11 +16,17 @@ class Theme(models.Model):
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True)
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.TEAM,
-                                help_text="Who this theme and its quotes are for.")
+    audience = models.CharField(
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.TEAM,
+        help_text="Who this theme and its quotes are for.",
+    )
     codes = models.ManyToManyField(Code, blank=True, related_name="themes")
     position = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -42,14 +48,18 @@ class Quote(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     position = models.PositiveIntegerField(default=0)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(default=timezone.now)
     deidentified_text = models.TextField(blank=True)
-    deidentified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    deidentified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     deidentified_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -63,7 +73,7 @@ class Quote(models.Model):
 
     @property
     def original_text(self) -> str:
-        return self.source.text[self.start:self.end]
+        return self.source.text[self.start : self.end]
 
     @property
     def is_signed_off(self) -> bool:
@@ -90,9 +100,15 @@ class IdentifierEntry(models.Model):
     """A name or identifying detail and what replaces it in quotes. Coordinators only."""
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
-    term = models.CharField(max_length=200, help_text="The name or detail exactly as it appears in the words.")
-    replacement = models.CharField(max_length=200, help_text='A pseudonym, or a placeholder such as "[the ward]".')
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    term = models.CharField(
+        max_length=200, help_text="The name or detail exactly as it appears in the words."
+    )
+    replacement = models.CharField(
+        max_length=200, help_text='A pseudonym, or a placeholder such as "[the ward]".'
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -110,7 +126,9 @@ class ReplacementLog(models.Model):
     entry = models.ForeignKey(IdentifierEntry, null=True, on_delete=models.SET_NULL, related_name="+")
     replacement = models.CharField(max_length=200)
     count = models.PositiveIntegerField()
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     applied_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -133,7 +151,9 @@ class ExportRecord(models.Model):
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=15, choices=Kind.choices)
     audience = models.CharField(max_length=10, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sources = models.ManyToManyField(Source, blank=True, related_name="exports")
 
@@ -160,12 +180,15 @@ class Flag(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
     quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
-    export = models.ForeignKey(ExportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
+    export = models.ForeignKey(
+        ExportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+    )
     subject = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolution = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -56,17 +56,32 @@ def agreement(request, project_id):
     form, coders = _chosen_coders(request, project)
     report = None
     if len(coders) >= 2:
-        visible = sources_visible_to(request.user, project).filter(withdrawn_at__isnull=True, erased_at__isnull=True)
+        visible = sources_visible_to(request.user, project).filter(
+            withdrawn_at__isnull=True, erased_at__isnull=True
+        )
         sources = list(visible.order_by("added_at", "id"))
         codes = {c.pk: c for c in Code.objects.filter(project=project)}
-        codings = analysable_codings(project).filter(source__in=sources, coder__in=coders).values_list(
-            "source_id", "code_id", "coder_id", "start", "end")
+        codings = (
+            analysable_codings(project)
+            .filter(source__in=sources, coder__in=coders)
+            .values_list("source_id", "code_id", "coder_id", "start", "end")
+        )
         report = compare(sources, codes, coders, codings)
     by_source = [(s, report.by_source[s.pk]) for s in report.sources] if report else []
     coders_query = urlencode([("coders", c.pk) for c in coders])
-    return render_project(request, "sensemaking/agreement.html", project, {
-        "form": form, "coders": coders, "report": report, "by_source": by_source, "coders_query": coders_query,
-    }, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/agreement.html",
+        project,
+        {
+            "form": form,
+            "coders": coders,
+            "report": report,
+            "by_source": by_source,
+            "coders_query": coders_query,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -88,9 +103,20 @@ def differences_view(request, project_id, source_id, code_id):
     for number, diff in enumerate(diffs):
         diff.segment = next((s for s in segments if s.start <= diff.start < max(s.end, s.start + 1)), None)
         diff.memo_form = MemoForm(auto_id=f"d{number}_%s")
-    return render_project(request, "sensemaking/differences.html", project, {
-        "source": source, "code": code, "coders": coders, "differences": diffs, "form": form,
-        "query": request.GET.urlencode()}, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/differences.html",
+        project,
+        {
+            "source": source,
+            "code": code,
+            "coders": coders,
+            "differences": diffs,
+            "form": form,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -99,20 +125,39 @@ def assisted(request, project_id):
     if not perms.can_use_assistance(request.user, project):
         refuse()
     visible = sources_visible_to(request.user, project).filter(withdrawn_at__isnull=True)
-    pending = Suggestion.objects.filter(project=project, status=Suggestion.Status.PENDING,
-                                        segment__source__in=visible).select_related(
-        "segment", "segment__source", "code").order_by("segment__source__added_at", "segment__source_id",
-                                                       "segment__index", "-confidence")
+    pending = (
+        Suggestion.objects.filter(
+            project=project, status=Suggestion.Status.PENDING, segment__source__in=visible
+        )
+        .select_related("segment", "segment__source", "code")
+        .order_by("segment__source__added_at", "segment__source_id", "segment__index", "-confidence")
+    )
     page = Paginator(pending, 30).get_page(request.GET.get("page"))
-    candidates = list(ThemeCandidate.objects.filter(project=project, dismissed=False).select_related("adopted_code"))
-    segments = {s.pk: s for s in Segment.objects.filter(
-        pk__in=[i for c in candidates for i in c.segment_ids[:3]], source__in=visible).select_related("source")}
+    candidates = list(
+        ThemeCandidate.objects.filter(project=project, dismissed=False).select_related("adopted_code")
+    )
+    segments = {
+        s.pk: s
+        for s in Segment.objects.filter(
+            pk__in=[i for c in candidates for i in c.segment_ids[:3]], source__in=visible
+        ).select_related("source")
+    }
     for candidate in candidates:
         candidate.quotes = [segments[i] for i in candidate.segment_ids[:3] if i in segments]
-        candidate.form = AdoptCandidateForm(auto_id=f"c{candidate.pk}_%s", initial={"name": candidate.label[:120]})
-    return render_project(request, "sensemaking/assisted.html", project, {
-        "page": page, "candidates": candidates,
-        "min_coded": assist.MIN_CODED_PASSAGES, "min_discovery": assist.MIN_PASSAGES_FOR_DISCOVERY})
+        candidate.form = AdoptCandidateForm(
+            auto_id=f"c{candidate.pk}_%s", initial={"name": candidate.label[:120]}
+        )
+    return render_project(
+        request,
+        "sensemaking/assisted.html",
+        project,
+        {
+            "page": page,
+            "candidates": candidates,
+            "min_coded": assist.MIN_CODED_PASSAGES,
+            "min_discovery": assist.MIN_PASSAGES_FOR_DISCOVERY,
+        },
+    )
 
 
 @login_required
@@ -142,7 +187,9 @@ def decide_suggestion(request, project_id, suggestion_id):
     try:
         if request.POST.get("decision") == "accept":
             assist.do_accept_suggestion(suggestion, acting_user=request.user)
-            messages.success(request, f"Accepted: the passage is coded “{suggestion.code.name}” as your coding.")
+            messages.success(
+                request, f"Accepted: the passage is coded “{suggestion.code.name}” as your coding."
+            )
         elif request.POST.get("decision") == "reject":
             assist.do_reject_suggestion(suggestion, acting_user=request.user)
             messages.success(request, "Rejected: it will not be suggested again.")
@@ -166,7 +213,9 @@ def discover(request, project_id):
     except SensemakingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{len(candidates)} candidate theme(s) found. Read them and decide together.")
+        messages.success(
+            request, f"{len(candidates)} candidate theme(s) found. Read them and decide together."
+        )
     return redirect("sensemaking:assisted", project_id=project.pk)
 
 
@@ -190,6 +239,8 @@ def decide_candidate(request, project_id, candidate_id):
     except SensemakingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{code.name}” is now in the codebook; its example passages are waiting below "
-                         "as suggestions.")
+        messages.success(
+            request,
+            f"“{code.name}” is now in the codebook; its example passages are waiting below as suggestions.",
+        )
     return redirect("sensemaking:assisted", project_id=project.pk)

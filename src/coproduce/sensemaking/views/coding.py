@@ -44,8 +44,11 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     for coding in my_codings:
         coding.source = source
     memos = list(Memo.objects.filter(segment__source=source).select_related("author"))
-    suggestions = list(Suggestion.objects.filter(segment__source=source, status=Suggestion.Status.PENDING)
-                       .select_related("code"))
+    suggestions = list(
+        Suggestion.objects.filter(segment__source=source, status=Suggestion.Status.PENDING).select_related(
+            "code"
+        )
+    )
     views = segment_views(source, segments, my_codings, memos, suggestions)
     choices = code_choices(project, blank="Choose a code")
     for view in views:
@@ -53,19 +56,30 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
         if pk == failed_segment:
             view.form = segment_form
         else:
-            view.form = ApplyCodeForm(project=project, choices=choices, auto_id=f"s{pk}_%s", initial={"segment": pk})
+            view.form = ApplyCodeForm(
+                project=project, choices=choices, auto_id=f"s{pk}_%s", initial={"segment": pk}
+            )
         view.memo_form = MemoForm(auto_id=f"m{pk}_%s")
-    others = Coding.objects.filter(source=source).exclude(coder=request.user).values("coder").distinct().count()
-    return render_project(request, "sensemaking/code_source.html", project, {
-        "source": source,
-        "views": views,
-        "page": page,
-        "selection_form": selection_form or SelectionCodeForm(project=project, choices=choices, prefix="selection"),
-        "failed_segment": failed_segment,
-        "has_codes": len(choices) > 1,
-        "other_coders": others,
-        "my_count": len(my_codings),
-    }, status=status)
+    others = (
+        Coding.objects.filter(source=source).exclude(coder=request.user).values("coder").distinct().count()
+    )
+    return render_project(
+        request,
+        "sensemaking/code_source.html",
+        project,
+        {
+            "source": source,
+            "views": views,
+            "page": page,
+            "selection_form": selection_form
+            or SelectionCodeForm(project=project, choices=choices, prefix="selection"),
+            "failed_segment": failed_segment,
+            "has_codes": len(choices) > 1,
+            "other_coders": others,
+            "my_count": len(my_codings),
+        },
+        status=status,
+    )
 
 
 def _codable_source(request, project_id, source_id):
@@ -87,7 +101,9 @@ def _back_to(project, source, segment_id=None):
     if segment_id:
         index = source.segments.filter(pk=segment_id).values_list("index", flat=True).first() or 0
         page = index // PASSAGES_PER_PAGE + 1
-        return redirect(f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}")
+        return redirect(
+            f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}"
+        )
     return redirect(url)
 
 
@@ -97,19 +113,26 @@ def apply_code(request, project_id, source_id):
     """Apply a code to a passage or to words in it (works without JavaScript)."""
     project, source = _codable_source(request, project_id, source_id)
     segment_id = request.POST.get("segment", "")
-    form = ApplyCodeForm(request.POST, project=project, auto_id=f"s{int(segment_id) if segment_id.isdigit() else 0}_%s")
+    form = ApplyCodeForm(
+        request.POST, project=project, auto_id=f"s{int(segment_id) if segment_id.isdigit() else 0}_%s"
+    )
     if form.is_valid():
         segment = source.segments.filter(pk=form.cleaned_data["segment"]).first()
         if segment is None:
             refuse()
         try:
-            start, end = coding_actions.resolve_span(source, segment=segment, words=form.cleaned_data["words"])
-            _, created = coding_actions.do_apply_code(source, form.chosen_code(), start=start, end=end,
-                                                      acting_user=request.user)
+            start, end = coding_actions.resolve_span(
+                source, segment=segment, words=form.cleaned_data["words"]
+            )
+            _, created = coding_actions.do_apply_code(
+                source, form.chosen_code(), start=start, end=end, acting_user=request.user
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
-            messages.success(request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this.")
+            messages.success(
+                request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
+            )
             return _back_to(project, source, segment.pk)
     return _coding_page(request, project, source, segment_form=form, status=400)
 
@@ -122,15 +145,19 @@ def apply_selection(request, project_id, source_id):
     form = SelectionCodeForm(request.POST, project=project, prefix="selection")
     if form.is_valid():
         try:
-            start, end = coding_actions.resolve_span(source, start=form.cleaned_data["start"],
-                                                     end=form.cleaned_data["end"])
-            _, created = coding_actions.do_apply_code(source, form.chosen_code(), start=start, end=end,
-                                                      acting_user=request.user)
+            start, end = coding_actions.resolve_span(
+                source, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
+            _, created = coding_actions.do_apply_code(
+                source, form.chosen_code(), start=start, end=end, acting_user=request.user
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
             segment = source.segments.filter(start__lte=start).order_by("-start").first()
-            messages.success(request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this.")
+            messages.success(
+                request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
+            )
             return _back_to(project, source, segment.pk if segment else None)
     return _coding_page(request, project, source, selection_form=form, status=400)
 
@@ -158,7 +185,9 @@ def segment_memo(request, project_id, segment_id):
         refuse()
     form = MemoForm(request.POST)
     if form.is_valid():
-        coding_actions.do_add_memo(project, text=form.cleaned_data["text"], segment=segment, acting_user=request.user)
+        coding_actions.do_add_memo(
+            project, text=form.cleaned_data["text"], segment=segment, acting_user=request.user
+        )
         messages.success(request, "Your memo was added.")
     else:
         messages.error(request, "Write your memo before adding it.")
@@ -177,17 +206,31 @@ def codebook(request, project_id):
     if request.method == "POST" and form.is_valid():
         try:
             code = coding_actions.do_add_code(
-                project, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-                examples=form.cleaned_data["examples"], parent=form.parent_code(), color=form.cleaned_data["color"],
-                acting_user=request.user)
+                project,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                examples=form.cleaned_data["examples"],
+                parent=form.parent_code(),
+                color=form.cleaned_data["color"],
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
             messages.success(request, f"The code “{code.name}” was added.")
             return redirect("sensemaking:codebook", project_id=project.pk)
-    return render_project(request, "sensemaking/codebook.html", project, {
-        "tree": code_tree(project), "form": form, "import_form": ImportCodebookForm(),
-        "can_import": perms.can_import_codebook(request.user, project)}, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/codebook.html",
+        project,
+        {
+            "tree": code_tree(project),
+            "form": form,
+            "import_form": ImportCodebookForm(),
+            "can_import": perms.can_import_codebook(request.user, project),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -196,22 +239,40 @@ def code_detail(request, project_id, code_id):
     if not perms.can_edit_codebook(request.user, project):
         refuse()
     code = access_code_by_id(request.user, project, code_id)
-    initial = {"name": code.name, "description": code.description, "examples": code.examples,
-               "parent": str(code.parent_id or ""), "color": code.color, "version": code.version}
+    initial = {
+        "name": code.name,
+        "description": code.description,
+        "examples": code.examples,
+        "parent": str(code.parent_id or ""),
+        "color": code.color,
+        "version": code.version,
+    }
     is_edit = request.method == "POST" and "save" in request.POST
     form = CodeForm(request.POST if is_edit else None, project=project, code=code, initial=initial)
     memo_form = MemoForm(request.POST if request.method == "POST" and "memo" in request.POST else None)
     if is_edit and form.is_valid():
         try:
             code = coding_actions.do_edit_code(
-                code, based_on_version=form.cleaned_data["version"] or 0, name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"], examples=form.cleaned_data["examples"],
-                parent=form.parent_code(), color=form.cleaned_data["color"], acting_user=request.user)
+                code,
+                based_on_version=form.cleaned_data["version"] or 0,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                examples=form.cleaned_data["examples"],
+                parent=form.parent_code(),
+                color=form.cleaned_data["color"],
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             if error.field == "__all__":
                 code.refresh_from_db()
-                fresh = {"name": code.name, "description": code.description, "examples": code.examples,
-                         "parent": str(code.parent_id or ""), "color": code.color, "version": code.version}
+                fresh = {
+                    "name": code.name,
+                    "description": code.description,
+                    "examples": code.examples,
+                    "parent": str(code.parent_id or ""),
+                    "color": code.color,
+                    "version": code.version,
+                }
                 form = CodeForm(None, project=project, code=code, initial=fresh)
                 messages.error(request, error.message)
             else:
@@ -220,14 +281,24 @@ def code_detail(request, project_id, code_id):
             messages.success(request, "The code was saved.")
             return redirect("sensemaking:code", project_id=project.pk, code_id=code.pk)
     elif request.method == "POST" and "memo" in request.POST and memo_form.is_valid():
-        coding_actions.do_add_memo(project, text=memo_form.cleaned_data["text"], code=code, acting_user=request.user)
+        coding_actions.do_add_memo(
+            project, text=memo_form.cleaned_data["text"], code=code, acting_user=request.user
+        )
         messages.success(request, "Your memo was added.")
         return redirect("sensemaking:code", project_id=project.pk, code_id=code.pk)
     bad = (is_edit and form.errors) or memo_form.errors
-    return render_project(request, "sensemaking/code_detail.html", project, {
-        "code": code, "form": form, "memo_form": memo_form,
-        "revisions": code.revisions.select_related("edited_by", "parent"),
-        "memos": code.memos.select_related("author"),
-        "children": code.children.all(),
-        "coded_count": Coding.objects.filter(code=code, source__withdrawn_at__isnull=True).count(),
-    }, status=400 if bad else 200)
+    return render_project(
+        request,
+        "sensemaking/code_detail.html",
+        project,
+        {
+            "code": code,
+            "form": form,
+            "memo_form": memo_form,
+            "revisions": code.revisions.select_related("edited_by", "parent"),
+            "memos": code.memos.select_related("author"),
+            "children": code.children.all(),
+            "coded_count": Coding.objects.filter(code=code, source__withdrawn_at__isnull=True).count(),
+        },
+        status=400 if bad else 200,
+    )

@@ -35,14 +35,20 @@ def _download(project, stem: str, data: bytes, suffix: str) -> HttpResponse:
 
 
 def _exchange_page(request, project, *, codebook_form=None, project_form=None, status=200):
-    return render_project(request, "sensemaking/exchange.html", project, {
-        "codings_form": ExportCodingsForm(prefix="codings"),
-        "quotes_form": ExportQuotesForm(prefix="quotes"),
-        "codebook_form": codebook_form or ImportCodebookForm(prefix="codebook"),
-        "project_form": project_form or ImportProjectForm(prefix="project"),
-        "can_import_codebook": perms.can_import_codebook(request.user, project),
-        "can_import_project": perms.can_import_project(request.user, project),
-    }, status=status)
+    return render_project(
+        request,
+        "sensemaking/exchange.html",
+        project,
+        {
+            "codings_form": ExportCodingsForm(prefix="codings"),
+            "quotes_form": ExportQuotesForm(prefix="quotes"),
+            "codebook_form": codebook_form or ImportCodebookForm(prefix="codebook"),
+            "project_form": project_form or ImportProjectForm(prefix="project"),
+            "can_import_codebook": perms.can_import_codebook(request.user, project),
+            "can_import_project": perms.can_import_project(request.user, project),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -85,8 +91,12 @@ def export_codings(request, project_id):
     if not form.is_valid():
         return _exchange_page(request, project, status=400)
     file_format = form.cleaned_data["file_format"]
-    return _download(project, "codings", exchange.do_export_codings(project, file_format, acting_user=request.user),
-                     file_format)
+    return _download(
+        project,
+        "codings",
+        exchange.do_export_codings(project, file_format, acting_user=request.user),
+        file_format,
+    )
 
 
 @login_required
@@ -112,13 +122,16 @@ def import_codebook(request, project_id):
     form = ImportCodebookForm(request.POST, request.FILES, prefix="codebook")
     if form.is_valid():
         try:
-            summary = exchange.do_import_codebook(project, form.cleaned_data["file"].read(),
-                                                  acting_user=request.user)
+            summary = exchange.do_import_codebook(
+                project, form.cleaned_data["file"].read(), acting_user=request.user
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
-            messages.success(request, f"{summary.codes_added} code(s) added; {summary.codes_matched} were already "
-                             "in the codebook.")
+            messages.success(
+                request,
+                f"{summary.codes_added} code(s) added; {summary.codes_matched} were already in the codebook.",
+            )
             return redirect("sensemaking:codebook", project_id=project.pk)
     return _exchange_page(request, project, codebook_form=form, status=400)
 
@@ -136,21 +149,28 @@ def import_project(request, project_id):
             if uploaded.size > settings.SENSEMAKING_MAX_UPLOAD_BYTES:
                 raise SensemakingError(
                     f"This file is {human_size(uploaded.size)} and the limit is "
-                    f"{human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)}.", field="file")
-            summary = exchange.do_import_qdpx(project, uploaded.read(), consent=form.consent(),
-                                              acting_user=request.user)
+                    f"{human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)}.",
+                    field="file",
+                )
+            summary = exchange.do_import_qdpx(
+                project, uploaded.read(), consent=form.consent(), acting_user=request.user
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
-            text = (f"Imported {summary.sources_added} source(s), {summary.codes_added} new code(s), "
-                    f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) and {summary.themes_added} "
-                    "theme(s).")
+            text = (
+                f"Imported {summary.sources_added} source(s), {summary.codes_added} new code(s), "
+                f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) and {summary.themes_added} "
+                "theme(s)."
+            )
             if summary.sources_skipped:
                 text += f" {summary.sources_skipped} source(s) were not text and were left out."
             messages.success(request, text)
             if summary.coders_attributed_to_importer:
                 names = ", ".join(f"“{n}”" for n in summary.coders_attributed_to_importer)
-                messages.info(request, f"No member of this project is called {names}: their codings were recorded "
-                              "as yours.")
+                messages.info(
+                    request,
+                    f"No member of this project is called {names}: their codings were recorded as yours.",
+                )
             return redirect("sensemaking:overview", project_id=project.pk)
     return _exchange_page(request, project, project_form=form, status=400)

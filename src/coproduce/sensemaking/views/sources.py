@@ -41,24 +41,37 @@ from .common import add_error, posted, posted_files, refuse, render_project
 @login_required
 def my_words(request):
     """Everything a person has said that a project holds, across projects: their own words, their choices."""
-    sources = Source.objects.filter(narrator_person=request.user, erased_at__isnull=True).select_related("project")
+    sources = Source.objects.filter(narrator_person=request.user, erased_at__isnull=True).select_related(
+        "project"
+    )
     return render(request, "sensemaking/my_words.html", {"sources": sources})
 
 
 @login_required
 def overview(request, project_id):
     project = access_project_by_id(request.user, project_id)
-    sources = sources_visible_to(request.user, project).annotate(
-        passages=Count("segments", distinct=True),
-        my_codings=Count("codings", filter=Q(codings__coder=request.user), distinct=True),
-    ).order_by("added_at", "id")
+    sources = (
+        sources_visible_to(request.user, project)
+        .annotate(
+            passages=Count("segments", distinct=True),
+            my_codings=Count("codings", filter=Q(codings__coder=request.user), distinct=True),
+        )
+        .order_by("added_at", "id")
+    )
     open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).count()
-    open_corrections = CorrectionRequest.objects.filter(source__project=project,
-                                                        status=CorrectionRequest.Status.OPEN).count()
-    return render_project(request, "sensemaking/overview.html", project, {
-        "sources": sources, "open_flags": open_flags,
-        "open_corrections": open_corrections if perms.can_add_source(request.user, project) else 0,
-    })
+    open_corrections = CorrectionRequest.objects.filter(
+        source__project=project, status=CorrectionRequest.Status.OPEN
+    ).count()
+    return render_project(
+        request,
+        "sensemaking/overview.html",
+        project,
+        {
+            "sources": sources,
+            "open_flags": open_flags,
+            "open_corrections": open_corrections if perms.can_add_source(request.user, project) else 0,
+        },
+    )
 
 
 @login_required
@@ -72,17 +85,29 @@ def upload(request, project_id):
         try:
             parsed = source_actions.read_uploaded_file(uploaded)
             if isinstance(parsed, ParsedTable):
-                details = {"title": form.cleaned_data["title"], "consent": form.consent().as_dict(),
-                           "narrator": {"kind": form.cleaned_data["narrator_kind"],
-                                        "person": form.cleaned_data.get("narrator_person") or "",
-                                        "name": form.cleaned_data.get("narrator_name", ""),
-                                        "pseudonym": form.cleaned_data.get("narrator_pseudonym", "")}}
-                pending = source_actions.do_stage_table_import(project, parsed, filename=uploaded.name,
-                                                               details=details, acting_user=request.user)
+                details = {
+                    "title": form.cleaned_data["title"],
+                    "consent": form.consent().as_dict(),
+                    "narrator": {
+                        "kind": form.cleaned_data["narrator_kind"],
+                        "person": form.cleaned_data.get("narrator_person") or "",
+                        "name": form.cleaned_data.get("narrator_name", ""),
+                        "pseudonym": form.cleaned_data.get("narrator_pseudonym", ""),
+                    },
+                }
+                pending = source_actions.do_stage_table_import(
+                    project, parsed, filename=uploaded.name, details=details, acting_user=request.user
+                )
                 return redirect("sensemaking:choose_columns", project_id=project.pk, pending_id=pending.pk)
             source = source_actions.do_add_source(
-                project, parsed, title=form.cleaned_data["title"], narrator=form.narrator(), consent=form.consent(),
-                original_filename=uploaded.name, acting_user=request.user)
+                project,
+                parsed,
+                title=form.cleaned_data["title"],
+                narrator=form.narrator(),
+                consent=form.consent(),
+                original_filename=uploaded.name,
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
@@ -90,8 +115,9 @@ def upload(request, project_id):
             if source.speakers.exists():
                 return redirect("sensemaking:speakers", project_id=project.pk, source_id=source.pk)
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/upload.html", project, {"form": form},
-                          status=400 if form.errors else 200)
+    return render_project(
+        request, "sensemaking/upload.html", project, {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -100,12 +126,19 @@ def choose_columns(request, project_id, pending_id):
     if not perms.can_add_source(request.user, project):
         refuse()
     pending = get_object_or_404(PendingImport, pk=pending_id, project=project, uploaded_by=request.user)
-    samples = {i: next((row[i] for row in pending.rows if i < len(row) and row[i]), "")
-               for i in range(len(pending.columns))}
+    samples = {
+        i: next((row[i] for row in pending.rows if i < len(row) and row[i]), "")
+        for i in range(len(pending.columns))
+    }
     guess = source_actions.guess_text_column(pending.columns, pending.rows)
     form = TableColumnsForm(
-        posted(request), columns=pending.columns, samples=samples,
-        initial={"text_column": guess, "attribute_columns": [i for i in range(len(pending.columns)) if i != guess]},
+        posted(request),
+        columns=pending.columns,
+        samples=samples,
+        initial={
+            "text_column": guess,
+            "attribute_columns": [i for i in range(len(pending.columns)) if i != guess],
+        },
     )
     if request.method == "POST" and "cancel" in request.POST:
         source_actions.do_cancel_pending_import(pending, acting_user=request.user)
@@ -113,24 +146,36 @@ def choose_columns(request, project_id, pending_id):
         return redirect("sensemaking:overview", project_id=project.pk)
     if request.method == "POST" and form.is_valid():
         narrator_details = pending.details.get("narrator", {})
-        narrator_form = NarratorForm({
-            "narrator_kind": narrator_details.get("kind", "several"),
-            "narrator_person": narrator_details.get("person", ""),
-            "narrator_name": narrator_details.get("name", ""),
-            "narrator_pseudonym": narrator_details.get("pseudonym", ""),
-        }, project=project)
+        narrator_form = NarratorForm(
+            {
+                "narrator_kind": narrator_details.get("kind", "several"),
+                "narrator_person": narrator_details.get("person", ""),
+                "narrator_name": narrator_details.get("name", ""),
+                "narrator_pseudonym": narrator_details.get("pseudonym", ""),
+            },
+            project=project,
+        )
         narrator = narrator_form.narrator() if narrator_form.is_valid() else source_actions.NarratorDetails()
         try:
             source = source_actions.do_import_table(
-                pending, text_column=form.cleaned_data["text_column"],
-                attribute_columns=form.cleaned_data["attribute_columns"], narrator=narrator, acting_user=request.user)
+                pending,
+                text_column=form.cleaned_data["text_column"],
+                attribute_columns=form.cleaned_data["attribute_columns"],
+                narrator=narrator,
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
             messages.success(request, f"“{source.title}” was added: {source.segments.count()} responses.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/choose_columns.html", project, {
-        "form": form, "pending": pending, "preview": pending.rows[:5]}, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/choose_columns.html",
+        project,
+        {"form": form, "pending": pending, "preview": pending.rows[:5]},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -155,8 +200,9 @@ def source_detail(request, project_id, source_id):
         "can_cancel_withdrawal": perms.can_cancel_withdrawal(user, source),
         "show_history": is_narrator or can_manage or perms.can_resolve_flags(user, project),
         "events": source.events.select_related("actor")[:50],
-        "notes": source.notes.select_related("author") if (is_narrator or perms.can_view_project_sensemaking(
-            user, project)) else [],
+        "notes": source.notes.select_related("author")
+        if (is_narrator or perms.can_view_project_sensemaking(user, project))
+        else [],
         "corrections": source.corrections.all() if (is_narrator or can_manage) else [],
         "edits": source.edits.all() if (is_narrator or can_manage) else [],
         "quotes": source.quotes.select_related("theme") if (is_narrator or can_manage) else [],
@@ -173,8 +219,11 @@ def change_consent(request, project_id, source_id):
     source = access_source_by_id(request.user, project, source_id)
     if not perms.can_change_consent(request.user, source):
         refuse()
-    initial = {"consent_use": source.consent_use, "consent_audiences": source.consent_audiences,
-               "consent_until": source.consent_until}
+    initial = {
+        "consent_use": source.consent_use,
+        "consent_audiences": source.consent_audiences,
+        "consent_until": source.consent_until,
+    }
     form = ConsentForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,26 +233,45 @@ def change_consent(request, project_id, source_id):
         else:
             messages.success(request, "Consent was updated. The change is in the history.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/consent.html", project, {"form": form, "source": source},
-                          status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/consent.html",
+        project,
+        {"form": form, "source": source},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def change_narrator(request, project_id, source_id):
     project = access_project_by_id(request.user, project_id)
     source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_manage_source(request.user, source) or not perms.can_resolve_flags(request.user, project):
+    if not perms.can_manage_source(request.user, source) or not perms.can_resolve_flags(
+        request.user, project
+    ):
         refuse()
     kind = "member" if source.narrator_person_id else ("outside" if source.narrator_name else "several")
-    form = NarratorForm(posted(request), project=project, initial={
-        "narrator_kind": kind, "narrator_person": str(source.narrator_person_id or ""),
-        "narrator_name": source.narrator_name, "narrator_pseudonym": source.narrator_pseudonym})
+    form = NarratorForm(
+        posted(request),
+        project=project,
+        initial={
+            "narrator_kind": kind,
+            "narrator_person": str(source.narrator_person_id or ""),
+            "narrator_name": source.narrator_name,
+            "narrator_pseudonym": source.narrator_pseudonym,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         source_actions.do_change_narrator(source, form.narrator(), acting_user=request.user)
         messages.success(request, "Who these words belong to was updated.")
         return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/narrator.html", project, {"form": form, "source": source},
-                          status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/narrator.html",
+        project,
+        {"form": form, "source": source},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -217,11 +285,18 @@ def speakers(request, project_id, source_id):
     if request.method == "POST" and form.is_valid():
         for speaker, person, pseudonym in form.mapping():
             if (speaker.person_id, speaker.pseudonym) != (getattr(person, "pk", None), pseudonym.strip()):
-                source_actions.do_map_speaker(speaker, person=person, pseudonym=pseudonym, acting_user=request.user)
+                source_actions.do_map_speaker(
+                    speaker, person=person, pseudonym=pseudonym, acting_user=request.user
+                )
         messages.success(request, "Speakers were saved.")
         return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/speakers.html", project, {"form": form, "source": source},
-                          status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/speakers.html",
+        project,
+        {"form": form, "source": source},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -249,9 +324,12 @@ def request_correction(request, project_id, source_id):
         refuse()
     form = CorrectionRequestForm(request.POST, prefix="correction")
     if form.is_valid():
-        source_actions.do_request_correction(source, passage=form.cleaned_data["passage"],
-                                             requested_change=form.cleaned_data["requested_change"],
-                                             acting_user=request.user)
+        source_actions.do_request_correction(
+            source,
+            passage=form.cleaned_data["passage"],
+            requested_change=form.cleaned_data["requested_change"],
+            acting_user=request.user,
+        )
         messages.success(request, "Your correction was sent. You will see the answer here.")
         return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
     messages.error(request, "Fill in both boxes to ask for a correction.")
@@ -265,30 +343,45 @@ def correction(request, project_id, correction_id):
     source = item.source
     if not perms.can_manage_source(request.user, source):
         refuse()
-    apply_form = CorrectionApplyForm(request.POST if "apply" in request.POST else None, source_text=source.text,
-                                     prefix="apply", initial={"words": item.passage})
-    decline_form = CorrectionDeclineForm(request.POST if "decline" in request.POST else None, prefix="decline")
+    apply_form = CorrectionApplyForm(
+        request.POST if "apply" in request.POST else None,
+        source_text=source.text,
+        prefix="apply",
+        initial={"words": item.passage},
+    )
+    decline_form = CorrectionDeclineForm(
+        request.POST if "decline" in request.POST else None, prefix="decline"
+    )
     if request.method == "POST" and item.status == CorrectionRequest.Status.OPEN:
         try:
             if "apply" in request.POST and apply_form.is_valid():
                 start, end = apply_form.span()
-                source_actions.do_apply_correction(item, start=start, end=end,
-                                                   replacement=apply_form.cleaned_data["replacement"],
-                                                   response=apply_form.cleaned_data["response"],
-                                                   acting_user=request.user)
+                source_actions.do_apply_correction(
+                    item,
+                    start=start,
+                    end=end,
+                    replacement=apply_form.cleaned_data["replacement"],
+                    response=apply_form.cleaned_data["response"],
+                    acting_user=request.user,
+                )
                 messages.success(request, "The words were corrected. The narrator can see the change.")
                 return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
             if "decline" in request.POST and decline_form.is_valid():
-                source_actions.do_decline_correction(item, response=decline_form.cleaned_data["response"],
-                                                     acting_user=request.user)
+                source_actions.do_decline_correction(
+                    item, response=decline_form.cleaned_data["response"], acting_user=request.user
+                )
                 messages.success(request, "Your answer was sent to the narrator.")
                 return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
         except SensemakingError as error:
             add_error(apply_form if "apply" in request.POST else decline_form, error)
     bad = apply_form.errors or decline_form.errors
-    return render_project(request, "sensemaking/correction.html", project, {
-        "correction": item, "source": source, "apply_form": apply_form, "decline_form": decline_form},
-        status=400 if bad else 200)
+    return render_project(
+        request,
+        "sensemaking/correction.html",
+        project,
+        {"correction": item, "source": source, "apply_form": apply_form, "decline_form": decline_form},
+        status=400 if bad else 200,
+    )
 
 
 @login_required
@@ -305,12 +398,24 @@ def withdraw(request, project_id, source_id):
         except SensemakingError as error:
             add_error(form, error)
         else:
-            messages.success(request, "These words were withdrawn. They are no longer part of the analysis, and "
-                             "everything that used them has been flagged.")
+            messages.success(
+                request,
+                "These words were withdrawn. They are no longer part of the analysis, and "
+                "everything that used them has been flagged.",
+            )
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
-    return render_project(request, "sensemaking/withdraw.html", project, {
-        "form": form, "source": source, "grace_days": withdrawal.grace_period().days,
-        "on_behalf": not perms.is_narrator(request.user, source)}, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/withdraw.html",
+        project,
+        {
+            "form": form,
+            "source": source,
+            "grace_days": withdrawal.grace_period().days,
+            "on_behalf": not perms.is_narrator(request.user, source),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -330,13 +435,18 @@ def flags(request, project_id):
     project = access_project_by_id(request.user, project_id)
     if not perms.can_resolve_flags(request.user, project):
         refuse()
-    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).select_related("source", "theme",
-                                                                                              "export")
+    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).select_related(
+        "source", "theme", "export"
+    )
     open_flags = list(open_flags)
     for flag in open_flags:
         flag.form = ResolveFlagForm(auto_id=f"flag{flag.pk}_%s")
-    resolved = Flag.objects.filter(project=project, resolved_at__isnull=False).select_related("resolved_by")[:50]
-    return render_project(request, "sensemaking/flags.html", project, {"open_flags": open_flags, "resolved": resolved})
+    resolved = Flag.objects.filter(project=project, resolved_at__isnull=False).select_related("resolved_by")[
+        :50
+    ]
+    return render_project(
+        request, "sensemaking/flags.html", project, {"open_flags": open_flags, "resolved": resolved}
+    )
 
 
 @login_required

@@ -33,8 +33,13 @@ def theme_list(request, project_id):
     if request.method == "POST" and form.is_valid():
         try:
             theme = theme_actions.do_create_theme(
-                project, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-                audience=form.cleaned_data["audience"], codes=form.chosen_codes(), acting_user=request.user)
+                project,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                audience=form.cleaned_data["audience"],
+                codes=form.chosen_codes(),
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
@@ -43,8 +48,13 @@ def theme_list(request, project_id):
     themes = list(project.themes.prefetch_related("codes", "quotes", "flags"))
     for theme in themes:
         theme.open_flags = [f for f in theme.flags.all() if f.resolved_at is None]
-    return render_project(request, "sensemaking/themes.html", project, {"themes": themes, "form": form},
-                          status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/themes.html",
+        project,
+        {"themes": themes, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -64,8 +74,12 @@ def _candidate_passages(request, project, theme):
     """Passages coded with the theme's codes, each with whether its narrator's consent allows quoting it
     to the theme's audience."""
     visible = sources_visible_to(request.user, project)
-    codings = analysable_codings(project).filter(code__in=theme.codes.all(), source__in=visible).select_related(
-        "source", "code", "coder").order_by("source__added_at", "source_id", "start")
+    codings = (
+        analysable_codings(project)
+        .filter(code__in=theme.codes.all(), source__in=visible)
+        .select_related("source", "code", "coder")
+        .order_by("source__added_at", "source_id", "start")
+    )
     seen = set(theme.quotes.values_list("source_id", "start", "end"))  # already quoted here
     passages = []
     for coding in codings:
@@ -76,7 +90,9 @@ def _candidate_passages(request, project, theme):
         refusal = theme_actions.quote_refusal(coding.source, theme.audience)
         passages.append({"coding": coding, "refusal": refusal})
     segments: dict[int, list] = {}
-    for segment in Segment.objects.filter(source_id__in={p["coding"].source_id for p in passages}).order_by("start"):
+    for segment in Segment.objects.filter(source_id__in={p["coding"].source_id for p in passages}).order_by(
+        "start"
+    ):
         segments.setdefault(segment.source_id, []).append(segment)
     for passage in passages:
         coding = passage["coding"]
@@ -91,15 +107,26 @@ def theme_detail(request, project_id, theme_id):
     if not perms.can_edit_themes(request.user, project):
         refuse()
     theme = access_theme_by_id(request.user, project, theme_id)
-    form = ThemeForm(posted(request), project=project, initial={
-        "name": theme.name, "description": theme.description, "audience": theme.audience,
-        "codes": [str(c.pk) for c in theme.codes.all()]})
+    form = ThemeForm(
+        posted(request),
+        project=project,
+        initial={
+            "name": theme.name,
+            "description": theme.description,
+            "audience": theme.audience,
+            "codes": [str(c.pk) for c in theme.codes.all()],
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            theme_actions.do_edit_theme(theme, name=form.cleaned_data["name"],
-                                        description=form.cleaned_data["description"],
-                                        audience=form.cleaned_data["audience"], codes=form.chosen_codes(),
-                                        acting_user=request.user)
+            theme_actions.do_edit_theme(
+                theme,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                audience=form.cleaned_data["audience"],
+                codes=form.chosen_codes(),
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
@@ -108,11 +135,22 @@ def theme_detail(request, project_id, theme_id):
     quotes = list(theme.quotes.select_related("source", "signed_off_by"))
     for quote in quotes:
         quote.open_flags = list(quote.flags.filter(resolved_at__isnull=True))
-        quote.wording_form = QuoteWordingForm(auto_id=f"q{quote.pk}_%s", initial={"text": quote.deidentified_text})
-    return render_project(request, "sensemaking/theme_detail.html", project, {
-        "theme": theme, "form": form, "quotes": quotes, "passages": _candidate_passages(request, project, theme),
-        "can_sign_off": perms.can_manage_register(request.user, project),
-    }, status=400 if form.errors else 200)
+        quote.wording_form = QuoteWordingForm(
+            auto_id=f"q{quote.pk}_%s", initial={"text": quote.deidentified_text}
+        )
+    return render_project(
+        request,
+        "sensemaking/theme_detail.html",
+        project,
+        {
+            "theme": theme,
+            "form": form,
+            "quotes": quotes,
+            "passages": _candidate_passages(request, project, theme),
+            "can_sign_off": perms.can_manage_register(request.user, project),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -139,8 +177,11 @@ def add_quote(request, project_id, theme_id):
     except SensemakingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The quote was added. A coordinator de-identifies it and signs it off before it "
-                         "can leave the project.")
+        messages.success(
+            request,
+            "The quote was added. A coordinator de-identifies it and signs it off before it "
+            "can leave the project.",
+        )
     return redirect("sensemaking:theme", project_id=project.pk, theme_id=theme.pk)
 
 
@@ -195,17 +236,30 @@ def register(request, project_id):
         return redirect("sensemaking:register", project_id=project.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            theme_actions.do_add_identifier(project, term=form.cleaned_data["term"],
-                                            replacement=form.cleaned_data["replacement"], acting_user=request.user)
+            theme_actions.do_add_identifier(
+                project,
+                term=form.cleaned_data["term"],
+                replacement=form.cleaned_data["replacement"],
+                acting_user=request.user,
+            )
         except SensemakingError as error:
             add_error(form, error)
         else:
             messages.success(request, "Added to the register.")
             return redirect("sensemaking:register", project_id=project.pk)
-    return render_project(request, "sensemaking/register.html", project, {
-        "form": form, "entries": IdentifierEntry.objects.filter(project=project),
-        "log": ReplacementLog.objects.filter(quote__theme__project=project).select_related(
-            "quote", "quote__theme", "applied_by")[:100],
-        "waiting": Quote.objects.filter(theme__project=project, signed_off_at__isnull=True,
-                                        source__withdrawn_at__isnull=True).select_related("theme"),
-    }, status=400 if form.errors else 200)
+    return render_project(
+        request,
+        "sensemaking/register.html",
+        project,
+        {
+            "form": form,
+            "entries": IdentifierEntry.objects.filter(project=project),
+            "log": ReplacementLog.objects.filter(quote__theme__project=project).select_related(
+                "quote", "quote__theme", "applied_by"
+            )[:100],
+            "waiting": Quote.objects.filter(
+                theme__project=project, signed_off_at__isnull=True, source__withdrawn_at__isnull=True
+            ).select_related("theme"),
+        },
+        status=400 if form.errors else 200,
+    )
