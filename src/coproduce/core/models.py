@@ -27,3 +27,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}:{self.subject_id}"
+
+
+class FailedHappening(models.Model):
+    """A subscriber that raised when told of a happening, kept so the work can be run again.
+
+    The upstream change stands (see ``core.happenings``); ``payload`` holds ids and plain values only.
+    """
+
+    happening = models.CharField(max_length=80)
+    subscriber = models.CharField(max_length=255, help_text="dotted name of the subscriber function")
+    payload = models.JSONField(default=dict)
+    error = models.TextField()
+    failed_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["failed_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "failed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} on {self.happening}"

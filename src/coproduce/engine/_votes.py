@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .errors import EngineInputError
 
-class OpinionDataError(ValueError):
+
+class OpinionDataError(EngineInputError):
     """The votes (or a file holding them) cannot be analysed; the message says what is wrong and where."""
 
 

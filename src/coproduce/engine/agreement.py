@@ -52,6 +52,8 @@ import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .errors import EngineInputError
+
 __all__ = [
     "AgreementDataError",
     "CoverageRun",
@@ -71,7 +73,7 @@ Span = tuple[int, int]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 
-class AgreementDataError(ValueError):
+class AgreementDataError(EngineInputError):
     """The data given cannot be compared: bad spans, too few coders or values, an unknown level..."""
 
 

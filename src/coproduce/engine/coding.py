@@ -47,6 +47,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from .errors import EngineInputError
 from .textfeatures import PositionalTfidf
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 
-class CodingDataError(ValueError):
+class CodingDataError(EngineInputError):
     """The texts or codes given cannot be learned from: too few coded examples, a single code, empty
     texts, labels that do not match the texts..."""
 

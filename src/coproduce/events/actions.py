@@ -19,7 +19,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from coproduce.core import happenings
 from coproduce.core.audit import record
+from coproduce.core.errors import ActionError
 from coproduce.people.actions import do_find_or_create_person
 from coproduce.people.models import AccessNeed
 
@@ -29,13 +31,8 @@ from .availability import Window, registration_window
 from .models import AgendaItem, CalendarFeed, Event, Registration
 
 
-class EventActionError(Exception):
-    """A change that cannot be made, with a message to show the person. ``field`` names the form field."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EventActionError(ActionError):
+    """A change to events, agendas or registrations that cannot be made (message and field: see ActionError)."""
 
 
 EDITABLE_EVENT_FIELDS = (
@@ -223,6 +220,8 @@ def do_register_for_event(
             status=registration.status,
         )
         position = waitlist_position(registration)
+        if registration.status == Registration.Status.REGISTERED:
+            happenings.place_confirmed.announce(registration=registration)
         if notify:
             if registration.status == Registration.Status.REGISTERED:
                 transaction.on_commit(lambda: emails.send_place_confirmed(registration))
@@ -283,6 +282,7 @@ def _fill_free_places(event: Event, *, acting_user) -> list[Registration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         record("registration.promoted", registration, acting_user=acting_user, event=event.pk)
+        happenings.place_confirmed.announce(registration=registration)
         promoted.append(registration)
     return promoted
 
@@ -323,6 +323,7 @@ def do_cancel_registration(
             event=event.pk,
             had_place=was_registered,
         )
+        happenings.registration_cancelled.announce(registration=current)
         promoted = _fill_free_places(event, acting_user=acting_user) if was_registered else []
         if notify:
             _after_commit_send_promoted(promoted)
@@ -340,6 +341,7 @@ def do_check_in(registration: Registration, *, acting_user) -> Registration:
             current.checked_in_at = timezone.now()
             current.save(update_fields=["checked_in_at"])
             record("registration.checked_in", current, acting_user=acting_user, event=current.event_id)
+            happenings.attendance_recorded.announce(registration=current)
     registration.checked_in_at = current.checked_in_at
     return registration
 
@@ -352,6 +354,7 @@ def do_undo_check_in(registration: Registration, *, acting_user) -> Registration
             current.checked_in_at = None
             current.save(update_fields=["checked_in_at"])
             record("registration.check_in_undone", current, acting_user=acting_user, event=current.event_id)
+            happenings.attendance_undone.announce(registration=current)
     registration.checked_in_at = None
     return registration
 

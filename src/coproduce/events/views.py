@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from coproduce.core.errors import add_action_error
 from coproduce.people.models import AccessNeed
 
 from . import access, actions, permissions
@@ -37,10 +38,6 @@ def _agenda_with_times(event: Event) -> list[dict]:
         rows.append({"item": item, "starts": format_time(start)})
         start = start + timedelta(minutes=item.duration_minutes)
     return rows
-
-
-def _add_action_error(form, error: actions.EventActionError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # -------------------------------------------------------------------------------- public pages
@@ -142,7 +139,7 @@ def register(request: HttpRequest, event_id: int) -> HttpResponse:
                 request.session[SESSION_SIGNED_UP] = data["email"]
                 return redirect("events:signed_up", event_id=event.pk)
             except actions.EventActionError as error:
-                _add_action_error(form, error)
+                add_action_error(form, error)
     return render(request, "events/register.html", context)
 
 
@@ -302,7 +299,7 @@ def event_create(request: HttpRequest, project_id: int) -> HttpResponse:
         try:
             event = actions.do_create_event(project, acting_user=request.user, **form.cleaned_data)
         except actions.EventActionError as error:
-            _add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{event.title}” is created. Now add its agenda.")
             return redirect("events:agenda", event_id=event.pk)
@@ -317,7 +314,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             actions.do_update_event(event, acting_user=request.user, **form.cleaned_data)
         except actions.EventActionError as error:
-            _add_action_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("events:event_detail", event_id=event.pk)

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from coproduce.core import happenings
 from coproduce.core.audit import record
+from coproduce.core.errors import ActionError
 from coproduce.events.models import Event
 
 from .broadcast import broadcast_state_after_commit
@@ -22,13 +24,8 @@ BADGE_NAME_MAX = 40
 EXTEND_MINUTES_MAX = 60
 
 
-class LiveSessionError(Exception):
-    """A request that cannot be done, with a message to show the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class LiveSessionError(ActionError):
+    """A change to a live session that cannot be made (message and field: see ActionError)."""
 
 
 STALE_MESSAGE = (
@@ -291,6 +288,8 @@ def do_start_session(
         ],
     )
     record("live_session.started", session, acting_user=acting_user, phase_id=first.pk)
+    happenings.session_started.announce(session=session)
+    happenings.phase_started.announce(session=session, phase=first)
     return session
 
 
@@ -383,6 +382,7 @@ def do_advance_phase(
         from_phase_id=current.pk,
         to_phase_id=following.pk,
     )
+    happenings.phase_started.announce(session=session, phase=following)
     return session
 
 
@@ -403,6 +403,7 @@ def do_finish_session(
     session.phase_running_since = None
     _changed(session, ["status", "finished_at", "current_phase", "phase_running_since"])
     record("live_session.finished", session, acting_user=acting_user)
+    happenings.session_finished.announce(session=session)
     return session
 
 

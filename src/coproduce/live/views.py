@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from coproduce.core.errors import add_action_error
 from coproduce.people.models import Person
 
 from . import actions, activities, permissions
@@ -62,7 +63,7 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
                         acting_user=request.user,
                     )
                 except actions.LiveSessionError as error:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                    add_action_error(form, error)
                 else:
                     messages.success(request, f"Session created. Its join code is {session.display_code}.")
                     return redirect("live:control", session_id=session.pk)
@@ -120,7 +121,7 @@ def _join(request: HttpRequest, form: JoinForm) -> HttpResponse | None:
             acting_user=request.user,
         )
     except actions.LiveSessionError as error:
-        form.add_error(error.field if error.field in form.fields else "code", error.message)
+        add_action_error(form, error, default_field="code")
         return None
     remember_participant(request.session, participant)
     messages.success(request, f"Welcome, {participant.badge_name}. You have joined {session.title}.")

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coproduce.core import happenings
 from coproduce.core.audit import record
+from coproduce.core.errors import ActionError
 
 from .models import (
     GroundRulesAgreement,
@@ -30,14 +32,8 @@ from .models import (
 Role = Membership.Role
 
 
-class PartnershipError(Exception):
-    """A change was refused. ``message`` is plain English for the person who asked; ``field`` names the
-    form field it belongs next to, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PartnershipError(ActionError):
+    """A change to organisations, projects, memberships or ground rules was refused (see ActionError)."""
 
 
 # --- organisations ----------------------------------------------------------------------------------
@@ -205,6 +201,7 @@ def do_add_member(project: Project, person, *, role: str = Role.MEMBER, acting_u
             person_id=person.pk,
             role=role,
         )
+        happenings.member_added.announce(membership=membership)
     return membership
 
 
@@ -267,6 +264,7 @@ def do_remove_member(membership: Membership, *, acting_user) -> None:
         person_id=membership.person_id,
         role=membership.role,
     )
+    happenings.member_removed.announce(project=membership.project, person_id=membership.person_id)
     membership.delete()
 
 

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from coproduce.core.errors import add_action_error
+
 from . import access
 from .actions import (
     PartnershipError,
@@ -50,10 +52,6 @@ def _project_for(request: HttpRequest, project_id: int, rule: str) -> tuple[Proj
     return project, policy
 
 
-def _apply_error(form, error: PartnershipError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # --- projects ---------------------------------------------------------------------------------------
 
 
@@ -85,7 +83,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{project.title}” is set up, and you are its coordinator.")
             return redirect("partnerships:project_detail", project_id=project.pk)
@@ -140,7 +138,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "Your changes are saved." if changed else "Nothing had changed.")
             return redirect("partnerships:project_detail", project_id=project.pk)
@@ -167,7 +165,7 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
                 project, status=status_form.cleaned_data["status"], acting_user=request.user
             )
         except PartnershipError as error:
-            _apply_error(status_form, error)
+            add_action_error(status_form, error)
         else:
             if changed:
                 messages.success(request, f"The project is now {project.get_status_display().lower()}.")
@@ -240,7 +238,7 @@ def member_role(request: HttpRequest, project_id: int, membership_id: int) -> Ht
             )
             accepted = True
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
     if accepted:
         membership.refresh_from_db()
         notice = (
@@ -424,7 +422,7 @@ def ground_rules_draft(request: HttpRequest, project_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
             draft = access.ground_rules_draft(project)
             if draft and draft.revision != form.cleaned_data["revision"]:
                 conflict = draft
@@ -463,7 +461,7 @@ def ground_rules_publish(request: HttpRequest, project_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -530,7 +528,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except PartnershipError as error:
-            _apply_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, f"“{organisation.name}” is added. You can now choose it as a project partner."

@@ -491,9 +491,9 @@ class ImportProjectForm(ConsentFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_use"].label = "What did the people in these sources agree to?"
-        self.fields["consent_use"].help_text = (
-            "Applied to every imported source until you record each narrator's own consent."
-        )
+        self.fields[
+            "consent_use"
+        ].help_text = "Applied to every imported source until you record each narrator's own consent."
 
 
 class AdoptCandidateForm(forms.Form):

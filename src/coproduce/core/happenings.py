@@ -1,0 +1,211 @@
+"""Happenings: how a downstream app learns what happened upstream, without upstream knowing it.
+
+The arrows of the architecture point one way (people → partnerships → events → live → deliberation →
+sensemaking → training → recognition → opportunities → outcomes): an upstream app never imports a
+downstream one. When a downstream app must react to an upstream change (a payment offer follows
+attendance, a feedback invitation follows a finished session), the upstream action *announces a
+happening* and the downstream app *subscribes* to it:
+
+    # upstream, inside the action's transaction (events/actions.py)
+    happenings.attendance_recorded.announce(registration=registration)
+
+    # downstream, in its AppConfig.ready()
+    happenings.attendance_recorded.subscribe(offer_payment_for_attendance)
+
+The contract:
+
+- Subscribers run **after the publisher's transaction commits**, never inside it; if it rolls back,
+  nobody is told. In a request they run before the response is sent, so they must be quick: slow work
+  (e-mail, PDFs) goes to background work from the subscriber.
+- Each subscriber runs in **its own transaction**. One that raises is rolled back alone: the upstream
+  change stands, the other subscribers still run, and the person who acted never sees the error. The
+  failure is logged and kept as a :class:`~coproduce.core.models.FailedHappening`, which
+  ``coproduce manage retry_happenings`` runs again.
+- The payload is small and documented: model instances (passed as ids and fetched afresh on a retry)
+  and plain JSON values.
+
+This module is the one list of every happening, its payload and who publishes it; the subscribers are
+whatever ``subscribe`` registered (see ``coproduce manage happenings`` and docs/architecture.md).
+Plug-in registries that return something to the caller (live activities, data rights) are not
+happenings: see docs/architecture.md for why they stay separate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import FailedHappening
+
+logger = logging.getLogger(__name__)
+
+Subscriber = Callable[..., None]
+
+
+def subscriber_name(subscriber: Subscriber) -> str:
+    """A subscriber's dotted name, by which a failed delivery finds it again."""
+    return f"{subscriber.__module__}.{subscriber.__qualname__}"
+
+
+@dataclass(eq=False)
+class Happening:
+    """A named thing that happened upstream, announced after commit to whoever subscribed."""
+
+    name: str
+    publisher: str
+    payload: dict[str, str]
+    description: str
+    subscribers: list[Subscriber] = field(default_factory=list)
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call ``subscriber(**payload)`` after each announcement commits. Safe to call twice."""
+        if subscriber_name(subscriber) not in {subscriber_name(s) for s in self.subscribers}:
+            self.subscribers.append(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers = [s for s in self.subscribers if subscriber_name(s) != subscriber_name(subscriber)]
+
+    def announce(self, **payload: Any) -> None:
+        """Tell every subscriber, once the current transaction commits (at once outside one)."""
+        if set(payload) != set(self.payload):
+            raise TypeError(f"{self.name} takes {sorted(self.payload)}, not {sorted(payload)}")
+        if self.subscribers:
+            transaction.on_commit(lambda: self.deliver(payload))
+
+    def deliver(self, payload: dict[str, Any]) -> None:
+        for subscriber in list(self.subscribers):
+            run_subscriber(self, subscriber, payload)
+
+
+def run_subscriber(happening: Happening, subscriber: Subscriber, payload: dict[str, Any]) -> bool:
+    """Run one subscriber in its own transaction; keep a failure for a retry. True if it succeeded."""
+    try:
+        with transaction.atomic():
+            subscriber(**payload)
+    except Exception as error:  # a subscriber's bug must never reach the person who acted
+        logger.exception("Subscriber %s failed on %s", subscriber_name(subscriber), happening.name)
+        FailedHappening.objects.create(
+            happening=happening.name,
+            subscriber=subscriber_name(subscriber),
+            payload=dump_payload(payload),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return False
+    return True
+
+
+def dump_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """JSON for a payload: model instances become their label and primary key."""
+    return {
+        key: {"model": value._meta.label_lower, "pk": value.pk} if isinstance(value, models.Model) else value
+        for key, value in payload.items()
+    }
+
+
+def load_payload(stored: dict[str, Any]) -> dict[str, Any]:
+    """The payload again, with model instances fetched afresh (DoesNotExist if one has gone)."""
+    loaded = {}
+    for key, value in stored.items():
+        if isinstance(value, dict) and set(value) == {"model", "pk"}:
+            value = apps.get_model(value["model"])._default_manager.get(pk=value["pk"])
+        loaded[key] = value
+    return loaded
+
+
+def retry(failure: FailedHappening) -> bool:
+    """Run a failed delivery again with its stored payload. True (and marked resolved) if it succeeded."""
+    happening = CATALOGUE.get(failure.happening)
+    subscribers = happening.subscribers if happening else []
+    subscriber = next((s for s in subscribers if subscriber_name(s) == failure.subscriber), None)
+    failure.attempts += 1
+    try:
+        if subscriber is None:
+            raise LookupError(f"{failure.subscriber} no longer subscribes to {failure.happening}")
+        with transaction.atomic():
+            subscriber(**load_payload(failure.payload))
+    except Exception as error:  # kept for the next retry, as the first failure was
+        logger.exception("Retry of %s failed", failure)
+        failure.error = f"{type(error).__name__}: {error}"[:2000]
+        failure.save(update_fields=["attempts", "error"])
+        return False
+    failure.resolved_at = timezone.now()
+    failure.save(update_fields=["attempts", "resolved_at"])
+    return True
+
+
+CATALOGUE: dict[str, Happening] = {}
+
+
+def _happening(name: str, *, publisher: str, payload: dict[str, str], description: str) -> Happening:
+    happening = Happening(name=name, publisher=publisher, payload=payload, description=description)
+    CATALOGUE[name] = happening
+    return happening
+
+
+def get(name: str) -> Happening:
+    return CATALOGUE[name]
+
+
+# ------------------------------------------------------------------------------------------- the list
+# Keep docs/architecture.md's table in step with this list (a test checks it).
+
+member_added = _happening(
+    "member_added",
+    publisher="partnerships.actions.do_add_member",
+    payload={"membership": "the new partnerships.Membership (project, person, role)"},
+    description="Someone joined a project, by invitation or by a coordinator adding them.",
+)
+member_removed = _happening(
+    "member_removed",
+    publisher="partnerships.actions.do_remove_member",
+    payload={"project": "the partnerships.Project", "person_id": "the id of the person who left"},
+    description="Someone left a project or was removed from it.",
+)
+place_confirmed = _happening(
+    "place_confirmed",
+    publisher="events.actions (sign-up, or promotion from the waitlist)",
+    payload={"registration": "the events.Registration that now holds a place"},
+    description="A person has a place at an event: on sign-up, or when a place opened for them.",
+)
+registration_cancelled = _happening(
+    "registration_cancelled",
+    publisher="events.actions.do_cancel_registration",
+    payload={"registration": "the events.Registration, now cancelled"},
+    description="A person gave up their place (or their spot on the waitlist).",
+)
+attendance_recorded = _happening(
+    "attendance_recorded",
+    publisher="events.actions.do_check_in",
+    payload={"registration": "the events.Registration, checked in"},
+    description="A person was there: checked in at the event. Payment for their time follows this.",
+)
+attendance_undone = _happening(
+    "attendance_undone",
+    publisher="events.actions.do_undo_check_in",
+    payload={"registration": "the events.Registration, no longer checked in"},
+    description="A check-in was a mistake and was taken back.",
+)
+session_started = _happening(
+    "session_started",
+    publisher="live.actions.do_start_session",
+    payload={"session": "the live.LiveSession, now live"},
+    description="A facilitator started a live session: its first phase is running.",
+)
+phase_started = _happening(
+    "phase_started",
+    publisher="live.actions (start, advance)",
+    payload={"session": "the live.LiveSession", "phase": "the live.Phase now running"},
+    description="A live session moved to a phase (its first on start, the next on advance).",
+)
+session_finished = _happening(
+    "session_finished",
+    publisher="live.actions.do_finish_session",
+    payload={"session": "the live.LiveSession, now finished"},
+    description="A live session ended. Feedback and outcomes follow this.",
+)
