@@ -154,7 +154,8 @@ def test_sense_making_pages_have_no_axe_violations(new_page, live_server):
     phone = new_page(viewport={"width": 375, "height": 740})
     sign_in_browser(phone, live_server, person("grace@example.org"))
     phone.goto(base + f"/sources/{grace_source.pk}/")
-    assert "These are your words." in phone.content()
+    # Grace is one of the speakers in her listening session: her own turns are marked as hers.
+    assert "Your turns are marked “Your words”" in phone.content()
     assert_no_axe_violations(phone, "narrator's source page on a phone")
     phone.goto(base + f"/sources/{grace_source.pk}/withdraw/")
     assert_no_axe_violations(phone, "withdrawal page on a phone")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from coproduce.partnerships.access import role_in_project
 from coproduce.partnerships.models import Project
 
-from .models import Audience, Code, Coding, CorrectionRequest, Quote, Segment, Source, Theme
-from .permissions import can_view_project_sensemaking, can_view_source
+from .models import Code, Coding, CorrectionRequest, Quote, Segment, Source, Theme
+from .permissions import can_view_project_sensemaking, can_view_source, speaks_in, team_may_read_some
 
 
 def _not_found(what: str = "Not found."):
@@ -38,43 +38,87 @@ def access_project_or_narrator(user, project_id) -> Project:
         raise _not_found("No such project.")
     if can_view_project_sensemaking(user, project):
         return project
-    if getattr(user, "is_authenticated", False) and project.sources.filter(narrator_person=user).exists():
+    if (
+        getattr(user, "is_authenticated", False)
+        and project.sources.filter(
+            Q(narrator_person=user) | Q(speakers__person=user, speakers__erased_at__isnull=True)
+        ).exists()
+    ):
         return project
     raise _not_found("No such project.")
 
 
 def sources_visible_to(user, project: Project) -> QuerySet[Source]:
-    """Sources this person may see in the project, per role, narration and consent audience."""
+    """Sources this person may see in the project: per role, their own words (as narrator or speaker),
+    and what each voice agreed to (see ``permissions.can_view_source``)."""
     if not getattr(user, "is_authenticated", False):
         return Source.objects.none()
     sources = Source.objects.filter(project=project)
     role = role_in_project(user, project)
-    own = Q(narrator_person=user, erased_at__isnull=True)
     if role == "coordinator":
         return sources
+    own = Q(narrator_person=user) | Q(speakers__person=user, speakers__erased_at__isnull=True)
+    candidates = sources.filter(erased_at__isnull=True)
     if role is None:
-        return sources.filter(own)
-    # JSON "contains" is not on SQLite; the audience list is short, so filter in Python on ids.
-    team_ids = [
+        candidates = candidates.filter(own).distinct()
+    # Consent is per voice (JSON lists, and no JSON "contains" on SQLite): decide per source in Python.
+    ids = [
         s.pk
-        for s in sources.filter(withdrawn_at__isnull=True, erased_at__isnull=True).only(
-            "id", "consent_audiences"
-        )
-        if Audience.TEAM in (s.consent_audiences or [])
+        for s in candidates.prefetch_related("speakers")
+        if speaks_in(user, s) or (role is not None and team_may_read_some(s))
     ]
-    return sources.filter(Q(pk__in=team_ids) | own)
+    return sources.filter(pk__in=ids)
+
+
+def sources_spoken_in(user) -> QuerySet[Source]:
+    """Every source, in any project, that holds words of this person's (as narrator or as a speaker),
+    until erased."""
+    if not getattr(user, "is_authenticated", False):
+        return Source.objects.none()
+    return (
+        Source.objects.filter(
+            Q(narrator_person=user) | Q(speakers__person=user, speakers__erased_at__isnull=True),
+            erased_at__isnull=True,
+        )
+        .distinct()
+        .select_related("project")
+        .prefetch_related("speakers")
+        .order_by("added_at", "id")
+    )
+
+
+def withdrawn_turns(source_field: str = "source") -> Exists:
+    """For a queryset of rows with ``start``/``end`` on a source: whether they touch a turn of a speaker
+    who withdrew (``source_field`` names the row's source)."""
+    return Exists(
+        Segment.objects.filter(
+            source=OuterRef(source_field),
+            speaker__withdrawn_at__isnull=False,
+            start__lt=OuterRef("end"),
+            end__gt=OuterRef("start"),
+        )
+    )
 
 
 def analysable_sources(project: Project) -> QuerySet[Source]:
-    """Sources whose words are in the analysis: not withdrawn, not erased."""
+    """Sources whose words are in the analysis: not withdrawn, not erased (a speaker may still have
+    withdrawn their own turns: see ``analysable_segments``)."""
     return Source.objects.filter(project=project, withdrawn_at__isnull=True, erased_at__isnull=True)
 
 
+def analysable_segments(project: Project) -> QuerySet[Segment]:
+    """Turns in the analysis: in a source in the analysis, and not of a speaker who withdrew."""
+    return Segment.objects.filter(source__in=analysable_sources(project)).filter(
+        Q(speaker__isnull=True) | Q(speaker__withdrawn_at__isnull=True, speaker__erased_at__isnull=True)
+    )
+
+
 def analysable_codings(project: Project) -> QuerySet[Coding]:
-    """Codings that count: withdrawn words leave the analysis the moment they are withdrawn."""
+    """Codings that count: withdrawn words — a whole source, or one speaker's turns — leave the analysis
+    the moment they are withdrawn."""
     return Coding.objects.filter(
         source__project=project, source__withdrawn_at__isnull=True, source__erased_at__isnull=True
-    )
+    ).filter(~withdrawn_turns())
 
 
 def access_source_by_id(user, project: Project, source_id) -> Source:

@@ -26,7 +26,8 @@ from ..comparison import compare, differences
 from ..errors import SensemakingError
 from ..forms import AdoptCandidateForm, AgreementForm, MemoForm
 from ..models import Code, Coding, Segment, Suggestion, ThemeCandidate
-from .common import refuse, render_project
+from ..voices import Turns
+from .common import redactor_for, refuse, render_project
 
 
 def _coder_choices(project):
@@ -99,8 +100,14 @@ def differences_view(request, project_id, source_id, code_id):
     if len(coders) >= 2:
         codings = list(Coding.objects.filter(source=source, code=code, coder__in=coders))
         diffs = differences(source, code, coders, codings)
+    turns = Turns(request.user, source)
     segments = list(source.segments.all())
+    redactor = redactor_for(request)
+    # Only words this person may read (a speaker who withdrew, or did not agree to the team reading,
+    # is left out), with names as they may see them.
+    diffs = [d for d in diffs if turns.may_read_span(d.start, d.end)]
     for number, diff in enumerate(diffs):
+        diff.text = redactor.span(source, diff.start, diff.end).strip()
         diff.segment = next((s for s in segments if s.start <= diff.start < max(s.end, s.start + 1)), None)
         diff.memo_form = MemoForm(auto_id=f"d{number}_%s")
     return render_project(
@@ -125,22 +132,30 @@ def assisted(request, project_id):
     if not perms.can_use_assistance(request.user, project):
         refuse()
     visible = sources_visible_to(request.user, project).filter(withdrawn_at__isnull=True)
-    pending = (
-        Suggestion.objects.filter(
+    turns: dict[int, Turns] = {}
+
+    def readable(segment) -> bool:
+        if segment.source_id not in turns:
+            turns[segment.source_id] = Turns(request.user, segment.source)
+        return turns[segment.source_id].may_read(segment)
+
+    pending = [
+        s
+        for s in Suggestion.objects.filter(
             project=project, status=Suggestion.Status.PENDING, segment__source__in=visible
         )
-        .select_related("segment", "segment__source", "code")
+        .select_related("segment", "segment__source", "segment__source__project", "code")
         .order_by("segment__source__added_at", "segment__source_id", "segment__index", "-confidence")
-    )
+        if readable(s.segment)
+    ]
     page = Paginator(pending, 30).get_page(request.GET.get("page"))
-    candidates = list(
-        ThemeCandidate.objects.filter(project=project, dismissed=False).select_related("adopted_code")
-    )
+    candidates = assist.candidates_shown_to(request.user, project)
     segments = {
         s.pk: s
         for s in Segment.objects.filter(
             pk__in=[i for c in candidates for i in c.segment_ids[:3]], source__in=visible
-        ).select_related("source")
+        ).select_related("source", "source__project")
+        if readable(s)
     }
     for candidate in candidates:
         candidate.quotes = [segments[i] for i in candidate.segment_ids[:3] if i in segments]
@@ -184,6 +199,8 @@ def decide_suggestion(request, project_id, suggestion_id):
     suggestion = get_object_or_404(Suggestion, pk=suggestion_id, project=project)
     if not perms.can_code_source(request.user, suggestion.segment.source):
         refuse()
+    if not Turns(request.user, suggestion.segment.source).may_read(suggestion.segment):
+        refuse()
     try:
         if request.POST.get("decision") == "accept":
             assist.do_accept_suggestion(suggestion, acting_user=request.user)
@@ -226,6 +243,8 @@ def decide_candidate(request, project_id, candidate_id):
     if not perms.can_edit_codebook(request.user, project):
         refuse()
     candidate = get_object_or_404(ThemeCandidate, pk=candidate_id, project=project)
+    if candidate not in assist.candidates_shown_to(request.user, project):
+        refuse()
     if request.POST.get("decision") == "dismiss":
         assist.do_dismiss_candidate(candidate, acting_user=request.user)
         messages.success(request, "Set aside.")

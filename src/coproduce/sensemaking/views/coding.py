@@ -17,6 +17,7 @@ from ..access import (
     access_project_by_id,
     access_segment_by_id,
     access_source_by_id,
+    analysable_codings,
     code_tree,
 )
 from ..actions import coding as coding_actions
@@ -24,7 +25,8 @@ from ..display import segment_views
 from ..errors import SensemakingError
 from ..forms import ApplyCodeForm, CodeForm, ImportCodebookForm, MemoForm, SelectionCodeForm, code_choices
 from ..models import Coding, Memo, Suggestion
-from .common import add_error, posted, refuse, render_project
+from ..voices import Turns
+from .common import add_error, posted, redactor_for, refuse, render_project
 
 PASSAGES_PER_PAGE = 150
 
@@ -36,9 +38,10 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     failed_segment = int(segment_form.data.get("segment") or 0) if segment_form is not None else None
     page_number = request.GET.get("page")
     if failed_segment:  # show the page holding the form that needs correcting
-        index = source.segments.filter(pk=failed_segment).values_list("index", flat=True).first() or 0
-        page_number = index // PASSAGES_PER_PAGE + 1
-    page = Paginator(source.segments.select_related("speaker"), PASSAGES_PER_PAGE).get_page(page_number)
+        page_number = _page_of(request, source, failed_segment)
+    turns = Turns(request.user, source)
+    readable = turns.readable(source.segments.all())
+    page = Paginator(readable, PASSAGES_PER_PAGE).get_page(page_number)
     segments = list(page.object_list)
     my_codings = list(Coding.objects.filter(source=source, coder=request.user).select_related("code"))
     for coding in my_codings:
@@ -49,7 +52,9 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
             "code"
         )
     )
-    views = segment_views(source, segments, my_codings, memos, suggestions)
+    views = segment_views(
+        source, segments, my_codings, memos, suggestions, redactor=redactor_for(request), turns=turns
+    )
     choices = code_choices(project, blank="Choose a code")
     for view in views:
         pk = view.segment.pk
@@ -96,11 +101,24 @@ def code_source(request, project_id, source_id):
     return _coding_page(request, project, source)
 
 
-def _back_to(project, source, segment_id=None):
+def _page_of(request, source, segment_id) -> int:
+    """The page of the coding view (which lists only the turns this person may read) holding a segment."""
+    readable = [s.pk for s in Turns(request.user, source).readable(source.segments.all())]
+    index = readable.index(segment_id) if segment_id in readable else 0
+    return index // PASSAGES_PER_PAGE + 1
+
+
+def _may_code_span(request, source, start: int, end: int) -> None:
+    """Coding words one may not read (another speaker's, withdrawn or not shared with the team) is refused
+    as if they were not there."""
+    if not Turns(request.user, source).may_read_span(start, end):
+        raise SensemakingError("Select some text first.", field="start")
+
+
+def _back_to(request, project, source, segment_id=None):
     url = reverse("sensemaking:code_source", kwargs={"project_id": project.pk, "source_id": source.pk})
     if segment_id:
-        index = source.segments.filter(pk=segment_id).values_list("index", flat=True).first() or 0
-        page = index // PASSAGES_PER_PAGE + 1
+        page = _page_of(request, source, segment_id)
         return redirect(
             f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}"
         )
@@ -121,8 +139,10 @@ def apply_code(request, project_id, source_id):
         if segment is None:
             refuse()
         try:
+            if not Turns(request.user, source).may_read(segment):
+                refuse()
             start, end = coding_actions.resolve_span(
-                source, segment=segment, words=form.cleaned_data["words"]
+                source, segment=segment, words=form.cleaned_data["words"], redactor=redactor_for(request)
             )
             _, created = coding_actions.do_apply_code(
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
@@ -133,7 +153,7 @@ def apply_code(request, project_id, source_id):
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
             )
-            return _back_to(project, source, segment.pk)
+            return _back_to(request, project, source, segment.pk)
     return _coding_page(request, project, source, segment_form=form, status=400)
 
 
@@ -148,6 +168,7 @@ def apply_selection(request, project_id, source_id):
             start, end = coding_actions.resolve_span(
                 source, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
             )
+            _may_code_span(request, source, start, end)
             _, created = coding_actions.do_apply_code(
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
             )
@@ -158,7 +179,7 @@ def apply_selection(request, project_id, source_id):
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
             )
-            return _back_to(project, source, segment.pk if segment else None)
+            return _back_to(request, project, source, segment.pk if segment else None)
     return _coding_page(request, project, source, selection_form=form, status=400)
 
 
@@ -173,7 +194,7 @@ def remove_coding(request, project_id, coding_id):
     segment = source.segments.filter(start__lte=coding.start).order_by("-start").first()
     coding_actions.do_remove_coding(coding, acting_user=request.user)
     messages.success(request, "Your coding was removed.")
-    return _back_to(project, source, segment.pk if segment else None)
+    return _back_to(request, project, source, segment.pk if segment else None)
 
 
 @login_required
@@ -182,6 +203,8 @@ def segment_memo(request, project_id, segment_id):
     project = access_project_by_id(request.user, project_id)
     segment = access_segment_by_id(request.user, project, segment_id)
     if not perms.can_code_source(request.user, segment.source):
+        refuse()
+    if not Turns(request.user, segment.source).may_read(segment):
         refuse()
     form = MemoForm(request.POST)
     if form.is_valid():
@@ -194,7 +217,7 @@ def segment_memo(request, project_id, segment_id):
     next_url = request.POST.get("next", "")
     if next_url.startswith("/sensemaking/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
         return redirect(next_url)
-    return _back_to(project, segment.source, segment.pk)
+    return _back_to(request, project, segment.source, segment.pk)
 
 
 @login_required
@@ -298,7 +321,7 @@ def code_detail(request, project_id, code_id):
             "revisions": code.revisions.select_related("edited_by", "parent"),
             "memos": code.memos.select_related("author"),
             "children": code.children.all(),
-            "coded_count": Coding.objects.filter(code=code, source__withdrawn_at__isnull=True).count(),
+            "coded_count": analysable_codings(project).filter(code=code).count(),
         },
         status=400 if bad else 200,
     )

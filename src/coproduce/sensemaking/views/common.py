@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
 
@@ -9,6 +11,33 @@ from coproduce.partnerships.access import role_in_project
 
 from .. import permissions as perms
 from ..errors import SensemakingError
+from ..redaction import Redactor
+
+NAMES_PARAMETER = "names"
+REAL_NAMES = "real"
+
+
+def redactor_for(request) -> Redactor:
+    """How this request shows people's words: pseudonyms, unless a coordinator asked for real names
+    with ``?names=real`` (anyone else asking is shown pseudonyms all the same). One per request."""
+    redactor = getattr(request, "_sensemaking_redactor", None)
+    if redactor is None:
+        redactor = Redactor(request.user, real_names=request.GET.get(NAMES_PARAMETER) == REAL_NAMES)
+        request._sensemaking_redactor = redactor
+    return redactor
+
+
+def names_switch(request, project) -> dict:
+    """The link that switches between real names and pseudonyms, for those who may (works without
+    JavaScript: it is the same page with or without ``?names=real``)."""
+    redactor = redactor_for(request)
+    if not redactor.may_switch(project):
+        return {"names_switch_url": None, "real_names": False}
+    real = redactor.shows_real_names(project)
+    query = [(k, v) for k, v in request.GET.items() if k != NAMES_PARAMETER]
+    if not real:
+        query.append((NAMES_PARAMETER, REAL_NAMES))
+    return {"names_switch_url": request.path + ("?" + urlencode(query) if query else ""), "real_names": real}
 
 
 def refuse():
@@ -66,6 +95,8 @@ def project_context(request, project) -> dict:
         "can_manage_register": perms.can_manage_register(user, project),
         "can_export_words": perms.can_export_words(user, project),
         "is_member": perms.can_view_project_sensemaking(user, project),
+        "redactor": redactor_for(request),
+        **names_switch(request, project),
     }
 
 

@@ -14,6 +14,7 @@ from ..access import (
     access_project_by_id,
     access_project_or_narrator,
     access_source_by_id,
+    sources_spoken_in,
     sources_visible_to,
 )
 from ..actions import sources as source_actions
@@ -34,17 +35,24 @@ from ..forms import (
     WithdrawForm,
 )
 from ..importers import ParsedTable
-from ..models import CorrectionRequest, Flag, PendingImport, Source
-from .common import add_error, posted, posted_files, refuse, render_project
+from ..models import CorrectionRequest, Flag, PendingImport, Source, Speaker
+from ..voices import Turns
+from .common import add_error, posted, posted_files, redactor_for, refuse, render_project
 
 
 @login_required
 def my_words(request):
-    """Everything a person has said that a project holds, across projects: their own words, their choices."""
-    sources = Source.objects.filter(narrator_person=request.user, erased_at__isnull=True).select_related(
-        "project"
+    """Everything a person has said that a project holds, across projects: every source they narrated
+    or speak in, with what they (each of their voices) agreed to."""
+    entries = [
+        {"source": source, "voices": perms.own_voices(request.user, source)}
+        for source in sources_spoken_in(request.user)
+    ]
+    return render(
+        request,
+        "sensemaking/my_words.html",
+        {"entries": [e for e in entries if e["voices"]], "redactor": redactor_for(request)},
     )
-    return render(request, "sensemaking/my_words.html", {"sources": sources})
 
 
 @login_required
@@ -180,54 +188,116 @@ def choose_columns(request, project_id, pending_id):
 
 @login_required
 def source_detail(request, project_id, source_id):
-    """Read a source: its words (if this person may read them), consent, history, notes and corrections."""
+    """Read a source: the turns this person may read (names as they may see them), consent per voice,
+    history, notes and corrections."""
     project = access_project_or_narrator(request.user, project_id)
     source = access_source_by_id(request.user, project, source_id)
     user = request.user
     can_read = perms.can_read_source_text(user, source)
-    segments = list(source.segments.select_related("speaker")) if can_read else []
-    is_narrator = perms.is_narrator(user, source)
+    speakers = list(source.speakers.select_related("person"))
+    turns = Turns(user, source, speakers)
+    all_segments = list(source.segments.all()) if can_read else []
+    segments = turns.readable(all_segments)
+    own = turns.own
+    is_narrator = bool(own)
+    whole_source_is_theirs = own == [source]
     can_manage = perms.can_manage_source(user, source)
+    own_speakers = [v for v in own if isinstance(v, Speaker)]
+    own_speaker_ids = {v.pk for v in own_speakers}
+    corrections = source.corrections.all()
+    if not can_manage:
+        corrections = corrections.filter(requested_by=user) if is_narrator else corrections.none()
     context = {
         "source": source,
         "can_read": can_read,
-        "views": segment_views(source, segments),
+        "views": segment_views(source, segments, redactor=redactor_for(request), turns=turns),
+        "hidden_turns": len(all_segments) - len(segments),
         "is_narrator": is_narrator,
+        "whole_source_is_theirs": whole_source_is_theirs,
+        "own_speakers": own_speakers,
+        "speakers": speakers if (can_manage or perms.can_resolve_flags(user, project)) else [],
         "can_manage": can_manage,
         "can_code": perms.can_code_source(user, source),
-        "can_change_consent": perms.can_change_consent(user, source),
+        "can_change_consent": perms.can_change_consent(user, source)
+        or any(perms.can_change_speaker_consent(user, sp) for sp in own_speakers),
         "can_withdraw": perms.can_withdraw_source(user, source),
         "can_cancel_withdrawal": perms.can_cancel_withdrawal(user, source),
         "show_history": is_narrator or can_manage or perms.can_resolve_flags(user, project),
         "events": source.events.select_related("actor")[:50],
         "notes": source.notes.select_related("author")
-        if (is_narrator or perms.can_view_project_sensemaking(user, project))
-        else [],
-        "corrections": source.corrections.all() if (is_narrator or can_manage) else [],
-        "edits": source.edits.all() if (is_narrator or can_manage) else [],
-        "quotes": source.quotes.select_related("theme") if (is_narrator or can_manage) else [],
+        if (whole_source_is_theirs or perms.can_view_project_sensemaking(user, project))
+        else source.notes.filter(author=user),
+        "corrections": corrections,
+        "edits": (
+            source.edits.all()
+            if (whole_source_is_theirs or can_manage)
+            else source.edits.filter(correction__speaker_id__in=own_speaker_ids)
+        ),
+        "quotes": _quotes_of(source, own_speakers) if (is_narrator or can_manage) else [],
         "note_form": NoteForm(prefix="note") if is_narrator else None,
         "correction_form": CorrectionRequestForm(prefix="correction") if is_narrator else None,
-        "narrator_visible": perms.can_resolve_flags(user, project) or is_narrator,
     }
     return render_project(request, "sensemaking/source_detail.html", project, context)
 
 
+def _quotes_of(source: Source, speakers: list[Speaker]):
+    """The quotes of a source; for a speaker, only those of their own words."""
+    quotes = list(source.quotes.select_related("theme"))
+    if not speakers:
+        return quotes
+    return [q for q in quotes if any(v in speakers for v in source.voices_in(q.start, q.end))]
+
+
+def _own_voice_for_consent(user, source: Source):
+    """The voice whose consent this person changes on the consent page: their own (one speaker, or the
+    whole source), else the source, recorded on everyone's behalf by a coordinator or facilitator."""
+    own = perms.own_voices(user, source)
+    if own:
+        return own[0]
+    return source
+
+
 @login_required
 def change_consent(request, project_id, source_id):
+    """Change what was agreed: a narrator or speaker for their own words; a coordinator or facilitator
+    for the source as a whole (every speaker whose own consent has not been recorded separately)."""
     project = access_project_or_narrator(request.user, project_id)
     source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_change_consent(request.user, source):
+    voice = _own_voice_for_consent(request.user, source)
+    if isinstance(voice, Speaker):
+        voice.source = source
+        if not perms.can_change_speaker_consent(request.user, voice):
+            refuse()
+    elif not perms.can_change_consent(request.user, source):
         refuse()
+    return _consent_page(request, project, source, voice)
+
+
+@login_required
+def speaker_consent(request, project_id, source_id, speaker_id):
+    """Record one speaker's own consent, on their behalf (coordinators and facilitators), or their own."""
+    project = access_project_or_narrator(request.user, project_id)
+    source = access_source_by_id(request.user, project, source_id)
+    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
+    speaker.source = source
+    if not perms.can_change_speaker_consent(request.user, speaker):
+        refuse()
+    return _consent_page(request, project, source, speaker)
+
+
+def _consent_page(request, project, source, voice):
     initial = {
-        "consent_use": source.consent_use,
-        "consent_audiences": source.consent_audiences,
-        "consent_until": source.consent_until,
+        "consent_use": voice.consent_use,
+        "consent_audiences": voice.consent_audiences,
+        "consent_until": voice.consent_until,
     }
     form = ConsentForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
+            if isinstance(voice, Speaker):
+                source_actions.do_change_speaker_consent(voice, form.consent(), acting_user=request.user)
+            else:
+                source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
         except SensemakingError as error:
             add_error(form, error)
         else:
@@ -237,7 +307,13 @@ def change_consent(request, project_id, source_id):
         request,
         "sensemaking/consent.html",
         project,
-        {"form": form, "source": source},
+        {
+            "form": form,
+            "source": source,
+            "speaker": voice if isinstance(voice, Speaker) else None,
+            "own": voice in perms.own_voices(request.user, source),
+            "has_speakers": source.speakers.exists(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -290,11 +366,19 @@ def speakers(request, project_id, source_id):
                 )
         messages.success(request, "Speakers were saved.")
         return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    narrator_unlinked = bool(source.narrator_person_id) and not any(
+        s.person_id == source.narrator_person_id for s in speaker_list
+    )
     return render_project(
         request,
         "sensemaking/speakers.html",
         project,
-        {"form": form, "source": source},
+        {
+            "form": form,
+            "source": source,
+            "narrator_unlinked": narrator_unlinked,
+            "can_record_withdrawal": perms.can_resolve_flags(request.user, project),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -324,10 +408,12 @@ def request_correction(request, project_id, source_id):
         refuse()
     form = CorrectionRequestForm(request.POST, prefix="correction")
     if form.is_valid():
+        own_speakers = [v for v in perms.own_voices(request.user, source) if isinstance(v, Speaker)]
         source_actions.do_request_correction(
             source,
             passage=form.cleaned_data["passage"],
             requested_change=form.cleaned_data["requested_change"],
+            speaker=own_speakers[0] if own_speakers else None,
             acting_user=request.user,
         )
         messages.success(request, "Your correction was sent. You will see the answer here.")
@@ -346,8 +432,14 @@ def correction(request, project_id, correction_id):
     apply_form = CorrectionApplyForm(
         request.POST if "apply" in request.POST else None,
         source_text=source.text,
+        spans=(
+            list(source.segments.filter(speaker_id=item.speaker_id).values_list("speech_start", "end"))
+            if item.speaker_id
+            else None
+        ),
+        shown=(redactor_for(request).source_text(source), redactor_for(request).position_map(source)),
         prefix="apply",
-        initial={"words": item.passage},
+        initial={"words": redactor_for(request).text(item.passage, source=source)},
     )
     decline_form = CorrectionDeclineForm(
         request.POST if "decline" in request.POST else None, prefix="decline"
@@ -386,15 +478,20 @@ def correction(request, project_id, correction_id):
 
 @login_required
 def withdraw(request, project_id, source_id):
+    """Withdraw "my words": a narrator or speaker their own, and nobody else's. A coordinator without
+    words of their own here records the withdrawal of the whole source on someone's behalf."""
     project = access_project_or_narrator(request.user, project_id)
     source = access_source_by_id(request.user, project, source_id)
     if not perms.can_withdraw_source(request.user, source):
         refuse()
+    own = perms.own_voices(request.user, source)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        on_behalf = not perms.is_narrator(request.user, source)
         try:
-            source = withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=on_behalf)
+            if own:
+                withdrawal.do_withdraw_own_words(source, acting_user=request.user)
+            else:
+                withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=True)
         except SensemakingError as error:
             add_error(form, error)
         else:
@@ -412,7 +509,47 @@ def withdraw(request, project_id, source_id):
             "form": form,
             "source": source,
             "grace_days": withdrawal.grace_period().days,
-            "on_behalf": not perms.is_narrator(request.user, source),
+            "on_behalf": not own,
+            "only_own_turns": bool(own) and own != [source],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def speaker_withdraw(request, project_id, source_id, speaker_id):
+    """Record that one speaker withdrew their turns (a coordinator, on their behalf), or withdraw one's own."""
+    project = access_project_or_narrator(request.user, project_id)
+    source = access_source_by_id(request.user, project, source_id)
+    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
+    speaker.source = source
+    if not perms.can_withdraw_speaker(request.user, speaker):
+        refuse()
+    on_behalf = speaker not in perms.own_voices(request.user, source)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawal.do_withdraw_speaker(speaker, acting_user=request.user, on_behalf=on_behalf)
+        except SensemakingError as error:
+            add_error(form, error)
+        else:
+            messages.success(
+                request,
+                "This speaker's words were withdrawn. They are no longer part of the analysis, and "
+                "everything that used them has been flagged. Everyone else's words stay.",
+            )
+            return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    return render_project(
+        request,
+        "sensemaking/withdraw.html",
+        project,
+        {
+            "form": form,
+            "source": source,
+            "speaker": speaker,
+            "grace_days": withdrawal.grace_period().days,
+            "on_behalf": on_behalf,
+            "only_own_turns": True,
         },
         status=400 if form.errors else 200,
     )
@@ -425,8 +562,27 @@ def cancel_withdrawal(request, project_id, source_id):
     source = access_source_by_id(request.user, project, source_id)
     if not perms.can_cancel_withdrawal(request.user, source):
         refuse()
-    withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
+    if source.is_withdrawn:
+        withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
+    else:
+        withdrawal.do_cancel_own_withdrawal(source, acting_user=request.user)
     messages.success(request, "Your words are back in the analysis.")
+    return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+
+
+@login_required
+@require_POST
+def speaker_cancel_withdrawal(request, project_id, source_id, speaker_id):
+    """A coordinator puts back the turns of a speaker without an account (who told them they changed
+    their mind); a speaker with an account does it themselves."""
+    project = access_project_or_narrator(request.user, project_id)
+    source = access_source_by_id(request.user, project, source_id)
+    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
+    speaker.source = source
+    if not perms.can_cancel_speaker_withdrawal(request.user, speaker):
+        refuse()
+    withdrawal.do_cancel_speaker_withdrawal(speaker, acting_user=request.user)
+    messages.success(request, "The speaker's words are back in the analysis.")
     return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
 
 
