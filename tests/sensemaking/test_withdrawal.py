@@ -100,7 +100,8 @@ def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(
     assert Flag.objects.count() == 3
     assert flagged == {("quote", theme.pk), ("theme", theme.pk), ("export", None)}
     assert all(
-        f.reason == Flag.Reason.WITHDRAWN and f.source == mine and f.speaker == maya for f in Flag.objects.all()
+        f.reason == Flag.Reason.WITHDRAWN and f.source == mine and f.speaker == maya
+        for f in Flag.objects.all()
     )
 
     client.force_login(coordinator)
@@ -255,7 +256,9 @@ def test_a_persons_data_download_and_erasure_include_their_words(
     assert counts["sensemaking.speakers_erased"] == 1
     erased = Source.objects.get(pk=mine.pk)
     assert WORDS not in erased.text and "Maya" not in erased.text and erased.narrator_person is None
-    assert erased.text == "Interviewer: What happened when you first asked for help?\nInterviewer: And then?\n"
+    assert (
+        erased.text == "Interviewer: What happened when you first asked for help?\nInterviewer: And then?\n"
+    )
     assert Flag.objects.filter(source=erased, reason=Flag.Reason.WITHDRAWN).count() == 3
 
     # A co-analyst's codings stay (their work counts); their memos go.
