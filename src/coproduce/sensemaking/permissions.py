@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from coproduce.partnerships.access import role_in_project
 
-from .models import Audience, Quote, Source
+from .models import Audience, Coding, PendingImport, Quote, Source, Suggestion
 
 COORDINATOR = "coordinator"
 FACILITATOR = "facilitator"
@@ -76,6 +76,11 @@ def can_manage_source(user, source: Source) -> bool:
     return _role(user, source.project) in SOURCE_MANAGERS and not source.is_erased
 
 
+def can_change_narrator(user, source: Source) -> bool:
+    """Who these words belong to decides who may see them, so only coordinators change it."""
+    return can_manage_source(user, source) and _role(user, source.project) == COORDINATOR
+
+
 def can_change_consent(user, source: Source) -> bool:
     if source.is_erased or source.is_withdrawn:
         return False
@@ -106,6 +111,16 @@ def can_cancel_withdrawal(user, source: Source) -> bool:
     )
 
 
+def can_remove_coding(user, coding: Coding) -> bool:
+    """A coder removes their own codings, while they may still code the source."""
+    return coding.coder_id == getattr(user, "pk", None) and can_code_source(user, coding.source)
+
+
+def can_finish_import(user, pending: PendingImport) -> bool:
+    """A staged spreadsheet is finished (or cancelled) by the person who uploaded it."""
+    return pending.uploaded_by_id == getattr(user, "pk", None) and can_add_source(user, pending.project)
+
+
 def can_edit_codebook(user, project) -> bool:
     return _role(user, project) is not None
 
@@ -120,6 +135,11 @@ def can_view_agreement(user, project) -> bool:
 
 def can_use_assistance(user, project) -> bool:
     return _role(user, project) is not None
+
+
+def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
+    """Accepting a suggestion codes the passage, so the person must be able to code its source."""
+    return can_use_assistance(user, suggestion.project) and can_code_source(user, suggestion.segment.source)
 
 
 def can_manage_register(user, project) -> bool:
