@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from coproduce.partnerships.access import role_in_project
 from coproduce.partnerships.models import Project
 from coproduce.people.models import Person
 
@@ -327,7 +326,7 @@ def sources_visible_to(user, project: Project) -> QuerySet[Source]:
     if not getattr(user, "is_authenticated", False):
         return Source.objects.none()
     sources = Source.objects.filter(project=project)
-    role = role_in_project(user, project)
+    role = perms.role_of(user, project)
     own = Q(narrator_person=user, erased_at__isnull=True)
     if role == "coordinator":
         return sources

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 
-from coproduce.partnerships.access import role_in_project
-
 from .. import permissions as perms
 from ..importers import human_size
 
@@ -50,7 +48,7 @@ def project_context(request, project) -> dict:
         "section_current": "page" if url_name in SECTION_PAGES else "true",
         "max_size": human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES),
         "project": project,
-        "role": role_in_project(user, project),
+        "role": perms.role_of(user, project),
         "can_add_source": perms.can_add_source(user, project),
         "can_manage_register": perms.can_manage_register(user, project),
         "can_export_words": perms.can_export_words(user, project),
