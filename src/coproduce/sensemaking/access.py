@@ -386,6 +386,54 @@ def open_corrections(project: Project) -> QuerySet[CorrectionRequest]:
     return CorrectionRequest.objects.filter(source__project=project, status=CorrectionRequest.Status.OPEN)
 
 
+def passages(source: Source) -> QuerySet[Segment]:
+    """The source's passages in order, with their speakers."""
+    return source.segments.select_related("speaker")
+
+
+@dataclass
+class SourceRecord:
+    """What a person may see on a source's page besides its consent: its words, cut into passages
+    (empty when they may not read them), and the notes, corrections, edits and quotes that are theirs
+    to see (empty otherwise). ``events`` is the history, shown to those the page shows it to."""
+
+    passages: list[Segment]
+    notes: QuerySet | list
+    corrections: QuerySet | list
+    edits: QuerySet | list
+    quotes: QuerySet | list
+    events: QuerySet
+
+
+def source_record(user, source: Source) -> SourceRecord:
+    """The source's record as ``user`` may see it. Querysets stay lazy: the page reads only what it shows."""
+    narrator = perms.is_narrator(user, source)
+    answers_for_it = narrator or perms.can_manage_source(user, source)
+    member_or_narrator = narrator or perms.can_view_project_sensemaking(user, source.project)
+    return SourceRecord(
+        passages=list(passages(source)) if perms.can_read_source_text(user, source) else [],
+        notes=source.notes.select_related("author") if member_or_narrator else [],
+        corrections=source.corrections.all() if answers_for_it else [],
+        edits=source.edits.all() if answers_for_it else [],
+        quotes=source.quotes.select_related("theme") if answers_for_it else [],
+        events=source.events.select_related("actor")[:50],
+    )
+
+
+def code_record(code: Code) -> dict[str, QuerySet]:
+    """A code's page: its revisions, memos and the codes under it (lazy, in their models' order)."""
+    return {
+        "revisions": code.revisions.select_related("edited_by", "parent"),
+        "memos": code.memos.select_related("author"),
+        "children": code.children.all(),
+    }
+
+
+def speakers_of(source: Source) -> list:
+    """The speaker labels found in the source, with the people they are mapped to."""
+    return list(source.speakers.select_related("person"))
+
+
 def passage_in(source: Source, segment_id) -> Segment | None:
     """The passage with this id if it belongs to this source."""
     return source.segments.filter(pk=segment_id).first()
@@ -515,6 +563,11 @@ def theme_quotes(theme: Theme) -> list[Quote]:
             Prefetch("flags", queryset=unresolved, to_attr="open_flags")
         )
     )
+
+
+def quoted_spans(theme: Theme) -> set[tuple[int, int, int]]:
+    """(source id, start, end) of every passage already quoted in the theme."""
+    return set(theme.quotes.values_list("source_id", "start", "end"))
 
 
 def identifier_entries(project: Project) -> QuerySet[IdentifierEntry]:
