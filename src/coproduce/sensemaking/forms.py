@@ -255,7 +255,8 @@ class CorrectionApplyForm(forms.Form):
             )
         if count > 1:
             raise forms.ValidationError(
-                f"These words appear {count} times. Include some of the words around them so there is only one."
+                f"These words appear {count} times. "
+                "Include some of the words around them so there is only one."
             )
         return words
 

@@ -390,8 +390,8 @@ def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
 
 
 def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user) -> ImportSummary:
-    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own is recorded),
-    codings, memos and sets (as themes for the project team). All of it or nothing.
+    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own
+    is recorded), codings, memos and sets (as themes for the project team). All of it or nothing.
 
     Coders are matched to project members by badge name; codings by anyone else are attributed to the
     person importing, and the summary says so.

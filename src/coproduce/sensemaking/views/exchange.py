@@ -153,8 +153,8 @@ def import_project(request, project_id):
         else:
             text = (
                 f"Imported {summary.sources_added} source(s), {summary.codes_added} new code(s), "
-                f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) and {summary.themes_added} "
-                "theme(s)."
+                f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) "
+                f"and {summary.themes_added} theme(s)."
             )
             if summary.sources_skipped:
                 text += f" {summary.sources_skipped} source(s) were not text and were left out."
