@@ -117,13 +117,19 @@ def access_project_for_project_import(user, project_id) -> Project:
 # Sources --------------------------------------------------------------------------------------------
 
 
+def _seen_and(allowed: Callable[..., bool]) -> Callable[..., bool]:
+    """Nobody does anything with a source they may not see: a facilitator answers for the project's
+    sources, but not for words only coordinators may read."""
+    return lambda user, source: perms.can_view_source(user, source) and allowed(user, source)
+
+
 def _source_where(user, project_id, source_id, allowed: Callable[..., bool]) -> Source:
     source = (
         Source.objects.filter(project_id=_int(project_id), pk=_int(source_id))
         .select_related("project")
         .first()
     )
-    return _allowed(user, source, allowed, "No such source.")
+    return _allowed(user, source, _seen_and(allowed), "No such source.")
 
 
 def access_source_by_id(user, project_id, source_id) -> Source:
@@ -172,7 +178,7 @@ def _segment_where(user, project_id, segment_id, allowed: Callable[..., bool]) -
         .select_related("source", "source__project")
         .first()
     )
-    if segment is None or not allowed(user, segment.source):
+    if segment is None or not _seen_and(allowed)(user, segment.source):
         raise Http404("No such passage.")
     return segment
 
@@ -194,7 +200,7 @@ def access_correction_for_answer(user, project_id, correction_id) -> CorrectionR
         .select_related("source", "source__project")
         .first()
     )
-    if correction is None or not perms.can_manage_source(user, correction.source):
+    if correction is None or not _seen_and(perms.can_manage_source)(user, correction.source):
         raise Http404("No such correction.")
     return correction
 
