@@ -35,5 +35,6 @@ def test_pseudonyms_never_match_inside_words_and_one_letter_labels_only_open_tur
     speakers["Q"].pseudonym = "Interviewer"
     speakers["Q"].save()
     assert Redactor().source_text(source) == (
-        "Interviewer: A nurse asked Tomas and Tom.\nSpeaker 2: Yes.\nInterviewer: And then?\nSpeaker 2: Nothing.\n"
+        "Interviewer: A nurse asked Tomas and Tom.\nSpeaker 2: Yes.\n"
+        "Interviewer: And then?\nSpeaker 2: Nothing.\n"
     )

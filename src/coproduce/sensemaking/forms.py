@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.partnerships.models import Membership
 
+from .access import code_tree
 from .actions.sources import ConsentDetails, NarratorDetails
 from .models import Audience, Code, ConsentUse
 
@@ -284,14 +285,19 @@ class CorrectionApplyForm(forms.Form):
         words = self.cleaned_data["words"].replace("\r\n", "\n")
         count = len(self._found(words))
         if count == 0:
+            anywhere = self.spans == [(0, len(self.source_text))]
             raise forms.ValidationError(
                 "These words are not in the source. Copy them exactly as they are now."
-                if len(self.spans) == 1 and self.spans[0] == (0, len(self.source_text))
-                else "These words are not in the turns of the person who asked. Copy them exactly as they are now."
+                if anywhere
+                else _(
+                    "These words are not in the turns of the person who asked. "
+                    "Copy them exactly as they are now."
+                )
             )
         if count > 1:
             raise forms.ValidationError(
-                f"These words appear {count} times. Include some of the words around them so there is only one."
+                f"These words appear {count} times. "
+                "Include some of the words around them so there is only one."
             )
         return words
 
@@ -313,8 +319,6 @@ class WithdrawForm(forms.Form):
 
 
 def code_choices(project, *, exclude: Code | None = None, blank: str | None = None) -> list[tuple[str, str]]:
-    from .access import code_tree
-
     choices = [("", blank)] if blank is not None else []
     excluded = set()
     if exclude is not None:

@@ -19,15 +19,25 @@ from __future__ import annotations
 
 from coproduce.partnerships.access import role_in_project
 
-from .models import Audience, Quote, Segment, Source, Speaker
+from .models import Audience, Coding, PendingImport, Quote, Segment, Source, Speaker, Suggestion
 
 COORDINATOR = "coordinator"
 FACILITATOR = "facilitator"
 SOURCE_MANAGERS = (COORDINATOR, FACILITATOR)
 
 
-def _role(user, project) -> str | None:
-    return role_in_project(user, project)
+def role_of(user, project) -> str | None:
+    """The person's role in the project (None for anyone who is not a member).
+
+    Looked up once per project object and person: one page asks a dozen questions of the same pair,
+    and a project object lives only as long as the request (or action) that fetched it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    roles = project.__dict__.setdefault("_sensemaking_roles", {})
+    if user.pk not in roles:
+        roles[user.pk] = role_in_project(user, project)
+    return roles[user.pk]
 
 
 def is_narrator(user, source: Source) -> bool:
@@ -41,7 +51,7 @@ def own_voices(user, source: Source, speakers: list[Speaker] | None = None) -> l
     if not getattr(user, "is_authenticated", False) or source.is_erased:
         return []
     if speakers is None:
-        speakers = list(source.speakers.all())
+        speakers = source.speaker_list()
     linked = [s for s in speakers if s.person_id == user.pk and not s.is_erased]
     if not linked and source.narrator_person_id == user.pk:
         return [source]
@@ -57,7 +67,7 @@ def team_may_read_some(source: Source) -> bool:
     """Some of the words are in the analysis and their voice agreed to the project team reading them."""
     if not source.in_analysis:
         return False
-    speakers = list(source.speakers.all())
+    speakers = source.speaker_list()
     if any(s.team_may_read for s in speakers):
         return True
     if not source.team_may_read:
@@ -68,25 +78,25 @@ def team_may_read_some(source: Source) -> bool:
 def can_see_real_names(user, project) -> bool:
     """Real names (speaker labels, narrators' names, the register's terms) are for coordinators, who may
     switch to them; everyone else sees pseudonyms."""
-    return _role(user, project) == COORDINATOR
+    return role_of(user, project) == COORDINATOR
 
 
 def can_view_project_sensemaking(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
 
 
 def can_add_source(user, project) -> bool:
-    return _role(user, project) in SOURCE_MANAGERS
+    return role_of(user, project) in SOURCE_MANAGERS
 
 
 def can_view_source(user, source: Source) -> bool:
     """Narrators and speakers see their own words until erased; coordinators see every source's record;
     other members see a source while some of its words are ones the project team may read."""
     if source.is_erased:
-        return _role(user, source.project) == COORDINATOR
+        return role_of(user, source.project) == COORDINATOR
     if speaks_in(user, source):
         return True
-    role = _role(user, source.project)
+    role = role_of(user, source.project)
     if role is None:
         return False
     if role == COORDINATOR:
@@ -113,7 +123,7 @@ def may_read_turn(user, source: Source, speaker: Speaker | None, own: list) -> b
     voice = speaker or source
     if not source.in_analysis or not voice.in_analysis:
         return False
-    role = _role(user, source.project)
+    role = role_of(user, source.project)
     if role is None:
         return False
     return role == COORDINATOR or Audience.TEAM in (voice.consent_audiences or [])
@@ -121,7 +131,7 @@ def may_read_turn(user, source: Source, speaker: Speaker | None, own: list) -> b
 
 def can_code_source(user, source: Source) -> bool:
     return (
-        _role(user, source.project) is not None
+        role_of(user, source.project) is not None
         and source.in_analysis
         and not source.is_erased
         and can_view_source(user, source)
@@ -130,23 +140,32 @@ def can_code_source(user, source: Source) -> bool:
 
 def can_manage_source(user, source: Source) -> bool:
     """Map speakers, record consent on the narrator's behalf, answer corrections."""
-    return _role(user, source.project) in SOURCE_MANAGERS and not source.is_erased
+    return role_of(user, source.project) in SOURCE_MANAGERS and not source.is_erased
+
+
+def can_change_narrator(user, source: Source) -> bool:
+    """Who these words belong to decides who may see them, so only coordinators change it."""
+    return can_manage_source(user, source) and role_of(user, source.project) == COORDINATOR
 
 
 def can_change_consent(user, source: Source) -> bool:
-    """The consent recorded on the source: its narrator's own (when no speaker in it is theirs), or a
-    coordinator or facilitator recording it on everyone's behalf. A speaker's own is
-    ``can_change_speaker_consent``'s."""
+    """Change what was agreed on the source's consent page: a narrator or speaker for their own words
+    (their speaker's consent, or the source's when every word is theirs), or a coordinator or
+    facilitator for the source as a whole, on everyone's behalf. One speaker's consent on their
+    behalf is ``can_change_speaker_consent``'s."""
     if source.is_erased or source.is_withdrawn:
         return False
-    return own_voices(user, source) == [source] or _role(user, source.project) in SOURCE_MANAGERS
+    own = own_voices(user, source)
+    if own:
+        return any(not voice.is_withdrawn for voice in own)
+    return role_of(user, source.project) in SOURCE_MANAGERS
 
 
 def can_change_speaker_consent(user, speaker: Speaker) -> bool:
     source = speaker.source
     if source.is_erased or source.is_withdrawn or speaker.is_withdrawn or speaker.is_erased:
         return False
-    return speaker in own_voices(user, source) or _role(user, source.project) in SOURCE_MANAGERS
+    return speaker in own_voices(user, source) or role_of(user, source.project) in SOURCE_MANAGERS
 
 
 def can_annotate_source(user, source: Source) -> bool:
@@ -162,7 +181,7 @@ def can_withdraw_source(user, source: Source) -> bool:
     voices = own_voices(user, source)
     if voices:
         return any(not voice.is_withdrawn for voice in voices)
-    return _role(user, source.project) == COORDINATOR
+    return role_of(user, source.project) == COORDINATOR
 
 
 def can_cancel_withdrawal(user, source: Source) -> bool:
@@ -172,7 +191,7 @@ def can_cancel_withdrawal(user, source: Source) -> bool:
         return False
     if source.is_withdrawn:
         return is_narrator(user, source) or (
-            _role(user, source.project) == COORDINATOR and not source.narrator_person_id
+            role_of(user, source.project) == COORDINATOR and not source.narrator_person_id
         )
     return any(voice.is_withdrawn and not voice.is_erased for voice in own_voices(user, source))
 
@@ -182,7 +201,7 @@ def can_withdraw_speaker(user, speaker: Speaker) -> bool:
     source = speaker.source
     if source.is_withdrawn or source.is_erased or speaker.is_withdrawn or speaker.is_erased:
         return False
-    return speaker in own_voices(user, source) or _role(user, source.project) == COORDINATOR
+    return speaker in own_voices(user, source) or role_of(user, source.project) == COORDINATOR
 
 
 def can_cancel_speaker_withdrawal(user, speaker: Speaker) -> bool:
@@ -191,49 +210,71 @@ def can_cancel_speaker_withdrawal(user, speaker: Speaker) -> bool:
         return False
     if speaker.person_id:
         return speaker in own_voices(user, source)
-    return _role(user, source.project) == COORDINATOR
+    return role_of(user, source.project) == COORDINATOR
+
+
+def can_remove_coding(user, coding: Coding) -> bool:
+    """A coder removes their own codings, while they may still code the source."""
+    return coding.coder_id == getattr(user, "pk", None) and can_code_source(user, coding.source)
+
+
+def can_finish_import(user, pending: PendingImport) -> bool:
+    """A staged spreadsheet is finished (or cancelled) by the person who uploaded it."""
+    return pending.uploaded_by_id == getattr(user, "pk", None) and can_add_source(user, pending.project)
 
 
 def can_edit_codebook(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
 
 
 def can_edit_themes(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
 
 
 def can_view_agreement(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
 
 
 def can_use_assistance(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
+
+
+def can_decide_suggestion(user, suggestion: Suggestion) -> bool:
+    """Accepting a suggestion codes the passage, so the person must be able to code its source and read
+    the passage."""
+    segment = suggestion.segment
+    source = segment.source
+    return (
+        can_use_assistance(user, suggestion.project)
+        and can_code_source(user, source)
+        and may_read_turn(user, source, segment.speaker, own_voices(user, source))
+    )
 
 
 def can_manage_register(user, project) -> bool:
-    return _role(user, project) == COORDINATOR
+    return role_of(user, project) == COORDINATOR
 
 
 def can_sign_off_quote(user, quote: Quote) -> bool:
-    return _role(user, quote.theme.project) == COORDINATOR
+    return role_of(user, quote.theme.project) == COORDINATOR
 
 
 def can_export_words(user, project) -> bool:
     """Exports that carry people's words out of the project (.qdpx, codings, quotes)."""
-    return _role(user, project) == COORDINATOR
+    return role_of(user, project) == COORDINATOR
 
 
 def can_export_codebook(user, project) -> bool:
-    return _role(user, project) is not None
+    return role_of(user, project) is not None
 
 
 def can_import_codebook(user, project) -> bool:
-    return _role(user, project) in SOURCE_MANAGERS
+    return role_of(user, project) in SOURCE_MANAGERS
 
 
 def can_import_project(user, project) -> bool:
-    return _role(user, project) == COORDINATOR
+    return role_of(user, project) == COORDINATOR
 
 
 def can_resolve_flags(user, project) -> bool:
-    return _role(user, project) == COORDINATOR
+    return role_of(user, project) == COORDINATOR

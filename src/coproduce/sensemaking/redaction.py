@@ -153,7 +153,6 @@ class Redactor:
         self._real: dict[int, bool] = {}
         self._register: dict[int, list[Term]] = {}
         self._terms: dict[int, list[Term]] = {}
-        self._speaker_lists: dict[int, list[Speaker]] = {}
         self._replacements: dict[tuple[int, int], list[Replacement]] = {}
 
     # Who sees what ------------------------------------------------------------------------------
@@ -180,11 +179,7 @@ class Redactor:
         return self._register[project.pk]
 
     def _speakers(self, source: Source) -> list[Speaker]:
-        if source.pk not in self._speaker_lists:
-            self._speaker_lists[source.pk] = list(
-                Speaker.objects.filter(source=source).select_related("person")
-            )
-        return self._speaker_lists[source.pk]
+        return source.speaker_list()
 
     def source_terms(self, source: Source) -> list[Term]:
         """Names that belong to this source (speakers, narrator) and the project's register."""

@@ -19,7 +19,9 @@ class Turns:
     def __init__(self, user, source: Source, speakers: list[Speaker] | None = None):
         self.user = user
         self.source = source
-        self.speakers = {s.pk: s for s in (speakers if speakers is not None else source.speakers.all())}
+        self.speakers = {s.pk: s for s in (speakers if speakers is not None else source.speaker_list())}
+        for speaker in self.speakers.values():
+            speaker.source = source  # the page has it: no query per speaker for its project
         self.own = own_voices(user, source, list(self.speakers.values()))
 
     def voice(self, segment: Segment):

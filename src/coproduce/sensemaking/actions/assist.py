@@ -94,8 +94,8 @@ def do_generate_suggestions(project, *, acting_user) -> int:
     coded, labels, uncoded = training_data(project, acting_user)
     if len(coded) < MIN_CODED_PASSAGES or len(set().union(*labels)) < 2:
         raise SensemakingError(
-            f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, before asking for "
-            "suggestions: Coproduce learns from what you have coded."
+            f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, "
+            "before asking for suggestions: Coproduce learns from what you have coded."
         )
     if not uncoded:
         raise SensemakingError(
@@ -245,23 +245,6 @@ def do_adopt_candidate(candidate: ThemeCandidate, *, name: str, acting_user) -> 
         )
         record("sensemaking.theme_candidate_adopted", candidate, acting_user=acting_user, code=code.pk)
     return code
-
-
-def candidates_shown_to(user, project) -> list[ThemeCandidate]:
-    """Candidate themes (not set aside) whose every source this person may see: a label and keywords
-    come from all the words a candidate was found in."""
-    visible = set(
-        sources_visible_to(user, project)
-        .filter(withdrawn_at__isnull=True, erased_at__isnull=True)
-        .values_list("pk", flat=True)
-    )
-    return [
-        c
-        for c in ThemeCandidate.objects.filter(project=project, dismissed=False).select_related(
-            "adopted_code"
-        )
-        if set(c.source_ids) <= visible
-    ]
 
 
 def do_dismiss_candidate(candidate: ThemeCandidate, *, acting_user) -> None:

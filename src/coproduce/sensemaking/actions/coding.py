@@ -188,7 +188,8 @@ def resolve_span(
                 positions.original(shown_before + match.end(), end=True),
             )
     raise SensemakingError(
-        "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage.",
+        "These words are not in this passage. Copy them exactly, "
+        "or leave the box empty to code the whole passage.",
         field="words",
     )
 

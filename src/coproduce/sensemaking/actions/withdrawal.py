@@ -1,4 +1,4 @@
-"""Withdrawal: words leave the analysis at once, every use is flagged, and they are erased after a grace period.
+"""Withdrawal: words leave the analysis at once, every use is flagged, and erasure follows a grace period.
 
 A voice withdraws: a speaker their own turns (``do_withdraw_speaker``), or a whole source (its narrator,
 when every word of it is theirs, or a coordinator on someone's behalf). ``do_withdraw_own_words``

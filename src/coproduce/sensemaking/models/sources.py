@@ -147,10 +147,20 @@ class Source(Voice):
     def __str__(self) -> str:
         return self.title
 
+    def speaker_list(self) -> list[Speaker]:
+        """The source's speakers (with their people), read once per source object: one page asks a
+        dozen questions of them, and a source object lives only as long as the request or action that
+        fetched it. Prefetched speakers are used as they are."""
+        if "speakers" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.speakers.all())
+        if "_speaker_list" not in self.__dict__:
+            self.__dict__["_speaker_list"] = list(self.speakers.select_related("person"))
+        return self.__dict__["_speaker_list"]
+
     def voices_in(self, start: int, end: int) -> list[Voice]:
         """The voices whose words ``text[start:end]`` holds, each once, in order: the speakers of the
         turns it touches, and the source itself for words no speaker claims."""
-        speakers = {s.pk: s for s in self.speakers.all()}
+        speakers = {s.pk: s for s in self.speaker_list()}
         voices: list[Voice] = []
         for speaker_id in (
             self.segments.filter(start__lt=end, end__gt=start)

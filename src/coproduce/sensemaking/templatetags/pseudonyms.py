@@ -1,4 +1,4 @@
-"""Template tags that show people's words through the viewer's :class:`~coproduce.sensemaking.redaction.Redactor`.
+"""Template tags that show people's words through the viewer's ``redaction.Redactor``.
 
 Every sense-making page has ``redactor`` in its context (``views.common.project_context``). A template
 never prints a source's words, a speaker's label or a narrator's name directly: it asks one of these.

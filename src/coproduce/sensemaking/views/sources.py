@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
+
+from coproduce.core.errors import add_action_error
 
 from .. import permissions as perms
 from ..access import (
-    access_correction_by_id,
+    access_correction_for_answer,
+    access_managed_source_by_id,
+    access_open_flag_by_id,
+    access_pending_import_by_id,
     access_project_by_id,
-    access_project_or_narrator,
+    access_project_for_flags,
+    access_project_for_new_source,
     access_source_by_id,
+    access_source_for_annotation,
+    access_source_for_cancelling_withdrawal,
+    access_source_for_consent,
+    access_source_for_narrator,
+    access_source_for_withdrawal,
+    access_speaker_for_cancelling_withdrawal,
+    access_speaker_for_consent,
+    access_speaker_for_withdrawal,
+    open_corrections,
+    open_flags,
+    overview_sources,
+    resolved_flags,
+    source_record,
     sources_spoken_in,
-    sources_visible_to,
+    speakers_of,
+    speech_spans,
 )
 from ..actions import sources as source_actions
 from ..actions import withdrawal
@@ -35,15 +55,14 @@ from ..forms import (
     WithdrawForm,
 )
 from ..importers import ParsedTable
-from ..models import CorrectionRequest, Flag, PendingImport, Source, Speaker
-from ..voices import Turns
-from .common import add_error, posted, posted_files, redactor_for, refuse, render_project
+from ..models import CorrectionRequest, Speaker
+from .common import posted, posted_files, redactor_for, render_project
 
 
 @login_required
 def my_words(request):
     """Everything a person has said that a project holds, across projects: every source they narrated
-    or speak in, with what they (each of their voices) agreed to."""
+    or speak in, with what each of their voices in it agreed to."""
     entries = [
         {"source": source, "voices": perms.own_voices(request.user, source)}
         for source in sources_spoken_in(request.user)
@@ -58,35 +77,22 @@ def my_words(request):
 @login_required
 def overview(request, project_id):
     project = access_project_by_id(request.user, project_id)
-    sources = (
-        sources_visible_to(request.user, project)
-        .annotate(
-            passages=Count("segments", distinct=True),
-            my_codings=Count("codings", filter=Q(codings__coder=request.user), distinct=True),
-        )
-        .order_by("added_at", "id")
-    )
-    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).count()
-    open_corrections = CorrectionRequest.objects.filter(
-        source__project=project, status=CorrectionRequest.Status.OPEN
-    ).count()
+    can_add = perms.can_add_source(request.user, project)
     return render_project(
         request,
         "sensemaking/overview.html",
         project,
         {
-            "sources": sources,
-            "open_flags": open_flags,
-            "open_corrections": open_corrections if perms.can_add_source(request.user, project) else 0,
+            "sources": overview_sources(request.user, project),
+            "open_flags": open_flags(project).count(),
+            "open_corrections": open_corrections(project).count() if can_add else 0,
         },
     )
 
 
 @login_required
 def upload(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_add_source(request.user, project):
-        refuse()
+    project = access_project_for_new_source(request.user, project_id)
     form = SourceUploadForm(posted(request), posted_files(request), project=project)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -117,7 +123,7 @@ def upload(request, project_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{source.title}” was added: {source.segments.count()} passages.")
             if source.speakers.exists():
@@ -130,10 +136,8 @@ def upload(request, project_id):
 
 @login_required
 def choose_columns(request, project_id, pending_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_add_source(request.user, project):
-        refuse()
-    pending = get_object_or_404(PendingImport, pk=pending_id, project=project, uploaded_by=request.user)
+    pending = access_pending_import_by_id(request.user, project_id, pending_id)
+    project = pending.project
     samples = {
         i: next((row[i] for row in pending.rows if i < len(row) and row[i]), "")
         for i in range(len(pending.columns))
@@ -173,7 +177,7 @@ def choose_columns(request, project_id, pending_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{source.title}” was added: {source.segments.count()} responses.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
@@ -190,102 +194,58 @@ def choose_columns(request, project_id, pending_id):
 def source_detail(request, project_id, source_id):
     """Read a source: the turns this person may read (names as they may see them), consent per voice,
     history, notes and corrections."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
+    source = access_source_by_id(request.user, project_id, source_id)
+    project = source.project
     user = request.user
-    can_read = perms.can_read_source_text(user, source)
-    speakers = list(source.speakers.select_related("person"))
-    turns = Turns(user, source, speakers)
-    all_segments = list(source.segments.all()) if can_read else []
-    segments = turns.readable(all_segments)
-    own = turns.own
+    record = source_record(user, source)
+    own = record.turns.own
     is_narrator = bool(own)
-    whole_source_is_theirs = own == [source]
-    can_manage = perms.can_manage_source(user, source)
     own_speakers = [v for v in own if isinstance(v, Speaker)]
-    own_speaker_ids = {v.pk for v in own_speakers}
-    corrections = source.corrections.all()
-    if not can_manage:
-        corrections = corrections.filter(requested_by=user) if is_narrator else corrections.none()
+    can_manage = perms.can_manage_source(user, source)
     context = {
         "source": source,
-        "can_read": can_read,
-        "views": segment_views(source, segments, redactor=redactor_for(request), turns=turns),
-        "hidden_turns": len(all_segments) - len(segments),
+        "can_read": perms.can_read_source_text(user, source),
+        "views": segment_views(source, record.passages, redactor=redactor_for(request), turns=record.turns),
+        "hidden_turns": record.hidden_passages,
         "is_narrator": is_narrator,
-        "whole_source_is_theirs": whole_source_is_theirs,
+        "whole_source_is_theirs": own == [source],
         "own_speakers": own_speakers,
-        "speakers": speakers if (can_manage or perms.can_resolve_flags(user, project)) else [],
+        "speakers": record.speakers if (can_manage or perms.can_resolve_flags(user, project)) else [],
         "can_manage": can_manage,
         "can_code": perms.can_code_source(user, source),
-        "can_change_consent": perms.can_change_consent(user, source)
-        or any(perms.can_change_speaker_consent(user, sp) for sp in own_speakers),
+        "can_change_consent": perms.can_change_consent(user, source),
         "can_withdraw": perms.can_withdraw_source(user, source),
         "can_cancel_withdrawal": perms.can_cancel_withdrawal(user, source),
         "show_history": is_narrator or can_manage or perms.can_resolve_flags(user, project),
-        "events": source.events.select_related("actor")[:50],
-        "notes": source.notes.select_related("author")
-        if (whole_source_is_theirs or perms.can_view_project_sensemaking(user, project))
-        else source.notes.filter(author=user),
-        "corrections": corrections,
-        "edits": (
-            source.edits.all()
-            if (whole_source_is_theirs or can_manage)
-            else source.edits.filter(correction__speaker_id__in=own_speaker_ids)
-        ),
-        "quotes": _quotes_of(source, own_speakers) if (is_narrator or can_manage) else [],
+        "events": record.events,
+        "notes": record.notes,
+        "corrections": record.corrections,
+        "edits": record.edits,
+        "quotes": record.quotes,
         "note_form": NoteForm(prefix="note") if is_narrator else None,
         "correction_form": CorrectionRequestForm(prefix="correction") if is_narrator else None,
     }
     return render_project(request, "sensemaking/source_detail.html", project, context)
 
 
-def _quotes_of(source: Source, speakers: list[Speaker]):
-    """The quotes of a source; for a speaker, only those of their own words."""
-    quotes = list(source.quotes.select_related("theme"))
-    if not speakers:
-        return quotes
-    return [q for q in quotes if any(v in speakers for v in source.voices_in(q.start, q.end))]
-
-
-def _own_voice_for_consent(user, source: Source):
-    """The voice whose consent this person changes on the consent page: their own (one speaker, or the
-    whole source), else the source, recorded on everyone's behalf by a coordinator or facilitator."""
-    own = perms.own_voices(user, source)
-    if own:
-        return own[0]
-    return source
-
-
 @login_required
 def change_consent(request, project_id, source_id):
     """Change what was agreed: a narrator or speaker for their own words; a coordinator or facilitator
-    for the source as a whole (every speaker whose own consent has not been recorded separately)."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    voice = _own_voice_for_consent(request.user, source)
-    if isinstance(voice, Speaker):
-        voice.source = source
-        if not perms.can_change_speaker_consent(request.user, voice):
-            refuse()
-    elif not perms.can_change_consent(request.user, source):
-        refuse()
-    return _consent_page(request, project, source, voice)
+    for the source as a whole (and every speaker whose own consent has not been recorded separately)."""
+    source = access_source_for_consent(request.user, project_id, source_id)
+    own = [v for v in perms.own_voices(request.user, source) if not v.is_withdrawn]
+    return _consent_page(request, source, own[0] if own else source)
 
 
 @login_required
 def speaker_consent(request, project_id, source_id, speaker_id):
-    """Record one speaker's own consent, on their behalf (coordinators and facilitators), or their own."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
-    speaker.source = source
-    if not perms.can_change_speaker_consent(request.user, speaker):
-        refuse()
-    return _consent_page(request, project, source, speaker)
+    """Record one speaker's own consent: on their behalf (coordinators and facilitators), or their own."""
+    speaker = access_speaker_for_consent(request.user, project_id, source_id, speaker_id)
+    return _consent_page(request, speaker.source, speaker)
 
 
-def _consent_page(request, project, source, voice):
+def _consent_page(request, source, voice):
+    project = source.project
     initial = {
         "consent_use": voice.consent_use,
         "consent_audiences": voice.consent_audiences,
@@ -299,10 +259,11 @@ def _consent_page(request, project, source, voice):
             else:
                 source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "Consent was updated. The change is in the history.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    own = perms.own_voices(request.user, source)
     return render_project(
         request,
         "sensemaking/consent.html",
@@ -311,8 +272,8 @@ def _consent_page(request, project, source, voice):
             "form": form,
             "source": source,
             "speaker": voice if isinstance(voice, Speaker) else None,
-            "own": voice in perms.own_voices(request.user, source),
-            "has_speakers": source.speakers.exists(),
+            "own": voice in own,
+            "has_speakers": bool(speakers_of(source)),
         },
         status=400 if form.errors else 200,
     )
@@ -320,12 +281,8 @@ def _consent_page(request, project, source, voice):
 
 @login_required
 def change_narrator(request, project_id, source_id):
-    project = access_project_by_id(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_manage_source(request.user, source) or not perms.can_resolve_flags(
-        request.user, project
-    ):
-        refuse()
+    source = access_source_for_narrator(request.user, project_id, source_id)
+    project = source.project
     kind = "member" if source.narrator_person_id else ("outside" if source.narrator_name else "several")
     form = NarratorForm(
         posted(request),
@@ -352,11 +309,9 @@ def change_narrator(request, project_id, source_id):
 
 @login_required
 def speakers(request, project_id, source_id):
-    project = access_project_by_id(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_manage_source(request.user, source):
-        refuse()
-    speaker_list = list(source.speakers.select_related("person"))
+    source = access_managed_source_by_id(request.user, project_id, source_id)
+    project = source.project
+    speaker_list = speakers_of(source)
     form = SpeakerMappingForm(posted(request), speakers=speaker_list, project=project)
     if request.method == "POST" and form.is_valid():
         for speaker, person, pseudonym in form.mapping():
@@ -386,10 +341,8 @@ def speakers(request, project_id, source_id):
 @login_required
 @require_POST
 def add_note(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_annotate_source(request.user, source):
-        refuse()
+    source = access_source_for_annotation(request.user, project_id, source_id)
+    project = source.project
     form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
         source_actions.do_add_source_note(source, form.cleaned_data["text"], acting_user=request.user)
@@ -402,10 +355,8 @@ def add_note(request, project_id, source_id):
 @login_required
 @require_POST
 def request_correction(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_annotate_source(request.user, source):
-        refuse()
+    source = access_source_for_annotation(request.user, project_id, source_id)
+    project = source.project
     form = CorrectionRequestForm(request.POST, prefix="correction")
     if form.is_valid():
         own_speakers = [v for v in perms.own_voices(request.user, source) if isinstance(v, Speaker)]
@@ -424,22 +375,17 @@ def request_correction(request, project_id, source_id):
 
 @login_required
 def correction(request, project_id, correction_id):
-    project = access_project_by_id(request.user, project_id)
-    item = access_correction_by_id(request.user, project, correction_id)
+    item = access_correction_for_answer(request.user, project_id, correction_id)
     source = item.source
-    if not perms.can_manage_source(request.user, source):
-        refuse()
+    project = source.project
+    redactor = redactor_for(request)
     apply_form = CorrectionApplyForm(
         request.POST if "apply" in request.POST else None,
         source_text=source.text,
-        spans=(
-            list(source.segments.filter(speaker_id=item.speaker_id).values_list("speech_start", "end"))
-            if item.speaker_id
-            else None
-        ),
-        shown=(redactor_for(request).source_text(source), redactor_for(request).position_map(source)),
+        spans=speech_spans(item.speaker) if item.speaker_id else None,
+        shown=(redactor.source_text(source), redactor.position_map(source)),
         prefix="apply",
-        initial={"words": redactor_for(request).text(item.passage, source=source)},
+        initial={"words": redactor.text(item.passage, source=source)},
     )
     decline_form = CorrectionDeclineForm(
         request.POST if "decline" in request.POST else None, prefix="decline"
@@ -465,7 +411,7 @@ def correction(request, project_id, correction_id):
                 messages.success(request, "Your answer was sent to the narrator.")
                 return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
         except SensemakingError as error:
-            add_error(apply_form if "apply" in request.POST else decline_form, error)
+            add_action_error(apply_form if "apply" in request.POST else decline_form, error)
     bad = apply_form.errors or decline_form.errors
     return render_project(
         request,
@@ -480,10 +426,8 @@ def correction(request, project_id, correction_id):
 def withdraw(request, project_id, source_id):
     """Withdraw "my words": a narrator or speaker their own, and nobody else's. A coordinator without
     words of their own here records the withdrawal of the whole source on someone's behalf."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_withdraw_source(request.user, source):
-        refuse()
+    source = access_source_for_withdrawal(request.user, project_id, source_id)
+    project = source.project
     own = perms.own_voices(request.user, source)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -493,7 +437,7 @@ def withdraw(request, project_id, source_id):
             else:
                 withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=True)
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -518,25 +462,25 @@ def withdraw(request, project_id, source_id):
 
 @login_required
 def speaker_withdraw(request, project_id, source_id, speaker_id):
-    """Record that one speaker withdrew their turns (a coordinator, on their behalf), or withdraw one's own."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
-    speaker.source = source
-    if not perms.can_withdraw_speaker(request.user, speaker):
-        refuse()
+    """Record that one speaker withdrew their turns (a coordinator, on their behalf), or withdraw one's
+    own."""
+    speaker = access_speaker_for_withdrawal(request.user, project_id, source_id, speaker_id)
+    source = speaker.source
+    project = source.project
     on_behalf = speaker not in perms.own_voices(request.user, source)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             withdrawal.do_withdraw_speaker(speaker, acting_user=request.user, on_behalf=on_behalf)
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
-                "This speaker's words were withdrawn. They are no longer part of the analysis, and "
-                "everything that used them has been flagged. Everyone else's words stay.",
+                gettext(
+                    "This speaker's words were withdrawn. They are no longer part of the analysis, and "
+                    "everything that used them has been flagged. Everyone else's words stay."
+                ),
             )
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
     return render_project(
@@ -558,10 +502,8 @@ def speaker_withdraw(request, project_id, source_id, speaker_id):
 @login_required
 @require_POST
 def cancel_withdrawal(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_cancel_withdrawal(request.user, source):
-        refuse()
+    source = access_source_for_cancelling_withdrawal(request.user, project_id, source_id)
+    project = source.project
     if source.is_withdrawn:
         withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
     else:
@@ -575,43 +517,31 @@ def cancel_withdrawal(request, project_id, source_id):
 def speaker_cancel_withdrawal(request, project_id, source_id, speaker_id):
     """A coordinator puts back the turns of a speaker without an account (who told them they changed
     their mind); a speaker with an account does it themselves."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    speaker = get_object_or_404(Speaker, pk=speaker_id, source=source)
-    speaker.source = source
-    if not perms.can_cancel_speaker_withdrawal(request.user, speaker):
-        refuse()
+    speaker = access_speaker_for_cancelling_withdrawal(request.user, project_id, source_id, speaker_id)
     withdrawal.do_cancel_speaker_withdrawal(speaker, acting_user=request.user)
-    messages.success(request, "The speaker's words are back in the analysis.")
-    return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    messages.success(request, gettext("The speaker's words are back in the analysis."))
+    return redirect("sensemaking:source", project_id=speaker.source.project_id, source_id=speaker.source_id)
 
 
 @login_required
 def flags(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_resolve_flags(request.user, project):
-        refuse()
-    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).select_related(
-        "source", "theme", "export"
-    )
-    open_flags = list(open_flags)
-    for flag in open_flags:
+    project = access_project_for_flags(request.user, project_id)
+    waiting = list(open_flags(project))
+    for flag in waiting:
         flag.form = ResolveFlagForm(auto_id=f"flag{flag.pk}_%s")
-    resolved = Flag.objects.filter(project=project, resolved_at__isnull=False).select_related("resolved_by")[
-        :50
-    ]
     return render_project(
-        request, "sensemaking/flags.html", project, {"open_flags": open_flags, "resolved": resolved}
+        request,
+        "sensemaking/flags.html",
+        project,
+        {"open_flags": waiting, "resolved": resolved_flags(project)[:50]},
     )
 
 
 @login_required
 @require_POST
 def resolve_flag(request, project_id, flag_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_resolve_flags(request.user, project):
-        refuse()
-    flag = get_object_or_404(Flag, pk=flag_id, project=project, resolved_at__isnull=True)
+    flag = access_open_flag_by_id(request.user, project_id, flag_id)
+    project = flag.project
     form = ResolveFlagForm(request.POST)
     if form.is_valid():
         withdrawal.do_resolve_flag(flag, resolution=form.cleaned_data["resolution"], acting_user=request.user)
