@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coproduce.core.audit import record
 
@@ -461,8 +462,10 @@ def do_apply_correction(
             ).exists()
         ):
             raise SensemakingError(
-                "Choose words from one turn of the person who asked: only their own words can be "
-                "corrected at their request.",
+                gettext(
+                    "Choose words from one turn of the person who asked: only their own words can be "
+                    "corrected at their request."
+                ),
                 field="words",
             )
         old = source.text[start:end]

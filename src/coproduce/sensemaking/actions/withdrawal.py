@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coproduce.core.audit import record
 
@@ -241,7 +242,7 @@ def do_withdraw_own_words(source: Source, *, acting_user) -> list:
     whole source when every word of it is theirs — and nobody else's. Returns what was withdrawn."""
     voices = [v for v in own_voices(acting_user, source) if not v.is_withdrawn]
     if not voices:
-        raise SensemakingError("There are no words of yours here to withdraw.")
+        raise SensemakingError(gettext("There are no words of yours here to withdraw."))
     with transaction.atomic():
         return [
             do_withdraw_source(v, acting_user=acting_user)
