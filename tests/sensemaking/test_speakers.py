@@ -138,3 +138,40 @@ def test_a_coordinator_records_a_withdrawal_for_a_speaker_without_an_account(
     source.refresh_from_db()
     assert kemi.is_withdrawn and not source.is_withdrawn
     assert not source.speakers.get(label="Sol").is_withdrawn
+
+
+def test_a_speaker_who_keeps_their_words_from_the_team_is_left_out_of_every_members_page(
+    client, project, coordinator, member, group
+):
+    source = group["source"]
+    client.force_login(group["sol"])
+    client.post(
+        reverse("sensemaking:consent", args=[project.pk, source.pk]),
+        {"consent_use": "analysis_only", "consent_audiences": [], "consent_until": ""},
+    )
+    code = do_add_code(project, name="Nights", acting_user=coordinator)
+    code_words(source, code, coordinator, SOL_WORDS)
+    code_words(source, code, coordinator, TOM_WORDS)
+    theme = do_create_theme(project, name="Nights", codes=[code], acting_user=coordinator)
+
+    client.force_login(member)
+    page = client.get(reverse("sensemaking:source", args=[project.pk, source.pk])).content.decode()
+    assert "2 passages are not shown" in page
+    coding = client.get(reverse("sensemaking:code_source", args=[project.pk, source.pk])).content.decode()
+    themed = client.get(reverse("sensemaking:theme", args=[project.pk, theme.pk])).content.decode()
+    for shown in (page, coding, themed):
+        assert "waiting room" not in shown and "think about that night" not in shown
+    assert "crisis line" in page and "crisis line" in coding and "crisis line" in themed
+    # Nor can a member code or quote them by sending positions the page never offered.
+    start, end = span_of(source, SOL_WORDS)
+    refused = client.post(
+        reverse("sensemaking:apply_selection", args=[project.pk, source.pk]),
+        {"selection-code": code.pk, "selection-start": start, "selection-end": end},
+    )
+    assert refused.status_code == 400
+    assert not Coding.objects.filter(coder=member).exists()
+    client.force_login(coordinator)
+    assert (
+        "waiting room"
+        in client.get(reverse("sensemaking:source", args=[project.pk, source.pk])).content.decode()
+    )

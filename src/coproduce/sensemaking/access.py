@@ -395,8 +395,8 @@ def sources_spoken_in(user) -> QuerySet[Source]:
             erased_at__isnull=True,
         )
         .distinct()
-        .select_related("project")
-        .prefetch_related("speakers")
+        .select_related("project", "narrator_person")
+        .prefetch_related("speakers__person")
         .order_by("added_at", "id")
     )
 
@@ -409,6 +409,8 @@ def overview_sources(user, project: Project) -> QuerySet[Source]:
             passages=Count("segments", distinct=True),
             my_codings=Count("codings", filter=Q(codings__coder=user), distinct=True),
         )
+        .select_related("project", "narrator_person")
+        .prefetch_related("speakers__person")  # to show titles with names pseudonymised
         .order_by("added_at", "id")
     )
 
