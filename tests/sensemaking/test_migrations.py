@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("sensemaking", "0001_initial")]
-AFTER = [("sensemaking", "0002_per_speaker_consent")]
+AFTER = [("sensemaking", "0003_carry_consent_to_speakers")]
 
 
 def _migrate(targets):
