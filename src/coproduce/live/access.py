@@ -9,7 +9,7 @@ from coproduce.events.models import Event
 
 from . import permissions
 from .identity import find_participant
-from .models import LiveSession, Participant
+from .models import LiveSession, Participant, normalise_join_code
 
 
 def _get_session(session_id) -> LiveSession:
@@ -69,8 +69,6 @@ def access_exports_by_id(user, session_id) -> LiveSession:
 
 
 def session_by_join_code(code: str) -> LiveSession | None:
-    from .models import normalise_join_code
-
     normalised = normalise_join_code(code)
     if not normalised:
         return None
