@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from coproduce.events.access import event_or_404
 from coproduce.events.models import Event
+from coproduce.people.models import Person
 
 from . import permissions
 from .identity import find_participant
@@ -66,6 +68,22 @@ def access_exports_by_id(user, session_id) -> LiveSession:
     if not permissions.can_export_outcomes(user, session):
         raise Http404("No such session.")
     return session
+
+
+def project_people(session: LiveSession) -> QuerySet[Person]:
+    """Members of the session's project, by badge name: who may be made a co-facilitator.
+
+    Call only for someone who controls the session.
+    """
+    return Person.objects.filter(memberships__project=session.event.project).order_by("badge_name").distinct()
+
+
+def project_person_by_id(session: LiveSession, person_id) -> Person | None:
+    """The member of the session's project with this id, or None (not a member, or not an id)."""
+    try:
+        return project_people(session).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def session_by_join_code(code: str) -> LiveSession | None:

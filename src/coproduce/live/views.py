@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from coproduce.core.errors import add_action_error
-from coproduce.people.models import Person
 
 from . import actions, activities, permissions
 from .access import (
@@ -21,6 +20,8 @@ from .access import (
     access_event_for_sessions_by_id,
     access_participation_by_id,
     access_session_as_viewer_by_id,
+    project_people,
+    project_person_by_id,
     session_by_join_code,
 )
 from .broadcast import session_state
@@ -249,16 +250,12 @@ def qr_code(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- control -----------------------------------------------------------------------------------------
 
 
-def _project_people(session: LiveSession):
-    return Person.objects.filter(memberships__project=session.event.project).order_by("badge_name").distinct()
-
-
 @never_cache
 def control(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
     context = _page_context(request, session)
     co_facilitators = list(session.co_facilitators.order_by("badge_name"))
-    candidates = [p for p in _project_people(session) if p not in co_facilitators]
+    candidates = [p for p in project_people(session) if p not in co_facilitators]
     context.update(
         {
             "phases": list(session.phases.order_by("position")),
@@ -399,9 +396,8 @@ def change_phase_order(request: HttpRequest, session_id: int, phase_id: int) -> 
 @require_POST
 def co_facilitators(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    try:
-        person = _project_people(session).get(pk=request.POST.get("person"))
-    except (Person.DoesNotExist, ValueError, TypeError):
+    person = project_person_by_id(session, request.POST.get("person"))
+    if person is None:
         messages.error(request, "Choose a member of the project.")
         return redirect("live:control", session_id=session.pk)
     try:
