@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from coproduce.people.actions import do_send_sign_in_email
@@ -16,9 +17,8 @@ def send_invitation(membership: Membership, *, inviter: str) -> None:
         membership.person,
         next_url=reverse("partnerships:project_detail", args=[project.pk]),
         subject=f"You are invited to join {project.title}",
-        intro=(
-            f'{inviter} has invited you to join "{project.title}" on Coproduce, where people '
-            "plan and run co-production together as equals."
-        ),
+        intro=render_to_string(
+            "partnerships/email/invitation_intro.txt", {"inviter": inviter, "project": project}
+        ).strip(),
         acting_user=None,
     )

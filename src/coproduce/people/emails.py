@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import Person
@@ -20,28 +21,16 @@ def sign_in_link(token: str) -> str:
 
 def send_sign_in(person: Person, issued: IssuedSignIn, *, subject: str = "", intro: str = "") -> None:
     """E-mail ``person`` the link and code of ``issued``; ``intro`` (if any) says why first."""
-    lines = []
-    if intro:
-        lines += [intro, ""]
-    lines += [
-        f"Hello {person.badge_name or 'there'},",
-        "",
-        "To sign in to Coproduce, open this link:",
-        "",
-        sign_in_link(issued.token),
-        "",
-        "Or, if you are reading this on another device, type this code on the sign-in page:",
-        "",
-        f"    {format_code(issued.code)}",
-        "",
-        f"The link and the code work once, for {lifetime_minutes()} minutes. If the link has expired, open it",
-        'anyway and choose "Send me a new link".',
-        "",
-        "If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.",
-    ]
+    body = render_to_string(
+        "people/email/sign_in.txt",
+        {
+            "person": person,
+            "intro": intro,
+            "link": sign_in_link(issued.token),
+            "code": format_code(issued.code),
+            "minutes": lifetime_minutes(),
+        },
+    )
     send_mail(
-        subject or "Your Coproduce sign-in link and code",
-        "\n".join(lines),
-        settings.DEFAULT_FROM_EMAIL,
-        [person.email],
+        subject or "Your Coproduce sign-in link and code", body, settings.DEFAULT_FROM_EMAIL, [person.email]
     )
