@@ -107,6 +107,11 @@ def access_own_registration_by_id(user, registration_id) -> Registration:
     return registration
 
 
+def agenda_items(event: Event) -> QuerySet[AgendaItem]:
+    """The event's agenda, in running order. Call after the event's own access check."""
+    return event.agenda_items.all()
+
+
 def active_registration(person, event: Event) -> Registration | None:
     if not getattr(person, "is_authenticated", False):
         return None

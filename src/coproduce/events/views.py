@@ -34,7 +34,7 @@ def _agenda_with_times(event: Event) -> list[dict]:
     """Agenda items with the local time each starts, counting on from the event's start."""
     start = local(event, event.starts_at)
     rows = []
-    for item in event.agenda_items.all():
+    for item in access.agenda_items(event):
         rows.append({"item": item, "starts": format_time(start)})
         start = start + timedelta(minutes=item.duration_minutes)
     return rows

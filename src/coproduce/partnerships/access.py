@@ -171,6 +171,11 @@ def agreement_overview(project: Project) -> AgreementOverview | None:
     return AgreementOverview(current, agreed, earlier, never)
 
 
+def organisations_of(project: Project) -> QuerySet[Organisation]:
+    """The project's partner organisations, by name. Call after the project's own access check."""
+    return project.organisations.order_by("name")
+
+
 def organisations_list() -> QuerySet[Organisation]:
     """Every organisation, by name. Organisations are public facts, not personal data."""
     return Organisation.objects.order_by(Lower("name"))

@@ -104,7 +104,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         {
             "project": project,
             "policy": policy,
-            "organisations": project.organisations.order_by("name"),
+            "organisations": access.organisations_of(project),
             "memberships": access.members_of(project),
             "ladder": LADDER,
             "current_rules": current,
@@ -126,7 +126,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         "title": project.title,
         "purpose": project.purpose,
         "ladder_rung": project.ladder_rung,
-        "organisations": list(project.organisations.all()),
+        "organisations": list(access.organisations_of(project)),
     }
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +177,7 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
             "title": project.title,
             "purpose": project.purpose,
             "ladder_rung": project.ladder_rung,
-            "organisations": list(project.organisations.all()),
+            "organisations": list(access.organisations_of(project)),
         }
     )
     return render(
