@@ -49,9 +49,5 @@ class Turns:
 
     def may_read_span(self, start: int, end: int) -> bool:
         """Every turn the characters ``[start, end)`` touch is one this person may read."""
-        touched = Segment.objects.filter(source=self.source, start__lt=end, end__gt=start)
-        return touched.exists() and all(self.may_read(s) for s in touched)
-
-    def span_in_analysis(self, start: int, end: int) -> bool:
-        touched = Segment.objects.filter(source=self.source, start__lt=end, end__gt=start)
-        return all(self.in_analysis(s) for s in touched)
+        touched = list(Segment.objects.filter(source=self.source, start__lt=end, end__gt=start))
+        return bool(touched) and all(self.may_read(s) for s in touched)
