@@ -2,6 +2,7 @@
 
 coproduce demo            set up the embedded database with demo data and serve on 127.0.0.1:8000
 coproduce serve           serve (production: set DATABASE_URL, REDIS_URL, SECRET_KEY first)
+coproduce worker          background work: send queued e-mail, release expired holds, ... (production)
 coproduce manage ARGS...  Django management commands (migrate, createsuperuser, ...)
 coproduce analyse PATH    analyse a Polis export folder without the web platform
 """
@@ -23,8 +24,21 @@ def _setup_django() -> None:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _embedded_database() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def _serve(host: str, port: int, workers: int, *, background_worker: bool) -> None:
     import uvicorn
+
+    if background_worker:
+        # E-mail is sent and held places are released by background work (core.worker); here it runs
+        # in a thread of this process, so the demo needs nothing else started.
+        from coproduce.core import worker
+
+        worker.start_in_process()
 
     uvicorn.run(
         "coproduce.asgi:application",
@@ -57,7 +71,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_demo_data()
     print(sign_in_instructions(f"http://{args.host}:{args.port}"))
     sys.stdout.flush()
-    _serve(args.host, args.port, 1)
+    _serve(args.host, args.port, 1, background_worker=True)
     return 0
 
 
@@ -67,8 +81,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-    _serve(args.host, args.port, args.workers)
+    background_worker = args.worker if args.worker is not None else _embedded_database()
+    if not background_worker:
+        print(
+            "Background work (e-mail, releasing held places) does not run in this process: "
+            "run `coproduce worker` beside it.",
+            file=sys.stderr,
+        )
+    _serve(args.host, args.port, args.workers, background_worker=background_worker)
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    return cmd_manage(argparse.Namespace(rest=["run_worker", *args.rest]))
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -102,7 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="ASGI worker processes (needs REDIS_URL above 1)"
     )
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the background work (e-mail, ...) in this process too "
+        "(default: yes on the embedded SQLite database, no otherwise: run `coproduce worker`)",
+    )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run the background work: send queued e-mail, release expired holds (--once: one pass)",
+        add_help=False,
+    )
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

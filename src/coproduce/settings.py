@@ -186,6 +186,16 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@coproduce.invalid>")
 
+# E-mail is queued in an outbox and sent by the background worker, never inside a request (core.outbox).
+# A failed attempt is retried after COPRODUCE_EMAIL_RETRY_SECONDS, doubling each time (at most an hour
+# apart), until COPRODUCE_EMAIL_MAX_ATTEMPTS; sent and failed messages are deleted after
+# COPRODUCE_EMAIL_KEEP_DAYS (a sent message's body is erased at once).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("COPRODUCE_EMAIL_MAX_ATTEMPTS", "10"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("COPRODUCE_EMAIL_RETRY_SECONDS", "60"))
+OUTBOX_KEEP_DAYS = int(os.environ.get("COPRODUCE_EMAIL_KEEP_DAYS", "7"))
+# How often the background worker (core.worker) looks for due work: e-mail, places held too long.
+WORKER_POLL_SECONDS = float(os.environ.get("COPRODUCE_WORKER_POLL_SECONDS", "5"))
+
 RATELIMIT_VIEW = "coproduce.core.views.rate_limited"
 
 LOGGING = {

@@ -1,11 +1,15 @@
-"""E-mails about a person's place at an event. Sent by actions after their transaction commits."""
+"""E-mails about a person's place at an event. Queued by actions after their transaction commits.
+
+Each is rendered now and queued in the outbox (``core.outbox``); the background worker sends it.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from coproduce.core.outbox import queue_email
 
 from .availability import when_text
 from .calendar import event_ics, event_url
@@ -32,14 +36,16 @@ def _context(registration: Registration, **extra) -> dict:
 
 def _send(registration: Registration, template: str, subject: str, *, attach_ics: bool, **extra) -> None:
     body = render_to_string(f"events/email/{template}.txt", _context(registration, **extra))
-    message = EmailMessage(subject=subject, body=body, to=[registration.person.email])
+    attachments = []
     if attach_ics:
-        message.attach(
-            f"event-{registration.event_id}.ics",
-            event_ics(registration.event, include_joining_link=True),
-            ICS_CONTENT_TYPE,
+        attachments.append(
+            (
+                f"event-{registration.event_id}.ics",
+                event_ics(registration.event, include_joining_link=True),
+                ICS_CONTENT_TYPE,
+            )
         )
-    message.send()
+    queue_email(to=registration.person.email, subject=subject, body=body, attachments=attachments)
 
 
 def send_place_confirmed(registration: Registration) -> None:

@@ -1,8 +1,10 @@
 """Passwordless sign-in: an e-mailed one-time link and a short code, reusable by every app.
 
 Other apps call :func:`send_sign_in_email` (e.g. events after a public sign-up, or an invitation):
-it issues a fresh link and code for the person and e-mails them. The link and the code work once,
-for :data:`LIFETIME`; only their hashes are stored and neither is ever written to a log.
+it issues a fresh link and code for the person and queues the e-mail in the outbox (``core.outbox``),
+so no mail server is contacted inside the request. The link and the code work once, for
+:data:`LIFETIME`; only their hashes are stored with the sign-in, the queued e-mail's body is erased as
+soon as it is sent, and neither is ever written to a log.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_ratelimit.core import is_ratelimited
+
+from coproduce.core.outbox import queue_email
 
 LIFETIME = timedelta(minutes=15)
 MAX_WRONG_CODES = 5
@@ -83,7 +86,7 @@ def sign_in_link(token: str) -> str:
 
 
 def send_sign_in_email(person, *, next_url: str = "", subject: str = "", intro: str = "") -> None:
-    """Issue a new link and code for ``person`` and e-mail them.
+    """Issue a new link and code for ``person`` and queue the e-mail (the worker sends it).
 
     ``next_url`` (a path on this site) is where the link leads after signing in. ``subject`` and
     ``intro`` let a caller say why the e-mail was sent (e.g. an invitation). Rate limits are the
@@ -112,11 +115,8 @@ def send_sign_in_email(person, *, next_url: str = "", subject: str = "", intro: 
         "",
         "If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.",
     ]
-    send_mail(
-        subject or "Your Coproduce sign-in link and code",
-        "\n".join(lines),
-        settings.DEFAULT_FROM_EMAIL,
-        [person.email],
+    queue_email(
+        to=person.email, subject=subject or "Your Coproduce sign-in link and code", body="\n".join(lines)
     )
 
 
