@@ -209,6 +209,10 @@ LOGGING = {
 # Never set it on a real deployment.
 DEMO_MODE = os.environ.get("COPRODUCE_DEMO", "0") == "1" and not PRODUCTION
 
+# Events: a visitor who signs up without signing in has this long to confirm their e-mail address;
+# until then their place is held (it counts as taken), after it the place goes to the next person.
+EVENTS_PLACE_HOLD_MINUTES = int(os.environ.get("COPRODUCE_PLACE_HOLD_MINUTES", "30"))
+
 # Sense-making: the largest source file accepted, and how long withdrawn words are kept (so a
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
 SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

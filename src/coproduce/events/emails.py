@@ -8,11 +8,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from coproduce.core.outbox import queue_email
 
-from .availability import when_text
+from .access import waitlist_position
+from .availability import deadline_text, when_text
 from .calendar import event_ics, event_url
+from .confirmation import confirmation_url
 from .models import Registration
 
 ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
@@ -63,4 +66,25 @@ def send_waitlist_notice(registration: Registration, position: int) -> None:
 
 
 def send_promoted(registration: Registration) -> None:
+    if not registration.is_confirmed:  # a visitor still to confirm: the place is held for them
+        send_confirmation_request(registration)
+        return
     _send(registration, "promoted", f"A place came up for you: {registration.event.title}", attach_ics=True)
+
+
+def send_confirmation_request(registration: Registration, position: int | None = None) -> None:
+    """Ask a visitor to confirm their address by a link: for a held place or a spot on the waitlist."""
+    title = registration.event.title
+    if registration.status == Registration.Status.HELD:
+        subject = gettext("Confirm your place: %(title)s") % {"title": title}
+    else:
+        subject = gettext("Confirm your place on the waitlist: %(title)s") % {"title": title}
+    _send(
+        registration,
+        "confirm",
+        subject,
+        attach_ics=False,
+        position=position or waitlist_position(registration),
+        confirm_url=confirmation_url(registration),
+        deadline=deadline_text(registration.event, registration.confirm_by),
+    )
