@@ -283,7 +283,7 @@ def test_a_visitor_signs_up_with_just_a_name_and_an_e_mail_address(
     visitor = Person.objects.get(email="vi@example.org")
     assert visitor.badge_name == "Vi"
     registration = Registration.objects.get(person=visitor)
-    # Anyone can type any address: the place is held until the visitor confirms it (tests/events/test_holds.py).
+    # Anyone can type any address: the place is held until the visitor confirms it (see test_holds.py).
     assert (registration.status, registration.access_needs) == ("held", ["large_print"])
     assert mailoutbox[0].to == ["vi@example.org"]
     assert "_auth_user_id" not in client.session, "signing up must not sign anybody in"

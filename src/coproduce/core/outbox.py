@@ -183,7 +183,10 @@ def delete_old(now: datetime | None = None) -> int:
 
 
 def send_due(*, limit: int = BATCH) -> SendResult:
-    """Send every queued message that is due (up to ``limit``) and tidy old ones. Safe to run anywhere, at once."""
+    """Send every queued message that is due (up to ``limit``) and delete old ones.
+
+    Safe to run in several processes at once.
+    """
     result = SendResult()
     ids = _claim(timezone.now(), limit)
     if ids:
