@@ -30,6 +30,23 @@ def _embedded_database() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+
+
+def _refuse_public_development_key(host: str) -> bool:
+    """True (with a message) when the public development key would be served beyond this machine."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY != settings.DEVELOPMENT_SECRET_KEY or host in LOOPBACK_ADDRESSES:
+        return False
+    print(
+        f"Refusing to serve on {host} with the development SECRET_KEY, which is public: anyone who can "
+        "reach this server could forge a sign-in. Set SECRET_KEY, or serve on 127.0.0.1.",
+        file=sys.stderr,
+    )
+    return True
+
+
 def _serve(host: str, port: int, workers: int, *, background_worker: bool) -> None:
     import uvicorn
 
@@ -54,6 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["COPRODUCE_DEMO"] = "1"
     os.environ.setdefault("COPRODUCE_SITE_URL", f"http://{args.host}:{args.port}")
     _setup_django()
+    if _refuse_public_development_key(args.host):
+        return 2
     from django.conf import settings
     from django.core.management import call_command
 
@@ -77,6 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
+    if _refuse_public_development_key(args.host):
+        return 2
     if args.migrate:
         from django.core.management import call_command
 

@@ -11,12 +11,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from coproduce.core import happenings
 from coproduce.events.availability import places_for
+from coproduce.events.confirmation import confirmation_token
 from coproduce.events.models import Registration
 from coproduce.people.models import Person
 
@@ -164,13 +166,20 @@ def test_a_link_opened_too_late_says_the_place_went_to_someone_else(public_event
 def test_a_link_we_did_not_make_is_not_found(public_event, commit, mailoutbox):
     with commit():
         visitor_signs_up(public_event, "vi@example.org", "Vi")
-    path = confirm_path(mailoutbox[0])
-    token = path.split("/")[-2]
+    token = confirm_path(mailoutbox[0]).split("/")[-2]
     registration = Registration.objects.get()
-    forged = token.replace(str(registration.pk), str(registration.pk + 1), 1)
-    for bad in ("nonsense", forged, token[:-2]):
+    other_payload = signing.dumps([registration.pk + 1, 0]).split(":")[0]
+    swapped = ":".join([other_payload, *token.split(":")[1:]])
+    for bad in (
+        "nonsense",
+        token[:-2],  # cut short, as some e-mail programs do
+        swapped,  # another sign-up's number with this one's signature
+        signing.dumps([registration.pk, 0], salt="another purpose"),  # signed by us, not for this
+        confirmation_token(Registration(pk=registration.pk + 1000, confirm_by=timezone.now())),  # nobody's
+    ):
         assert Client().get(f"/events/confirm/{bad}/").status_code == 404
         assert Client().post(f"/events/confirm/{bad}/").status_code == 404
+    registration.refresh_from_db()
     assert registration.status == "held"
 
 
