@@ -114,7 +114,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    return cmd_manage(argparse.Namespace(rest=["run_worker", *args.rest]))
+    rest = [
+        "run_worker",
+        *(["--once"] if args.once else []),
+        *(["--poll", str(args.poll)] if args.poll else []),
+    ]
+    return cmd_manage(argparse.Namespace(rest=rest))
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -158,11 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(
-        "worker",
-        help="run the background work: send queued e-mail, release expired holds (--once: one pass)",
-        add_help=False,
+        "worker", help="run the background work: send queued e-mail, release places held too long"
     )
-    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (e.g. from cron)")
+    worker.add_argument(
+        "--poll",
+        type=float,
+        default=None,
+        help="seconds between passes (default: COPRODUCE_WORKER_POLL_SECONDS)",
+    )
     worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)

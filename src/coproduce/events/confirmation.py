@@ -17,7 +17,7 @@ SALT = "coproduce.events.confirm_sign_up"
 
 
 def confirmation_token(registration: Registration) -> str:
-    return signing.dumps([registration.pk, int(registration.confirm_by.timestamp())], salt=SALT)
+    return signing.Signer(salt=SALT).sign_object([registration.pk, int(registration.confirm_by.timestamp())])
 
 
 def confirmation_url(registration: Registration) -> str:
@@ -27,7 +27,7 @@ def confirmation_url(registration: Registration) -> str:
 def registration_id_from_token(token: str) -> int | None:
     """The sign-up a genuine token names, or None for anything else."""
     try:
-        registration_id, _deadline = signing.loads(token, salt=SALT)
+        registration_id, _deadline = signing.Signer(salt=SALT).unsign_object(token)
         return int(registration_id)
     except (signing.BadSignature, ValueError, TypeError):
         return None
