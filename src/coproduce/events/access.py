@@ -15,7 +15,7 @@ from coproduce.partnerships.models import Project
 
 from . import confirmation, permissions
 from .availability import with_place_counts
-from .models import CalendarFeed, Event, Registration
+from .models import AgendaItem, CalendarFeed, Event, Registration
 
 # The public page's time-of-day filters are defined in UK local time, whatever the event's own zone.
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +52,27 @@ def access_managed_event_by_id(user, event_id) -> Event:
     if not permissions.can_manage_event(user, event):
         raise Http404("No such event.")
     return event
+
+
+def access_managed_agenda_item_by_id(user, event_id, item_id) -> tuple[Event, AgendaItem]:
+    """An agenda item of an event the user organises, with its event; otherwise "not found"."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        return event, event.agenda_items.get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agenda item.") from None
+
+
+def access_registration_for_check_in_by_id(user, event_id, registration_id) -> tuple[Event, Registration]:
+    """A registration holding a place at an event the user organises, with its event and person."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        registration = Registration.objects.select_related("person").get(
+            pk=registration_id, event=event, status=Registration.Status.REGISTERED
+        )
+    except (Registration.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such registration.") from None
+    return event, registration
 
 
 def _project_or_404(project_id) -> Project:
@@ -103,6 +124,11 @@ def access_registration_by_confirmation_token(token: str) -> Registration:
 def _active(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     """Not cancelled, and not a visitor's sign-up whose time to confirm is over (it is being released)."""
     return registrations.exclude(status=Registration.Status.CANCELLED).exclude(confirm_by__lte=timezone.now())
+
+
+def agenda_items(event: Event) -> QuerySet[AgendaItem]:
+    """The event's agenda, in running order. Call after the event's own access check."""
+    return event.agenda_items.all()
 
 
 def active_registration(person, event: Event) -> Registration | None:
@@ -182,6 +208,11 @@ def my_events(person, now: datetime | None = None) -> MyEvents:
 
 def project_events(project: Project) -> QuerySet[Event]:
     return with_place_counts(project.events.all()).order_by("-starts_at", "-id")
+
+
+def own_calendar_feed(user) -> CalendarFeed | None:
+    """The user's private calendar feed, or None when they have not turned it on."""
+    return CalendarFeed.objects.filter(person=user).first()
 
 
 def feed_by_token(token: str) -> CalendarFeed:
