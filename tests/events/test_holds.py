@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from coproduce.core import happenings
+from coproduce.events.actions import do_cancel_registration
 from coproduce.events.availability import places_for
 from coproduce.events.confirmation import confirmation_token
 from coproduce.events.models import Registration
@@ -252,3 +253,20 @@ def test_how_long_a_place_is_held_is_a_setting(public_event, settings, clock):
     settings.EVENTS_PLACE_HOLD_MINUTES = 10
     visitor_signs_up(public_event, "vi@example.org", "Vi")
     assert Registration.objects.get().confirm_by == clock.now + timedelta(minutes=10)
+
+
+def test_a_place_that_opens_for_a_visitor_still_to_confirm_is_held_not_given(
+    public_event, member, outsider, commit, mailoutbox, confirmed_places
+):
+    register(public_event, member, notify=False)
+    mine = register(public_event, outsider, notify=False)
+    visitor_signs_up(public_event, "vi@example.org", "Vi")  # the waitlist, unconfirmed
+    deadline = Registration.objects.get(person__email="vi@example.org").confirm_by
+    with commit():
+        do_cancel_registration(mine, acting_user=outsider)
+    promoted = Registration.objects.get(person__email="vi@example.org")
+    assert (promoted.status, promoted.confirm_by) == ("held", deadline), "held until their own deadline"
+    assert confirmed_places == []
+    [message] = mailoutbox
+    assert message.subject == "Confirm your place: Open cuppa"
+    assert 'Good news: a place came up at "Open cuppa" and we are holding it for you.' in message.body
