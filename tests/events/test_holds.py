@@ -270,3 +270,17 @@ def test_a_place_that_opens_for_a_visitor_still_to_confirm_is_held_not_given(
     [message] = mailoutbox
     assert message.subject == "Confirm your place: Open cuppa"
     assert 'Good news: a place came up at "Open cuppa" and we are holding it for you.' in message.body
+
+
+def test_signing_up_again_before_confirming_sends_the_link_again_and_keeps_the_deadline(
+    public_event, clock, commit, mailoutbox
+):
+    with commit():
+        visitor_signs_up(public_event, "vi@example.org", "Vi")
+    clock.advance(minutes=10)
+    with commit():
+        visitor_signs_up(public_event, "vi@example.org", "Vi")  # the first e-mail went to junk
+    [registration] = Registration.objects.all()
+    assert registration.confirm_by == clock.now + timedelta(minutes=20), "asking again buys no more time"
+    assert [m.subject for m in mailoutbox] == ["Confirm your place: Open cuppa"] * 2
+    assert confirm_path(mailoutbox[0]) == confirm_path(mailoutbox[1])
