@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from .models import Claim, Offer, PaymentRun
+from . import xlsx
+from .models import Offer, PaymentRun
 from .money import plain_pounds
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,18 +34,42 @@ def neutralise(value):
     return value
 
 
+EXPORT_FIELDS = (
+    "pk",
+    "person_id",
+    "person__badge_name",
+    "person__email",
+    "person__postal_address",
+    "project__title",
+    "offer__title",
+    "offer__activity_date",
+    "offer__method",
+    "offer__donation_cause",
+    "fee_pence",
+    "expenses_pence",
+    "total_pence",
+    "donated_pence",
+    "approved_at",
+)
+
+
 @dataclass(frozen=True)
 class Line:
+    """One payment: to the person by their method, or a donated fee to its cause."""
+
     group: str
-    claim: Claim
+    claim: dict
     payee: str
+    fee_pence: int
+    expenses_pence: int
     amount_pence: int
 
 
-def group_label(group: str) -> str:
-    if group == DONATION:
-        return _("Donation to a cause")
-    return str(Offer.Method(group).label) if group in Offer.Method.values else _("Not stated")
+def group_labels() -> dict[str, str]:
+    labels = {value: str(label) for value, label in Offer.Method.choices}
+    labels[DONATION] = _("Donation to a cause")
+    labels[""] = _("Not stated")
+    return labels
 
 
 def headers() -> list[str]:
@@ -68,85 +92,88 @@ def headers() -> list[str]:
     ]
 
 
-def lines(claims: Iterable[Claim]) -> Iterator[Line]:
+def lines(claims: Iterable[dict]) -> Iterator[Line]:
     """Payment lines of the claims (which come ordered by method then name), donations last."""
     donations = []
     for claim in claims:
-        if claim.total_pence:
-            yield Line(claim.offer.method, claim, claim.person.badge_name, claim.total_pence)
-        if claim.donated_pence:
-            donations.append(Line(DONATION, claim, claim.offer.donation_cause, claim.donated_pence))
+        if claim["total_pence"]:
+            yield Line(
+                claim["offer__method"],
+                claim,
+                claim["person__badge_name"],
+                claim["fee_pence"],
+                claim["expenses_pence"],
+                claim["total_pence"],
+            )
+        if claim["donated_pence"]:
+            donated = claim["donated_pence"]
+            donations.append(Line(DONATION, claim, claim["offer__donation_cause"], donated, 0, donated))
     yield from donations
 
 
-def _row(line: Line, run: PaymentRun) -> list:
-    claim, offer = line.claim, line.claim.offer
-    donation = line.group == DONATION
+def _text_columns(line: Line, labels: dict[str, str], run_reference: str) -> list:
+    claim = line.claim
+    approved = claim["approved_at"]
     return [
-        group_label(line.group),
-        f"C-{claim.pk:06d}",
-        f"P-{claim.person_id:06d}",
-        neutralise(claim.person.badge_name),
-        neutralise(claim.person.email),
-        neutralise(" ".join(claim.person.postal_address.split())),
+        labels.get(line.group, line.group),
+        f"C-{claim['pk']:06d}",
+        f"P-{claim['person_id']:06d}",
+        neutralise(claim["person__badge_name"]),
+        neutralise(claim["person__email"]),
+        neutralise(" ".join(claim["person__postal_address"].split())),
         neutralise(line.payee),
-        neutralise(claim.project.title),
-        neutralise(offer.title),
-        offer.activity_date.isoformat(),
-        plain_pounds(claim.donated_pence if donation else claim.fee_pence),
-        plain_pounds(0 if donation else claim.expenses_pence),
-        plain_pounds(line.amount_pence),
-        claim.approved_at.date().isoformat() if claim.approved_at else "",
-        f"R-{run.pk:05d}",
+        neutralise(claim["project__title"]),
+        neutralise(claim["offer__title"]),
+        claim["offer__activity_date"].isoformat(),
+        None,
+        None,
+        None,
+        approved.date().isoformat() if approved else "",
+        run_reference,
     ]
 
 
-def run_csv(run: PaymentRun, claims: Iterable[Claim]) -> str:
+def run_csv(run: PaymentRun, claims: Iterable[dict]) -> str:
+    """The run as CSV: one row per payment line, amounts in pounds with two decimals."""
+    labels, reference = group_labels(), f"R-{run.pk:05d}"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers())
     for line in lines(claims):
-        writer.writerow(_row(line, run))
+        row = _text_columns(line, labels, reference)
+        row[10:13] = (
+            plain_pounds(line.fee_pence),
+            plain_pounds(line.expenses_pence),
+            plain_pounds(line.amount_pence),
+        )
+        writer.writerow(row)
     return buffer.getvalue()
 
 
-def run_xlsx(run: PaymentRun, claims: Iterable[Claim]) -> bytes:
-    """A workbook with a summary sheet and one sheet per payment method."""
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(_("Summary"))
-    sheets: dict[str, object] = {}
-    totals: dict[str, list[int]] = {}
+def run_xlsx(run: PaymentRun, claims: Iterable[dict]) -> bytes:
+    """A workbook with a summary sheet and one sheet per payment method; amounts as exact numbers."""
+    labels, reference, header = group_labels(), f"R-{run.pk:05d}", headers()
+    groups: dict[str, list[list]] = {}
     for line in lines(claims):
-        sheet = sheets.get(line.group)
-        if sheet is None:
-            sheet = sheets[line.group] = workbook.create_sheet(group_label(line.group)[:31])
-            sheet.append(headers())
-        row = _row(line, run)
-        # Amounts as exact decimal numbers in the workbook (never floats), so finance can add them up.
-        row[10:13] = [_decimal(p) for p in _pence(line)]
-        sheet.append(row)
-        total = totals.setdefault(line.group, [0, 0])
-        total[0] += 1
-        total[1] += line.amount_pence
-    summary.append([_("Payment run"), f"R-{run.pk:05d}"])
-    summary.append([_("Created"), run.created_at.date().isoformat()])
-    summary.append([])
-    summary.append([_("Payment method"), _("Lines"), _("Amount to pay")])
-    for group, (count, pence) in totals.items():
-        summary.append([group_label(group), count, _decimal(pence)])
-    summary.append(
-        [_("Total"), sum(c for c, _p in totals.values()), _decimal(sum(p for _c, p in totals.values()))]
-    )
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _pence(line: Line) -> tuple[int, int, int]:
-    claim = line.claim
-    if line.group == DONATION:
-        return claim.donated_pence, 0, line.amount_pence
-    return claim.fee_pence, claim.expenses_pence, line.amount_pence
+        row = _text_columns(line, labels, reference)
+        row[10:13] = _decimal(line.fee_pence), _decimal(line.expenses_pence), _decimal(line.amount_pence)
+        if line.group not in groups:
+            groups[line.group] = [header]
+        groups[line.group].append(row)
+    summary = [
+        [_("Payment run"), reference],
+        [_("Created"), run.created_at.date().isoformat()],
+        [],
+        [_("Payment method"), _("Lines"), _("Amount to pay")],
+    ]
+    total_lines = total_pence = 0
+    for group, rows in groups.items():
+        pence = sum(int(row[12] * 100) for row in rows[1:])
+        summary.append([labels.get(group, group), len(rows) - 1, _decimal(pence)])
+        total_lines += len(rows) - 1
+        total_pence += pence
+    summary.append([_("Total"), total_lines, _decimal(total_pence)])
+    return xlsx.workbook([(_("Summary"), summary)] + [(labels.get(g, g), rows) for g, rows in groups.items()])
 
 
 def _decimal(pence: int) -> Decimal:

@@ -676,7 +676,7 @@ def export_run(request: HttpRequest, run_id: int, file_format: str) -> HttpRespo
     run = access.access_payment_run_by_id(request.user, run_id)
     if file_format not in ("csv", "xlsx"):
         raise Http404("Not found.")
-    claims = access.run_claims(run).iterator(chunk_size=2000)
+    claims = access.run_export_rows(run).iterator(chunk_size=2000)
     name = f"payment-run-R-{run.pk:05d}-{slugify(run.organisation.name)}"
     if file_format == "csv":
         response = HttpResponse(exports.run_csv(run, claims), content_type="text/csv; charset=utf-8")
