@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from coproduce.partnerships.models import Project
 
-from . import permissions
+from . import confirmation, permissions
 from .availability import with_place_counts
-from .models import CalendarFeed, Event, Registration
+from .models import AgendaItem, CalendarFeed, Event, Registration
 
 # The public page's time-of-day filters are defined in UK local time, whatever the event's own zone.
 LONDON = ZoneInfo("Europe/London")
@@ -54,6 +54,27 @@ def access_managed_event_by_id(user, event_id) -> Event:
     return event
 
 
+def access_managed_agenda_item_by_id(user, event_id, item_id) -> tuple[Event, AgendaItem]:
+    """An agenda item of an event the user organises, with its event; otherwise "not found"."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        return event, event.agenda_items.get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agenda item.") from None
+
+
+def access_registration_for_check_in_by_id(user, event_id, registration_id) -> tuple[Event, Registration]:
+    """A registration holding a place at an event the user organises, with its event and person."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        registration = Registration.objects.select_related("person").get(
+            pk=registration_id, event=event, status=Registration.Status.REGISTERED
+        )
+    except (Registration.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such registration.") from None
+    return event, registration
+
+
 def _project_or_404(project_id) -> Project:
     try:
         return Project.objects.get(pk=project_id)
@@ -86,20 +107,41 @@ def access_own_registration_by_id(user, registration_id) -> Registration:
     return registration
 
 
+def access_registration_by_confirmation_token(token: str) -> Registration:
+    """The sign-up a confirmation link names; "not found" for a link we did not make.
+
+    The token is the only key (like a calendar feed's): whoever holds the e-mail may confirm.
+    """
+    registration_id = confirmation.registration_id_from_token(token)
+    if registration_id is None:
+        raise Http404("No such sign-up.")
+    try:
+        return Registration.objects.select_related("event", "person").get(pk=registration_id)
+    except Registration.DoesNotExist:
+        raise Http404("No such sign-up.") from None
+
+
+def _active(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Not cancelled, and not a visitor's sign-up whose time to confirm is over (it is being released)."""
+    return registrations.exclude(status=Registration.Status.CANCELLED).exclude(confirm_by__lte=timezone.now())
+
+
+def agenda_items(event: Event) -> QuerySet[AgendaItem]:
+    """The event's agenda, in running order. Call after the event's own access check."""
+    return event.agenda_items.all()
+
+
 def active_registration(person, event: Event) -> Registration | None:
     if not getattr(person, "is_authenticated", False):
         return None
-    return (
-        Registration.objects.filter(event=event, person=person)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
+    return _active(Registration.objects.filter(event=event, person=person)).first()
 
 
 def waitlist(event: Event) -> QuerySet[Registration]:
-    """People waiting for a place, first in the queue first."""
+    """People waiting for a place, first in the queue first (visitors still to confirm included)."""
     return (
-        Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+        Registration.objects.filter(event=event)
+        .waiting()
         .select_related("person")
         .order_by("created_at", "id")
     )
@@ -109,20 +151,30 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not on the waitlist."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, id__lt=registration.id)
+    ahead = (
+        Registration.objects.filter(event_id=registration.event_id)
+        .waiting()
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, id__lt=registration.id)
+        )
     )
     return ahead.count() + 1
 
 
 def registered_people(event: Event) -> QuerySet[Registration]:
+    """People whose place is confirmed: the check-in list, the access plan."""
     return (
         Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
         .select_related("person")
         .order_by("person__badge_name", "id")
+    )
+
+
+def held_places(event: Event) -> QuerySet[Registration]:
+    """Places held for visitors who have not yet confirmed their e-mail address, soonest to lapse first."""
+    return (
+        Registration.objects.filter(event=event).held().select_related("person").order_by("confirm_by", "id")
     )
 
 
@@ -143,8 +195,7 @@ def my_events(person, now: datetime | None = None) -> MyEvents:
     now = now or timezone.now()
     result = MyEvents()
     registrations = (
-        Registration.objects.filter(person=person)
-        .exclude(status=Registration.Status.CANCELLED)
+        _active(Registration.objects.filter(person=person))
         .select_related("event", "event__project")
         .order_by("event__starts_at", "id")
     )
@@ -157,6 +208,11 @@ def my_events(person, now: datetime | None = None) -> MyEvents:
 
 def project_events(project: Project) -> QuerySet[Event]:
     return with_place_counts(project.events.all()).order_by("-starts_at", "-id")
+
+
+def own_calendar_feed(user) -> CalendarFeed | None:
+    """The user's private calendar feed, or None when they have not turned it on."""
+    return CalendarFeed.objects.filter(person=user).first()
 
 
 def feed_by_token(token: str) -> CalendarFeed:
@@ -173,8 +229,7 @@ def feed_registrations(person, now: datetime | None = None) -> QuerySet[Registra
     """What a calendar feed lists: active sign-ups for events that ended no more than 90 days ago."""
     now = now or timezone.now()
     return (
-        Registration.objects.filter(person=person, event__ends_at__gte=now - timedelta(days=90))
-        .exclude(status=Registration.Status.CANCELLED)
+        _active(Registration.objects.filter(person=person, event__ends_at__gte=now - timedelta(days=90)))
         .select_related("event", "event__project")
         .prefetch_related("event__agenda_items")
         .order_by("event__starts_at")
