@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -170,6 +171,9 @@ def main() -> int:
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "coproduce.settings"
+    # A benchmark on this machine, not a deployment: development settings with a key made up for the run.
+    os.environ["COPRODUCE_PRODUCTION"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
