@@ -20,6 +20,7 @@ from coproduce.events.models import Event
 from coproduce.live.models import LiveSession
 from coproduce.partnerships.models import Membership, Project
 
+from .. import emails
 from ..errors import RecognitionError
 from ..limits import week_position
 from ..models import (
@@ -73,6 +74,7 @@ def do_make_offer(
     activity_date: date | None = None,
     rate: Rate | None = None,
     preparation_units: int = 0,
+    notify: bool = True,
 ) -> Offer:
     """Offer ``person`` payment for one activity, at the rate in force on the activity's date.
 
@@ -80,7 +82,8 @@ def do_make_offer(
     and date; a task needs both. ``rate`` defaults to the policy's rate; ``units`` counts what the rate
     is paid per (hours, half days, days, tasks); preparation is paid only if the rate says so.
     Raises RecognitionError if the policy does not pay for this, the person is not eligible, or they
-    already have an offer for this event or session.
+    already have an offer for this event or session. With ``notify`` the person is e-mailed (if they
+    want e-mail) once the offer is committed.
     """
     policy = _policy(project)
     if kind not in policy.paid_activities:
@@ -143,6 +146,8 @@ def do_make_offer(
                 person=person.pk,
                 amount_pence=offer.amount_pence,
             )
+            if notify:
+                transaction.on_commit(lambda: emails.send_offer_made(offer))
     except IntegrityError:
         raise RecognitionError(
             _("%(name)s already has an offer for this.") % {"name": person.badge_name}
