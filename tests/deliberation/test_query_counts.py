@@ -22,7 +22,7 @@ SIZES = [(4, 4), (10, 8)]  # (statements, participants)
 
 @pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}-statements-{size[1]}-people")
 def room(request, live_session, facilitator):
-    """A statements phase where everyone has voted on all statements but the last two, and the map is drawn."""
+    """A statements phase where everyone voted on all statements but the last two, and the map is drawn."""
     n_statements, n_people = request.param
     session = start_at(live_session, Phase.Activity.STATEMENTS, facilitator)
     statements = [
