@@ -28,7 +28,7 @@ def map_html(session: LiveSession, *, variant: str = "screen") -> str:
 
 
 def map_summary(session: LiveSession) -> dict:
-    """The map's context (common ground found so far), for the take-home panels."""
+    """The map's context (common ground found so far), for the take-home panels and the map as text."""
     return rendering.map_context(session, current_map(session), access.accepted_statement_texts(session.pk))
 
 
