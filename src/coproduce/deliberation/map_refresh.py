@@ -86,8 +86,9 @@ def server_loop() -> asyncio.AbstractEventLoop | None:
 
 
 def _threads_share_one_database() -> bool:
-    """SQLite writes one at a time: its work stays in the server's one database thread."""
-    return connection.vendor == "sqlite"
+    """SQLite writes one at a time: its work stays in the server's one database thread. (Read from the
+    settings: this is asked on the event loop, where no connection is wanted.)"""
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 # --- asking for a refresh (the subscribers) -----------------------------------------------------------
