@@ -169,9 +169,11 @@ member_removed = _happening(
 )
 place_confirmed = _happening(
     "place_confirmed",
-    publisher="events.actions (sign-up, or promotion from the waitlist)",
+    publisher="events.actions (signed-in sign-up, a visitor confirming their address, or promotion)",
     payload={"registration": "the events.Registration that now holds a place"},
-    description="A person has a place at an event: on sign-up, or when a place opened for them.",
+    description="A person has a confirmed place at an event: on signing up while signed in, when a "
+    "visitor confirms the place held for them, or when a place opened for them on the waitlist. "
+    "Never for a place merely held for a visitor.",
 )
 registration_cancelled = _happening(
     "registration_cancelled",
@@ -202,6 +204,12 @@ phase_started = _happening(
     publisher="live.actions (start, advance)",
     payload={"session": "the live.LiveSession", "phase": "the live.Phase now running"},
     description="A live session moved to a phase (its first on start, the next on advance).",
+)
+participant_joined = _happening(
+    "participant_joined",
+    publisher="live.actions.do_join_session",
+    payload={"participant": "the live.Participant, linked to a signed-in person"},
+    description="A signed-in person joined a live session: they take part. Payment for their time follows.",
 )
 session_finished = _happening(
     "session_finished",
