@@ -29,7 +29,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OPENDATA = HERE.parent.parent / "shared" / "data" / "polis-opendata"
+# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, where ../shared is not beside the project)
+OPENDATA = Path(
+    os.environ.get("COPRODUCE_POLIS_OPENDATA") or HERE.parent.parent / "shared" / "data" / "polis-opendata"
+)
 SYNTHETIC = {"synthetic-10k-1k": (10_000, 1_000, 500_000), "synthetic-50k-2k": (50_000, 2_000, 2_000_000)}
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
