@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, where ../shared is not beside the project)
+# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, with no ../shared beside it)
 OPENDATA = Path(
     os.environ.get("COPRODUCE_POLIS_OPENDATA") or HERE.parent.parent / "shared" / "data" / "polis-opendata"
 )

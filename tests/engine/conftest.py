@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, where ../shared is not beside the project)
+# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, with no ../shared beside it)
 OPENDATA = Path(
     os.environ.get("COPRODUCE_POLIS_OPENDATA")
     or Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "polis-opendata"

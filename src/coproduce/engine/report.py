@@ -215,7 +215,7 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     if history.get("replayed"):
         out.append(
             f"Who is in the conversation was replayed from the votes' times over {history['updates']:,} "
-            "updates, as Polis would have kept it."
+            f"update{'' if history['updates'] == 1 else 's'}, as Polis would have kept it."
         )
     else:
         out.append("The export has no vote times, so who is in the conversation is judged on today's votes.")
