@@ -62,7 +62,12 @@ def compute_and_store(
         return None
     read_at = time.time()
     previous = (existing.data or {}).get("stability") if existing is not None else None
-    data = compute_opinion_map(session_id, with_stability=with_stability or previous is None)
+    # Polis's in-conv is sticky: whoever was in the conversation at the last map stays in it
+    was_in = (existing.data or {}).get("in_conversation", []) if existing is not None else []
+    data = compute_opinion_map(
+        session_id, with_stability=with_stability or previous is None, in_conversation=was_in
+    )
+    data.setdefault("in_conversation", was_in)
     if data.get("stability") is None and previous is not None and data.get("ready"):
         data["stability"] = previous
     priority = data.pop("priority", {})
@@ -129,8 +134,14 @@ def _finite(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict[str, Any]:
-    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data."""
+def compute_opinion_map(
+    session_id: int, *, with_stability: bool = True, in_conversation: Iterable[int] = ()
+) -> dict[str, Any]:
+    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data.
+
+    ``in_conversation`` are the participants in the conversation at the previous map: they stay in
+    (Polis's sticky ``in-conv``), and ``data["in_conversation"]`` lists who is in now.
+    """
     statements = list(Statement.objects.filter(session_id=session_id).values_list("id", "status"))
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
     excluded = sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED)
@@ -168,6 +179,7 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             values,
             excluded_statements=excluded,
             statements=sorted(sid for sid, _status in statements),
+            in_conversation=list(in_conversation),
         )
     except Exception as error:  # too few votes for groups yet, or similar: not a failure of the session
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
@@ -267,6 +279,11 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             "priority": priority,
             "points": _points(getattr(model, "projection_", None), groups, group_labels),
             "clustered": sum(len(m) for m in members.values()),
+            "in_conversation": [
+                pid
+                for pid, inside in zip(engine_participants, model.in_conversation_.tolist(), strict=True)
+                if inside
+            ],
         }
     )
     return data
