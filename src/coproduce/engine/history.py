@@ -150,11 +150,10 @@ def replay_in_conversation(
 
     # the update each vote is first seen in, and what the vote matrix holds at that update's end
     update_of = np.repeat(np.arange(n_u), np.diff(np.concatenate([[0], ends])))
-    key = rows.astype(np.int64) * max(statements.size, 1) + cols
-    first_of_pair = np.zeros(n, dtype=bool)
-    first_of_pair[np.unique(key, return_index=True)[1]] = True
-    first_of_statement = np.zeros(n, dtype=bool)
-    first_of_statement[np.unique(cols, return_index=True)[1]] = True
+    first_of_pair = _first_of_pair(rows, cols, statements.size)
+    # codes number ids in order of first appearance, so an id is new exactly when its code tops the
+    # codes seen before it
+    first_of_statement = np.r_[True, cols[1:] > np.maximum.accumulate(cols)[:-1]] if n else cols > 0
     statements_by_end = np.cumsum(first_of_statement)[ends - 1] if n else np.zeros(0, dtype=np.int64)
     # each participant's running count of distinct statements voted on, at each of their votes
     by_person = np.lexsort((np.arange(n), rows))
@@ -177,13 +176,15 @@ def replay_in_conversation(
                 joined[known[x]] = -1
     n_before = len(already_in) - int(np.sum(joined == -1))  # in before, but no vote in this replay
 
-    # rule 2: top up to 15 with the most active voters while fewer are in (only early updates)
+    # rule 2: top up to 15 with the most active voters while fewer are in (only early updates). A
+    # top-up either reaches 15 or takes in every voter so far, so until 15 are in, only an update in
+    # which someone votes for the first time can change anything: at most 15 of them are visited.
     if n_p:
-        first_vote = np.full(n_p, n, dtype=np.int64)
-        np.minimum.at(first_vote, rows, np.arange(n))
+        is_first_vote = np.r_[True, rows[1:] > np.maximum.accumulate(rows)[:-1]]
+        first_vote = np.flatnonzero(is_first_vote)  # by participant code
         counts = np.zeros(n_p, dtype=np.int64)
         seen = 0
-        for u in range(n_u):
+        for u in np.unique(update_of[first_vote]).tolist():
             end = int(ends[u])
             counts += np.bincount(rows[seen:end][first_of_pair[seen:end]], minlength=n_p)
             seen = end
@@ -195,3 +196,20 @@ def replay_in_conversation(
             pick = out[np.lexsort((first_vote[out], -counts[out]))][: IN_CONV_GREEDY_N - have]
             joined[pick] = u
     return InConversationReplay(people, joined, ends)
+
+
+def _first_of_pair(rows: np.ndarray, cols: np.ndarray, n_cols: int) -> np.ndarray:
+    """True at each participant's first vote on a statement (later ones repeat it)."""
+    n = rows.size
+    first = np.zeros(n, dtype=bool)
+    if n == 0:
+        return first
+    key = rows.astype(np.int64) * max(n_cols, 1) + cols
+    size = int(key.max()) + 1
+    if size <= 8 * n + 1_000_000:  # the usual case: a dense table beats sorting
+        earliest = np.full(size, n, dtype=np.int64)
+        np.minimum.at(earliest, key, np.arange(n))
+        first[earliest[earliest < n]] = True
+    else:
+        first[np.unique(key, return_index=True)[1]] = True
+    return first
