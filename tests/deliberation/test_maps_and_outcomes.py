@@ -188,3 +188,22 @@ def test_the_statements_csv_has_totals_and_common_ground(finished, facilitator, 
     take_home = client.get(reverse("deliberation:export", args=[finished.pk, "take-home-messages.csv"]))
     assert "Carers are part of the team." in take_home.content.decode()
     assert client.get(reverse("deliberation:export", args=[finished.pk, "nonsense.csv"])).status_code == 404
+
+
+def test_who_was_in_the_conversation_stays_in_as_statements_are_added(debated, facilitator):
+    first = current_map(debated, max_age=0)
+    assert len(first.data["in_conversation"]) == 12  # five votes each on the five statements there were
+    later = [f"Later statement {n}" for n in range(3)]
+    added = [actions.do_add_seed_statement(debated, text=text, acting_user=facilitator) for text in later]
+    everything = list(Statement.objects.filter(session=debated))
+    for index in range(16):
+        person = join(debated, f"Newcomer {index}")
+        for statement in everything:
+            value = "agree" if (index + statement.pk) % 2 else "disagree"
+            actions.do_cast_vote(debated, person, statement_id=statement.pk, value=value)
+    assert len(added) == 3 and len(everything) == 8
+    # today's threshold (7 of 8 statements) alone would leave the first twelve out of the groups...
+    assert compute_opinion_map(debated.pk)["clustered"] == 16
+    # ...but the stored map remembers they were in, as Polis does
+    second = current_map(fresh(debated), max_age=0)
+    assert second.data["clustered"] == 28 and len(second.data["in_conversation"]) == 28

@@ -69,7 +69,12 @@ def compute_and_store(
         return None
     read_at = time.time()
     previous = (existing.data or {}).get("stability") if existing is not None else None
-    data = compute_opinion_map(session_id, with_stability=with_stability or previous is None)
+    # Polis's in-conv is sticky: whoever was in the conversation at the last map stays in it
+    was_in = (existing.data or {}).get("in_conversation", []) if existing is not None else []
+    data = compute_opinion_map(
+        session_id, with_stability=with_stability or previous is None, in_conversation=was_in
+    )
+    data.setdefault("in_conversation", was_in)
     if data.get("stability") is None and previous is not None and data.get("ready"):
         data["stability"] = previous
     priority = data.pop("priority", {})
@@ -161,8 +166,14 @@ def _read_votes(session_id: int) -> _Votes:
     )
 
 
-def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict[str, Any]:
-    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data."""
+def compute_opinion_map(
+    session_id: int, *, with_stability: bool = True, in_conversation: Iterable[int] = ()
+) -> dict[str, Any]:
+    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data.
+
+    ``in_conversation`` are the participants in the conversation at the previous map: they stay in
+    (Polis's sticky ``in-conv``), and ``data["in_conversation"]`` lists who is in now.
+    """
     votes = _read_votes(session_id)
     data = _empty(len(votes.counted), len(votes.voters), len(votes.accepted), "")
     data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in votes.totals.items()}
@@ -179,6 +190,7 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             votes.values,
             excluded_statements=votes.excluded,
             statements=votes.statements,
+            in_conversation=list(in_conversation),
         )
     except OpinionDataError as error:  # too few votes for groups yet, or similar: not a failure
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
@@ -200,6 +212,11 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             "priority": _priority(model),
             "points": _points(model.projection_, groups, group_labels),
             "clustered": sum(len(m) for m in members.values()),
+            "in_conversation": [
+                int(pid)
+                for pid, inside in zip(model.participants_, model.in_conversation_.tolist(), strict=True)
+                if inside
+            ],
         }
     )
     return data
