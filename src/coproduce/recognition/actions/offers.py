@@ -54,6 +54,8 @@ def _policy(project: Project) -> PaymentPolicy:
 
 def eligibility_problem(project: Project, person) -> str | None:
     """Why ``person`` cannot be offered payment in ``project``, or None if they can."""
+    if not person.is_active:  # erased ("Former participant") or switched off: nobody to pay
+        return _("This person's account is closed, so they cannot be offered payment.")
     if not Membership.objects.filter(project=project, person=person).exists():
         return _("Only members of the project can be offered payment.")
     if SalariedForTime.objects.filter(project=project, person=person).exists():
