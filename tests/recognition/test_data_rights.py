@@ -233,3 +233,17 @@ def test_a_past_tax_year_is_its_own_statement(client, payments, member):
     Claim.objects.filter(pk=payments["paid"].pk).update(paid_on=date(2024, 5, 1))
     client.force_login(member)
     assert [s["tax_year"] for s in download(client)["statements"]] == ["6 April 2024 to 5 April 2025"]
+
+
+def test_the_erase_page_says_which_claims_would_not_be_paid(client, payments, member):
+    client.force_login(member)
+    page = client.get("/me/erase/").content.decode()
+    assert "You have 1 claim for payment that is not approved yet." in page
+    assert "it will not be paid" in page
+
+
+def test_the_erase_page_warns_of_nothing_when_every_claim_is_approved(client, approved_claim, member):
+    client.force_login(member)
+    page = client.get("/me/erase/").content.decode()
+    assert "not approved yet" not in page
+    assert "Before you erase" not in page

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from coproduce.people.data_rights import register
 
@@ -175,4 +176,21 @@ def erase(person, *, acting_user) -> dict[str, int]:
     return {name: n for name, n in counts.items() if n}  # only what changed goes into the audit row
 
 
-register("recognition", export=export, erase=erase)
+def before_erasure(person) -> list[str]:
+    """Claims that erasure would stop being paid, said before the person decides."""
+    waiting = Claim.objects.filter(person=person).exclude(status__in=(*KEPT, Claim.Status.WITHDRAWN)).count()
+    if not waiting:
+        return []
+    return [
+        ngettext(
+            "You have %(count)d claim for payment that is not approved yet. If you erase your data now, it "
+            "will not be paid: nobody would be left to pay. Approved claims are still paid.",
+            "You have %(count)d claims for payment that are not approved yet. If you erase your data now, "
+            "they will not be paid: nobody would be left to pay. Approved claims are still paid.",
+            waiting,
+        )
+        % {"count": waiting}
+    ]
+
+
+register("recognition", export=export, erase=erase, before_erasure=before_erasure)
