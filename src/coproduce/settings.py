@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "coproduce.sensemaking",
     "coproduce.live",
     "coproduce.deliberation",
+    "coproduce.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,39 @@
+"""E-mails telling people what happened to what they said. Sent by actions after their transaction commits.
+
+Each e-mail goes to one person and names nobody else: not who else contributed, not who made the change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Notice
+
+
+def send_action_moved(update_id: int) -> int:
+    """E-mail each person told of this update by e-mail, one message each. Returns how many were sent."""
+    notices = Notice.objects.filter(update_id=update_id, channel=Notice.Channel.EMAIL).select_related(
+        "person", "update", "update__action", "update__action__project"
+    )
+    sent = 0
+    for notice in notices:
+        update = notice.update
+        action = update.action
+        body = render_to_string(
+            "outcomes/email/action_moved.txt",
+            {
+                "person": notice.person,
+                "action": action,
+                "update": update,
+                "project": action.project,
+                "my_outcomes_url": settings.SITE_URL + reverse("outcomes:mine"),
+            },
+        )
+        subject = _("What happened to what you said: %(title)s") % {"title": action.title}
+        EmailMessage(subject=subject, body=body, to=[notice.person.email]).send()
+        sent += 1
+    return sent

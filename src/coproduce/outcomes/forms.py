@@ -1,0 +1,111 @@
+"""Forms for actions. They parse input; the actions decide what may change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Action, ActionSource
+from .origins import Candidate
+
+EXCERPT_CHARS = 140
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _label(candidate: Candidate) -> str:
+    text = candidate.text if len(candidate.text) <= EXCERPT_CHARS else candidate.text[:EXCERPT_CHARS] + "…"
+    return f"“{text}” ({candidate.where})"
+
+
+class LinksMixin:
+    """One group of checkboxes per kind of origin that this project has."""
+
+    def add_link_fields(self, candidates: dict[str, list[Candidate]]) -> None:
+        labels = dict(ActionSource.Kind.choices)
+        self.link_fields = []
+        for kind, items in candidates.items():
+            if not items:
+                continue
+            name = f"links_{kind}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=labels[kind],
+                required=False,
+                choices=[(c.value, _label(c)) for c in items],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.link_fields.append(name)
+
+    def link_bound_fields(self) -> list:
+        return [self[name] for name in self.link_fields]
+
+    def links(self) -> list[tuple[str, int]]:
+        out = []
+        for name in self.link_fields:
+            for value in self.cleaned_data.get(name, []):
+                kind, object_id = value.split(":", 1)
+                out.append((kind, int(object_id)))
+        return out
+
+
+class ActionForm(LinksMixin, forms.Form):
+    title = forms.CharField(label=_("We will (what will be done)"), max_length=200)
+    you_said = forms.CharField(
+        label=_("You said (what people said, in your words)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown to the people whose words this came from, and on the public page if you publish it."
+        ),
+    )
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.RadioSelect)
+    status_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when you are not doing it: say why, plainly."),
+    )
+    progress = forms.IntegerField(label=_("Progress (percent)"), min_value=0, max_value=100, initial=0)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    is_public = forms.BooleanField(
+        label=_("Show this action on the project's public “You said, we did” page"), required=False
+    )
+
+    def __init__(self, *args, owners: list[tuple[int, str]], candidates: dict[str, list[Candidate]], **kw):
+        super().__init__(*args, **kw)
+        self.fields["owner"].choices = [("", _("Nobody yet")), *owners]
+        self.add_link_fields(candidates)
+
+
+class UpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.RadioSelect)
+    status_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when you are not doing it: say why, plainly."),
+    )
+    progress = forms.IntegerField(label=_("Progress (percent)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The people whose words this came from will read this. Name nobody."),
+    )
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    is_public = forms.BooleanField(
+        label=_("Show this action on the project's public “You said, we did” page"), required=False
+    )
+
+    def __init__(self, *args, owners: list[tuple[int, str]], **kw):
+        super().__init__(*args, **kw)
+        self.fields["owner"].choices = [("", _("Nobody yet")), *owners]
+
+
+class LinkForm(LinksMixin, forms.Form):
+    def __init__(self, *args, candidates: dict[str, list[Candidate]], **kw):
+        super().__init__(*args, **kw)
+        self.add_link_fields(candidates)

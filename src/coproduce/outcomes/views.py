@@ -1,0 +1,171 @@
+"""Action pages. Each view checks permission first (through access.py), then calls actions or reads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coproduce.core.errors import add_action_error
+
+from . import access, actions, permissions
+from .forms import ActionForm, LinkForm, UpdateForm
+
+
+def _owner(project, person_id):
+    membership = access.owner_by_id(project, person_id) if person_id else None
+    return membership.person if membership else None
+
+
+@require_GET
+def project_actions(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_actions_by_id(request.user, project_id)
+    return render(
+        request,
+        "outcomes/project_actions.html",
+        {
+            "project": project,
+            "actions": access.project_actions(project),
+            "counts": access.status_counts(project),
+            "can_manage": permissions.can_manage_actions(request.user, project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_for_new_action_by_id(request.user, project_id)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        owners=access.owner_choices(project),
+        candidates=access.link_candidates(project),
+        initial={"status": "proposed", "progress": 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = actions.do_create_action(
+                project,
+                acting_user=request.user,
+                title=data["title"],
+                you_said=data["you_said"],
+                links=form.links(),
+                owner=_owner(project, data["owner"]),
+                status=data["status"],
+                status_reason=data["status_reason"],
+                progress=data["progress"],
+                due_on=data["due_on"],
+                is_public=data["is_public"],
+            )
+        except actions.OutcomesError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Action created."))
+            return redirect("outcomes:action_detail", action.pk)
+    return render(request, "outcomes/action_form.html", {"project": project, "form": form})
+
+
+@require_GET
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.access_action_by_id(request.user, action_id)
+    can_manage = permissions.can_manage_action(request.user, action)
+    return render(
+        request,
+        "outcomes/action_detail.html",
+        {
+            "action": action,
+            "project": action.project,
+            "sources": access.sources_of(action),
+            "timeline": access.timeline(action),
+            "can_manage": can_manage,
+            "reach": access.reach_of(action) if can_manage else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.access_managed_action_by_id(request.user, action_id)
+    form = UpdateForm(
+        request.POST if request.method == "POST" else None,
+        owners=access.owner_choices(action.project),
+        initial={
+            "status": action.status,
+            "status_reason": action.status_reason,
+            "progress": action.progress,
+            "owner": action.owner_id,
+            "due_on": action.due_on,
+            "is_public": action.is_public,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update = actions.do_update_action(
+                action,
+                acting_user=request.user,
+                status=data["status"],
+                progress=data["progress"],
+                note=data["note"],
+                status_reason=data["status_reason"],
+                due_on=data["due_on"],
+                owner=_owner(action.project, data["owner"]),
+                is_public=data["is_public"],
+            )
+        except actions.OutcomesError as error:
+            add_action_error(form, error)
+        else:
+            told = update.notices.count()
+            messages.success(
+                request,
+                _("Update saved. %(count)s people whose words this came from have been told.")
+                % {"count": told}
+                if told
+                else _("Update saved."),
+            )
+            return redirect("outcomes:action_detail", action.pk)
+    return render(
+        request,
+        "outcomes/action_update.html",
+        {"action": action, "project": action.project, "form": form, "reach": access.reach_of(action)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_link(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access.access_managed_action_by_id(request.user, action_id)
+    form = LinkForm(
+        request.POST if request.method == "POST" else None, candidates=access.link_candidates(action.project)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_link_sources(action, links=form.links(), acting_user=request.user)
+        except actions.OutcomesError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Linked."))
+            return redirect("outcomes:action_detail", action.pk)
+    return render(
+        request, "outcomes/action_link.html", {"action": action, "project": action.project, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """What happened to what you said: every action that came from this person's words."""
+    return render(
+        request,
+        "outcomes/mine.html",
+        {"actions": access.my_actions(request.user), "unseen": access.unseen_notice_count(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def mine_seen(request: HttpRequest) -> HttpResponse:
+    actions.do_mark_outcomes_seen(request.user, acting_user=request.user)
+    return redirect("outcomes:mine")

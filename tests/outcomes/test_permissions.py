@@ -1,0 +1,71 @@
+"""Who may use which outcomes page, as a table: role × view → allowed, refused (looks like "not found"),
+or asked to sign in (only for pages about oneself).
+
+Columns are the shared fixture people: coordinator, facilitator and member of ``project``;
+``other_member`` of another project; anonymous.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = ("coordinator", "facilitator", "member", "other_member", "anonymous")
+OK, NOT_FOUND, SIGN_IN = "allowed", "not found", "sign in"
+COORDINATOR = (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+MEMBERS = (OK, OK, OK, NOT_FOUND, NOT_FOUND)
+SIGNED_IN = (OK, OK, OK, OK, SIGN_IN)
+
+TABLE = [
+    ("project's actions", "get", "/outcomes/project/{project}/", MEMBERS),
+    (
+        "other project's actions",
+        "get",
+        "/outcomes/project/{other_project}/",
+        (NOT_FOUND,) * 3 + (OK, NOT_FOUND),
+    ),
+    ("create action form", "get", "/outcomes/project/{project}/new/", COORDINATOR),
+    ("create action (post)", "post", "/outcomes/project/{project}/new/", COORDINATOR),
+    ("action page", "get", "/outcomes/actions/{action}/", MEMBERS),
+    ("missing action page", "get", "/outcomes/actions/999999/", (NOT_FOUND,) * 5),
+    ("update action form", "get", "/outcomes/actions/{action}/update/", COORDINATOR),
+    ("update action (post)", "post", "/outcomes/actions/{action}/update/", COORDINATOR),
+    ("link sources form", "get", "/outcomes/actions/{action}/link/", COORDINATOR),
+    ("link sources (post)", "post", "/outcomes/actions/{action}/link/", COORDINATOR),
+    ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
+    ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
+]
+
+POST_DATA = {
+    "create action (post)": {"title": "A", "you_said": "B", "status": "proposed", "progress": "0"},
+    "update action (post)": {"status": "agreed", "progress": "5"},
+}
+
+CASES = [
+    pytest.param(view, method, url, role, expected, id=f"{view} | {role} -> {expected}")
+    for view, method, url, expectations in TABLE
+    for role, expected in zip(ROLES, expectations, strict=True)
+]
+
+
+@pytest.fixture
+def world(project, other_project, coordinator, facilitator, member, other_member, make_action):
+    return {"project": project.pk, "other_project": other_project.pk, "action": make_action().pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view,method,url,role,expected", CASES)
+def test_permission_table(view, method, url, role, expected, world, client, request):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    path = url.format(**world)
+    response = client.get(path) if method == "get" else client.post(path, POST_DATA.get(view, {}))
+    if expected == OK:
+        assert response.status_code in (200, 302), f"{view} refused {role}: {response.status_code}"
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/sign-in/")
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/")
