@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.outcomes.actions import do_set_public_page
+
 ROLES = ("coordinator", "facilitator", "member", "other_member", "anonymous")
 OK, NOT_FOUND, SIGN_IN = "allowed", "not found", "sign in"
 COORDINATOR = (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
@@ -31,6 +33,9 @@ TABLE = [
     ("update action (post)", "post", "/outcomes/actions/{action}/update/", COORDINATOR),
     ("link sources form", "get", "/outcomes/actions/{action}/link/", COORDINATOR),
     ("link sources (post)", "post", "/outcomes/actions/{action}/link/", COORDINATOR),
+    ("publish the public page (post)", "post", "/outcomes/project/{project}/public/", COORDINATOR),
+    ("public page, not published", "get", "/outcomes/you-said-we-did/{project}/", COORDINATOR),
+    ("public page, published", "get", "/outcomes/you-said-we-did/{published}/", (OK,) * 5),
     ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
     ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
 ]
@@ -49,7 +54,13 @@ CASES = [
 
 @pytest.fixture
 def world(project, other_project, coordinator, facilitator, member, other_member, make_action):
-    return {"project": project.pk, "other_project": other_project.pk, "action": make_action().pk}
+    do_set_public_page(other_project, is_published=True, acting_user=None)
+    return {
+        "project": project.pk,
+        "other_project": other_project.pk,
+        "published": other_project.pk,
+        "action": make_action().pk,
+    }
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from coproduce.partnerships.access import members_of
 from coproduce.partnerships.models import Membership, Project
 
 from . import origins, permissions
-from .models import Action, ActionSource, ActionUpdate, Notice
+from .models import Action, ActionSource, ActionUpdate, Notice, PublicPage
 
 
 def _int(value) -> int:
@@ -114,6 +114,31 @@ def owner_by_id(project: Project, person_id) -> Membership | None:
 
 def link_candidates(project: Project) -> dict[str, list[origins.Candidate]]:
     return origins.candidates(project)
+
+
+def public_page_of(project: Project) -> PublicPage:
+    """The project's page settings (an unsaved, unpublished one if never set)."""
+    return PublicPage.objects.filter(project=project).first() or PublicPage(project=project)
+
+
+def access_public_page_by_id(user, project_id) -> tuple[Project, PublicPage]:
+    """The project and its public page if published (or the user may preview it); else "not found"."""
+    project = _project_or_404(project_id)
+    page = public_page_of(project)
+    if not permissions.can_view_public_page(user, project, is_published=page.is_published):
+        raise Http404("No such page.")
+    return project, page
+
+
+def public_actions(project: Project) -> list[Action]:
+    """Actions the project chose to show publicly, each with ``public_quotes`` that consent allows now."""
+    shown = list(
+        Action.objects.filter(project=project, is_public=True).order_by("status", "-updated_at", "-id")
+    )
+    quotes = origins.public_quotes([a.pk for a in shown])
+    for action in shown:
+        action.public_quotes = quotes.get(action.pk, [])
+    return shown
 
 
 # ------------------------------------------------------------------ what happened to what you said

@@ -20,7 +20,7 @@ from coproduce.partnerships.models import Membership, Project
 from coproduce.people.models import Person
 
 from . import emails, origins
-from .models import Action, ActionContributor, ActionSource, ActionUpdate, Notice
+from .models import Action, ActionContributor, ActionSource, ActionUpdate, Notice, PublicPage
 
 
 class OutcomesError(ActionError):
@@ -232,3 +232,24 @@ def do_mark_outcomes_seen(person: Person, *, acting_user) -> int:
         if seen:
             record("outcomes.mark_seen", person, acting_user=acting_user, notices=seen)
     return seen
+
+
+def do_set_public_page(
+    project: Project, *, is_published: bool, introduction: str = "", acting_user
+) -> PublicPage:
+    """Publish (or withdraw) the project's public "You said, we did" page.
+
+    It shows only the actions marked public, and only quotes whose speakers consented to public reports
+    (checked each time the page is drawn, so a withdrawal takes a quote off at once).
+    """
+    with transaction.atomic():
+        page, _created = PublicPage.objects.select_for_update().get_or_create(project=project)
+        now = timezone.now()
+        if is_published and not page.is_published:
+            page.published_at = now
+        page.is_published = is_published
+        page.introduction = introduction.strip()
+        page.updated_at = now
+        page.save()
+        record("outcomes.set_public_page", page, acting_user=acting_user, is_published=is_published)
+    return page

@@ -109,3 +109,13 @@ class LinkForm(LinksMixin, forms.Form):
     def __init__(self, *args, candidates: dict[str, list[Candidate]], **kw):
         super().__init__(*args, **kw)
         self.add_link_fields(candidates)
+
+
+class PublicPageForm(forms.Form):
+    is_published = forms.BooleanField(label=_("Publish the “You said, we did” page"), required=False)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few words at the top of the page, for anyone who reads it."),
+    )

@@ -147,3 +147,18 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"Notice of update {self.update_id} ({self.channel})"
+
+
+class PublicPage(models.Model):
+    """A project's public "You said, we did" page: off until a coordinator publishes it."""
+
+    project = models.OneToOneField(
+        "partnerships.Project", on_delete=models.CASCADE, related_name="you_said_we_did_page"
+    )
+    is_published = models.BooleanField(default=False)
+    introduction = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"You said, we did: {self.project}"

@@ -44,5 +44,10 @@ def can_manage_action(user, action: Action) -> bool:
     return can_manage_actions(user, action.project)
 
 
+def can_view_public_page(user, project: Project, *, is_published: bool) -> bool:
+    """Anyone sees a published page; until then only the coordinators, to preview it."""
+    return is_published or can_manage_actions(user, project)
+
+
 def can_view_own_outcomes(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.core.errors import add_action_error
 
 from . import access, actions, permissions
-from .forms import ActionForm, LinkForm, UpdateForm
+from .forms import ActionForm, LinkForm, PublicPageForm, UpdateForm
 
 
 def _owner(project, person_id):
@@ -23,6 +23,8 @@ def _owner(project, person_id):
 @require_GET
 def project_actions(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.access_project_actions_by_id(request.user, project_id)
+    can_manage = permissions.can_manage_actions(request.user, project)
+    page = access.public_page_of(project)
     return render(
         request,
         "outcomes/project_actions.html",
@@ -30,8 +32,40 @@ def project_actions(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "actions": access.project_actions(project),
             "counts": access.status_counts(project),
-            "can_manage": permissions.can_manage_actions(request.user, project),
+            "can_manage": can_manage,
+            "public_page": page,
+            "publish_form": PublicPageForm(
+                initial={"is_published": page.is_published, "introduction": page.introduction}
+            )
+            if can_manage
+            else None,
         },
+    )
+
+
+@require_POST
+def public_page_settings(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_for_new_action_by_id(request.user, project_id)
+    form = PublicPageForm(request.POST)
+    if form.is_valid():
+        page = actions.do_set_public_page(project, acting_user=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("The “You said, we did” page is published.")
+            if page.is_published
+            else _("The page is not published."),
+        )
+    return redirect("outcomes:project_actions", project.pk)
+
+
+@require_GET
+def public_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The public "You said, we did" page: actions marked public, quotes whose consent allows it."""
+    project, page = access.access_public_page_by_id(request.user, project_id)
+    return render(
+        request,
+        "outcomes/public_page.html",
+        {"project": project, "page": page, "actions": access.public_actions(project)},
     )
 
 
