@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from coproduce.outcomes.actions import do_set_public_page
+from coproduce.outcomes.actions import do_create_feedback_form, do_invite_to_feedback, do_set_public_page
+from tests.events.conftest import make_event  # noqa: F401
 
 ROLES = ("coordinator", "facilitator", "member", "other_member", "anonymous")
 OK, NOT_FOUND, SIGN_IN = "allowed", "not found", "sign in"
 COORDINATOR = (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+C_F = (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 MEMBERS = (OK, OK, OK, NOT_FOUND, NOT_FOUND)
 SIGNED_IN = (OK, OK, OK, OK, SIGN_IN)
 
@@ -36,6 +38,26 @@ TABLE = [
     ("publish the public page (post)", "post", "/outcomes/project/{project}/public/", COORDINATOR),
     ("public page, not published", "get", "/outcomes/you-said-we-did/{project}/", COORDINATOR),
     ("public page, published", "get", "/outcomes/you-said-we-did/{published}/", (OK,) * 5),
+    ("project's feedback forms", "get", "/outcomes/project/{project}/feedback/", C_F),
+    ("new feedback form", "get", "/outcomes/events/{event}/feedback/new/", C_F),
+    ("new feedback form (post)", "post", "/outcomes/events/{event}/feedback/new/", C_F),
+    ("manage feedback form", "get", "/outcomes/feedback/{feedback}/", C_F),
+    ("add a question (post)", "post", "/outcomes/feedback/{feedback}/questions/", C_F),
+    ("close the form (post)", "post", "/outcomes/feedback/{feedback}/open/", C_F),
+    ("feedback results", "get", "/outcomes/feedback/{feedback}/results/", C_F),
+    ("answer feedback", "get", "/outcomes/feedback/{feedback}/respond/", (OK, OK, OK, NOT_FOUND, SIGN_IN)),
+    (
+        "answer feedback (post)",
+        "post",
+        "/outcomes/feedback/{feedback}/respond/",
+        (OK, OK, OK, NOT_FOUND, SIGN_IN),
+    ),
+    (
+        "answer feedback, invited from outside the project",
+        "get",
+        "/outcomes/feedback/{invited_feedback}/respond/",
+        (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, SIGN_IN),
+    ),
     ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
     ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
 ]
@@ -43,6 +65,9 @@ TABLE = [
 POST_DATA = {
     "create action (post)": {"title": "A", "you_said": "B", "status": "proposed", "progress": "0"},
     "update action (post)": {"status": "agreed", "progress": "5"},
+    "new feedback form (post)": {"title": "How was it?", "library_keys": ["overall"]},
+    "add a question (post)": {"kind": "text", "text": "Anything else?"},
+    "close the form (post)": {"is_open": "no"},
 }
 
 CASES = [
@@ -53,13 +78,21 @@ CASES = [
 
 
 @pytest.fixture
-def world(project, other_project, coordinator, facilitator, member, other_member, make_action):
+def world(project, other_project, coordinator, facilitator, member, other_member, make_action, make_event):  # noqa: F811
     do_set_public_page(other_project, is_published=True, acting_user=None)
+    event = make_event(project)
+    feedback = do_create_feedback_form(event, title="How was it?", acting_user=coordinator)
+    other_event = make_event(other_project, title="Quiet rooms walkabout")
+    invited = do_create_feedback_form(other_event, title="Walkabout", acting_user=None)
+    do_invite_to_feedback(invited, other_member, acting_user=None)
     return {
         "project": project.pk,
         "other_project": other_project.pk,
         "published": other_project.pk,
         "action": make_action().pk,
+        "event": event.pk,
+        "feedback": feedback.pk,
+        "invited_feedback": invited.pk,
     }
 
 

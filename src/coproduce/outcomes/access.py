@@ -7,11 +7,25 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from coproduce.events.access import event_or_404
+from coproduce.events.models import Event
+from coproduce.live.models import LiveSession
 from coproduce.partnerships.access import members_of
 from coproduce.partnerships.models import Membership, Project
 
 from . import origins, permissions
-from .models import Action, ActionSource, ActionUpdate, Notice, PublicPage
+from .library import RATING_LABELS
+from .models import (
+    Action,
+    ActionSource,
+    ActionUpdate,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackInvitation,
+    FeedbackQuestion,
+    Notice,
+    PublicPage,
+)
 
 
 def _int(value) -> int:
@@ -157,3 +171,123 @@ def my_actions(person) -> QuerySet[Action]:
 
 def unseen_notice_count(person) -> int:
     return Notice.objects.filter(person=person, seen_at__isnull=True).count()
+
+
+# ------------------------------------------------------------------------------------------ feedback
+
+
+def access_event_for_new_feedback_form(user, event_id) -> Event:
+    event = event_or_404(_int(event_id))
+    if not permissions.can_manage_feedback(user, event.project):
+        raise Http404("No such event.")
+    return event
+
+
+def access_project_feedback_by_id(user, project_id) -> Project:
+    project = _project_or_404(project_id)
+    if not permissions.can_manage_feedback(user, project):
+        raise Http404("No such project.")
+    return project
+
+
+def _form_or_404(form_id) -> FeedbackForm:
+    try:
+        return FeedbackForm.objects.select_related("project", "event", "live_session").get(pk=_int(form_id))
+    except FeedbackForm.DoesNotExist:
+        raise Http404("No such form.") from None
+
+
+def access_managed_feedback_form_by_id(user, form_id) -> FeedbackForm:
+    form = _form_or_404(form_id)
+    if not permissions.can_manage_feedback(user, form.project):
+        raise Http404("No such form.")
+    return form
+
+
+def access_feedback_form_for_response(user, form_id) -> FeedbackForm:
+    form = _form_or_404(form_id)
+    if not permissions.can_respond_to_feedback(user, form):
+        raise Http404("No such form.")
+    return form
+
+
+def events_of(project: Project) -> QuerySet[Event]:
+    return Event.objects.filter(project=project).order_by("-starts_at", "-pk")
+
+
+def live_sessions_of(event: Event) -> list[LiveSession]:
+    return list(LiveSession.objects.filter(event=event).order_by("pk"))
+
+
+def project_feedback_forms(project: Project) -> QuerySet[FeedbackForm]:
+    return (
+        FeedbackForm.objects.filter(project=project)
+        .select_related("event", "live_session")
+        .annotate(
+            response_count=Count("responses", distinct=True), invited=Count("invitations", distinct=True)
+        )
+    )
+
+
+def questions_of(form: FeedbackForm) -> list[FeedbackQuestion]:
+    return list(form.questions.order_by("position", "pk"))
+
+
+def invitation_counts(form: FeedbackForm) -> dict[str, int]:
+    invitations = form.invitations.all()
+    return {
+        "invited": invitations.count(),
+        "responded": invitations.filter(responded_at__isnull=False).count(),
+        "reminded": invitations.filter(reminded_at__isnull=False).count(),
+    }
+
+
+def has_responded(person, form: FeedbackForm) -> bool:
+    return FeedbackInvitation.objects.filter(form=form, person=person, responded_at__isnull=False).exists()
+
+
+def feedback_to_give(person) -> QuerySet[FeedbackInvitation]:
+    return FeedbackInvitation.objects.filter(
+        person=person, responded_at__isnull=True, form__is_open=True
+    ).select_related("form", "form__event")
+
+
+@dataclass
+class QuestionResult:
+    question: FeedbackQuestion
+    answered: int
+    rows: list[tuple[str, int]]  # (answer, how many) for ratings and choices
+    texts: list[str]  # free-text answers, never with a name
+    average: float | None = None
+
+
+def feedback_results(form: FeedbackForm) -> list[QuestionResult]:
+    """Counts per answer for each rating and choice question, and the free text, in three queries."""
+    questions = questions_of(form)
+    counts: dict[tuple[int, object], int] = {}
+    for qid, rating, choice, n in (
+        FeedbackAnswer.objects.filter(question__form=form, text="")
+        .values_list("question_id", "rating", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[(qid, rating if rating is not None else choice)] = n
+    texts: dict[int, list[str]] = {}
+    for qid, text in (
+        FeedbackAnswer.objects.filter(question__form=form).exclude(text="").values_list("question_id", "text")
+    ):
+        texts.setdefault(qid, []).append(text)
+    results = []
+    for q in questions:
+        if q.kind == FeedbackQuestion.Kind.RATING:
+            rows = [(str(RATING_LABELS[r]), counts.get((q.pk, r), 0)) for r in range(1, 6)]
+            total = sum(n for _label, n in rows)
+            weighted = sum(r * counts.get((q.pk, r), 0) for r in range(1, 6))
+            results.append(QuestionResult(q, total, rows, [], round(weighted / total, 1) if total else None))
+        elif q.kind == FeedbackQuestion.Kind.CHOICE:
+            rows = [(c, counts.get((q.pk, c), 0)) for c in q.choices]
+            results.append(QuestionResult(q, sum(n for _label, n in rows), rows, []))
+        else:
+            said = texts.get(q.pk, [])
+            results.append(QuestionResult(q, len(said), [], said))
+    return results

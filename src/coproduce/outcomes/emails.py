@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Notice
+from .models import FeedbackInvitation, Notice
 
 
 def send_action_moved(update_id: int) -> int:
@@ -37,3 +37,29 @@ def send_action_moved(update_id: int) -> int:
         EmailMessage(subject=subject, body=body, to=[notice.person.email]).send()
         sent += 1
     return sent
+
+
+def send_feedback_invitation(invitation_id: int, *, reminder: bool = False) -> bool:
+    """Ask one person for feedback (or remind them once). False if there is nothing to send any more."""
+    invitation = (
+        FeedbackInvitation.objects.filter(pk=invitation_id, responded_at__isnull=True)
+        .select_related("person", "form", "form__event")
+        .first()
+    )
+    if invitation is None or not invitation.form.is_open:
+        return False
+    form = invitation.form
+    body = render_to_string(
+        "outcomes/email/feedback_invitation.txt",
+        {
+            "person": invitation.person,
+            "form": form,
+            "reminder": reminder,
+            "form_url": settings.SITE_URL + reverse("outcomes:feedback_respond", args=[form.pk]),
+        },
+    )
+    subject = (_("A reminder: how was %(event)s?") if reminder else _("How was %(event)s? Tell us")) % {
+        "event": form.event.title
+    }
+    EmailMessage(subject=subject, body=body, to=[invitation.person.email]).send()
+    return True

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Action, ActionSource
+from . import library
+from .models import Action, ActionSource, FeedbackQuestion
 from .origins import Candidate
 
 EXCERPT_CHARS = 140
@@ -119,3 +120,77 @@ class PublicPageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A few words at the top of the page, for anyone who reads it."),
     )
+
+
+class NewFeedbackForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    live_session = forms.TypedChoiceField(
+        label=_("Live session"), required=False, coerce=int, empty_value=None
+    )
+    library_keys = forms.MultipleChoiceField(
+        label=_("Ready-made questions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(q.key, q.text) for q in library.LIBRARY],
+        initial=list(library.DEFAULT_KEYS),
+        help_text=_("You can add questions of your own on the next page."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Keep answers without names"),
+        required=False,
+        help_text=_("People who answer anonymously cannot be told what became of what they said."),
+    )
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, sessions, **kw):
+        super().__init__(*args, **kw)
+        self.fields["live_session"].choices = [
+            ("", _("The whole event")),
+            *[(s.pk, s.title) for s in sessions],
+        ]
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of question"), choices=FeedbackQuestion.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Question"), max_length=300)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a choice question: one answer on each line."),
+    )
+
+
+class ResponseForm(forms.Form):
+    """One field per question, all optional: people answer what they want to."""
+
+    def __init__(self, *args, questions, **kw):
+        super().__init__(*args, **kw)
+        self.questions = questions
+        for q in questions:
+            name = f"q{q.pk}"
+            if q.kind == FeedbackQuestion.Kind.RATING:
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=[(str(n), label) for n, label in library.RATING_LABELS.items()],
+                )
+            elif q.kind == FeedbackQuestion.Kind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=[(c, c) for c in q.choices],
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=q.text, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}

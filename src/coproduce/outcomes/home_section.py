@@ -19,3 +19,11 @@ def what_happened_context(user) -> dict | None:
         "more": len(actions) > SHOWN_ON_HOME,
         "unseen": access.unseen_notice_count(user),
     }
+
+
+def feedback_to_give_context(user) -> dict | None:
+    """Open feedback forms this person was invited to and has not answered, or None."""
+    if not permissions.can_view_own_outcomes(user):
+        return None
+    invitations = list(access.feedback_to_give(user))
+    return {"invitations": invitations} if invitations else None

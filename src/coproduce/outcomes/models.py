@@ -162,3 +162,126 @@ class PublicPage(models.Model):
 
     def __str__(self) -> str:
         return f"You said, we did: {self.project}"
+
+
+# ------------------------------------------------------------------------------------------ feedback
+
+
+class FeedbackForm(models.Model):
+    """Questions asked after an event or a live session, to the people who were there."""
+
+    project = models.ForeignKey(
+        "partnerships.Project", on_delete=models.CASCADE, related_name="feedback_forms"
+    )
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="feedback_forms")
+    live_session = models.ForeignKey(
+        "live.LiveSession", null=True, blank=True, on_delete=models.CASCADE, related_name="feedback_forms"
+    )
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    is_anonymous = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Answers are kept without the name of who gave them. They cannot be told what became of them."
+        ),
+    )
+    is_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedbackQuestion(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        CHOICE = "choice", _("One choice from a list")
+        TEXT = "text", _("Free text")
+
+    form = models.ForeignKey(FeedbackForm, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    choices = models.JSONField(default=list, blank=True)
+    library_key = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["form", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FeedbackInvitation(models.Model):
+    """That a person was asked for feedback (after they were there), reminded, and answered.
+
+    For an anonymous form this is the only record of who answered: it says *that* they did, so they
+    are not asked again, but nothing links it to their answers.
+    """
+
+    form = models.ForeignKey(FeedbackForm, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_invitations"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "person"], name="outcomes_one_invitation_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.form_id}"
+
+
+class FeedbackResponse(models.Model):
+    """One person's answers. ``person`` is empty on an anonymous form."""
+
+    form = models.ForeignKey(FeedbackForm, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["form", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "person"],
+                condition=Q(person__isnull=False),
+                name="outcomes_one_response_each",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.form_id}"
+
+
+class FeedbackAnswer(models.Model):
+    response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(FeedbackQuestion, on_delete=models.CASCADE, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    choice = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["response", "question__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="outcomes_one_answer_per_question"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="outcomes_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id}"

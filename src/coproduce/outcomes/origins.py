@@ -18,7 +18,7 @@ from coproduce.deliberation.models import Statement, TakeHomeMessage
 from coproduce.partnerships.models import Project
 from coproduce.sensemaking.models import Quote, Theme
 
-from .models import ActionSource
+from .models import ActionSource, FeedbackAnswer
 
 Kind = ActionSource.Kind
 CANDIDATES_PER_KIND = 200
@@ -68,6 +68,15 @@ def _quotes(project: Project):
     )
 
 
+def _feedback_answers(project: Project):
+    """Free-text feedback answers of the project's forms (choices and ratings are counts, not words)."""
+    return (
+        FeedbackAnswer.objects.filter(response__form__project=project)
+        .exclude(text="")
+        .select_related("response", "response__form")
+    )
+
+
 def candidates(project: Project) -> dict[str, list[Candidate]]:
     """What a coordinator may link an action to in this project, by kind (newest first, capped)."""
     out: dict[str, list[Candidate]] = {}
@@ -85,6 +94,10 @@ def candidates(project: Project) -> dict[str, list[Candidate]]:
     out[Kind.QUOTE] = [
         Candidate(Kind.QUOTE, q.pk, q.deidentified_text or q.original_text, q.theme.name)
         for q in _quotes(project).order_by("-added_at")[:CANDIDATES_PER_KIND]
+    ]
+    out[Kind.FEEDBACK_ANSWER] = [
+        Candidate(Kind.FEEDBACK_ANSWER, a.pk, a.text, a.response.form.title)
+        for a in _feedback_answers(project).order_by("-response__submitted_at")[:CANDIDATES_PER_KIND]
     ]
     return out
 
@@ -135,6 +148,14 @@ def resolve(project: Project, kind: str, object_id: int) -> Origin | None:
         people = {quote.source.narrator_person_id} if quote.source.narrator_person_id else set()
         text = quote.deidentified_text or quote.original_text
         return Origin(kind, quote.pk, text, quote.theme.name, people, 0)
+    if kind == Kind.FEEDBACK_ANSWER:
+        answer = _feedback_answers(project).filter(pk=object_id).first()
+        if answer is None:
+            return None
+        # An anonymous form kept no person: that answer's author cannot be told (and is not counted,
+        # since they chose anonymity rather than being unknown).
+        people = {answer.response.person_id} if answer.response.person_id else set()
+        return Origin(kind, answer.pk, answer.text, answer.response.form.title, people, 0)
     return None
 
 

@@ -16,6 +16,9 @@ you said"
 a public workshop) sees the action's title, status and timeline on their own page, never its sources
 or who else contributed.
 
+Feedback forms: coordinators and facilitators create them and see results (never who gave which
+answer); the people invited after attending, and the project's members, answer them.
+
 Views call exactly one of these first; a refusal is shown as "not found".
 """
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 from coproduce.partnerships import permissions as project_rules
 from coproduce.partnerships.models import Project
 
-from .models import Action
+from .models import Action, FeedbackForm, FeedbackInvitation
 
 
 def can_view_actions(user, project: Project) -> bool:
@@ -51,3 +54,19 @@ def can_view_public_page(user, project: Project, *, is_published: bool) -> bool:
 
 def can_view_own_outcomes(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
+
+
+# Feedback forms: coordinators and facilitators (who run events) make them and read the results;
+# people who were there (invited after attendance) and members of the project answer them.
+
+
+def can_manage_feedback(user, project: Project) -> bool:
+    return project_rules.can_manage_events(user, project)
+
+
+def can_respond_to_feedback(user, form: FeedbackForm) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if FeedbackInvitation.objects.filter(form=form, person=user).exists():
+        return True
+    return project_rules.can_view_project(user, form.project)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback_views, views
 
 app_name = "outcomes"
 urlpatterns = [
@@ -13,4 +13,15 @@ urlpatterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
     path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
     path("actions/<int:action_id>/link/", views.action_link, name="action_link"),
+    path("project/<int:project_id>/feedback/", feedback_views.project_feedback, name="project_feedback"),
+    path("events/<int:event_id>/feedback/new/", feedback_views.feedback_form_create, name="feedback_new"),
+    path("feedback/<int:form_id>/", feedback_views.feedback_manage, name="feedback_manage"),
+    path(
+        "feedback/<int:form_id>/questions/",
+        feedback_views.feedback_add_question,
+        name="feedback_add_question",
+    ),
+    path("feedback/<int:form_id>/open/", feedback_views.feedback_set_open, name="feedback_set_open"),
+    path("feedback/<int:form_id>/respond/", feedback_views.feedback_respond, name="feedback_respond"),
+    path("feedback/<int:form_id>/results/", feedback_views.feedback_results, name="feedback_results"),
 ]
