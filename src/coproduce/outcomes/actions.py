@@ -166,11 +166,13 @@ def do_update_action(
     title: str | None = None,
     you_said: str | None = None,
     is_public: bool | None = None,
+    send_email: bool = True,
 ) -> ActionUpdate:
     """Move an action on and add an entry to its timeline; tell the people whose words it came from.
 
     Contributors are told when the status or progress changes, or a note is added. Those whose contact
     preference is e-mail get one e-mail each (after commit); everyone sees it on their own page.
+    ``send_email=False`` (demo data, which writes history after the fact) tells them on their page only.
     """
     reason = action.status_reason if status_reason is None else status_reason
     _check(
@@ -208,7 +210,7 @@ def do_update_action(
             created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
             created_at=action.updated_at,
         )
-        told = _tell_contributors(action, update) if moved else []
+        told = _tell_contributors(action, update, send_email=send_email) if moved else []
         record(
             "outcomes.update_action",
             action,
@@ -222,7 +224,7 @@ def do_update_action(
     return update
 
 
-def _tell_contributors(action: Action, update: ActionUpdate) -> list[Notice]:
+def _tell_contributors(action: Action, update: ActionUpdate, *, send_email: bool) -> list[Notice]:
     people = Person.objects.filter(actions_from_my_words__action=action, is_active=True).only(
         "pk", "contact_preference"
     )
@@ -231,7 +233,7 @@ def _tell_contributors(action: Action, update: ActionUpdate) -> list[Notice]:
             person=person,
             update=update,
             channel=Notice.Channel.EMAIL
-            if person.contact_preference == Person.ContactPreference.EMAIL
+            if send_email and person.contact_preference == Person.ContactPreference.EMAIL
             else Notice.Channel.HOME_PAGE,
         )
         for person in people
