@@ -146,3 +146,13 @@ def test_feedback_on_a_phone_and_its_results_chart(
     assert results.get_by_role("img", name="How was it overall?").is_visible()
     assert results.get_by_role("table", name="Answers to “How was it overall?”").is_visible()
     assert_no_axe_violations(results, "feedback results")
+
+
+def test_impact_report(page, live_server, coordinator, project, action):
+    sign_in_browser(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/outcomes/project/{project.pk}/impact/")
+    assert page.get_by_role(
+        "img", name="People taking part, by the perspective they chose to declare"
+    ).is_visible()
+    assert "fewer than 5" in page.content()
+    assert_no_axe_violations(page, "impact report")

@@ -58,6 +58,13 @@ TABLE = [
         "/outcomes/feedback/{invited_feedback}/respond/",
         (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, SIGN_IN),
     ),
+    ("impact report", "get", "/outcomes/project/{project}/impact/", COORDINATOR),
+    (
+        "impact report for a period",
+        "get",
+        "/outcomes/project/{project}/impact/?start=2026-01-01&end=2026-12-31",
+        COORDINATOR,
+    ),
     ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
     ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
 ]

@@ -49,6 +49,13 @@ def access_project_actions_by_id(user, project_id) -> Project:
     return project
 
 
+def access_project_for_impact_by_id(user, project_id) -> Project:
+    project = _project_or_404(project_id)
+    if not permissions.can_view_impact_report(user, project):
+        raise Http404("No such project.")
+    return project
+
+
 def access_project_for_new_action_by_id(user, project_id) -> Project:
     project = _project_or_404(project_id)
     if not permissions.can_manage_actions(user, project):

@@ -194,3 +194,14 @@ class ResponseForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To"), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        return data

@@ -70,3 +70,9 @@ def can_respond_to_feedback(user, form: FeedbackForm) -> bool:
     if FeedbackInvitation.objects.filter(form=form, person=user).exists():
         return True
     return project_rules.can_view_project(user, form.project)
+
+
+def can_view_impact_report(user, project: Project) -> bool:
+    """The report counts people by perspective (in aggregate): coordinators only, as partnerships'
+    perspective counts are."""
+    return project_rules.can_see_member_perspectives(user, project)

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import add_action_error
 
 from . import access, actions, permissions
-from .forms import ActionForm, LinkForm, PublicPageForm, UpdateForm
+from .forms import ActionForm, LinkForm, PeriodForm, PublicPageForm, UpdateForm
+from .impact import build_report
 
 
 def _owner(project, person_id):
@@ -33,6 +35,8 @@ def project_actions(request: HttpRequest, project_id: int) -> HttpResponse:
             "actions": access.project_actions(project),
             "counts": access.status_counts(project),
             "can_manage": can_manage,
+            "can_manage_feedback": permissions.can_manage_feedback(request.user, project),
+            "can_see_impact": permissions.can_view_impact_report(request.user, project),
             "public_page": page,
             "publish_form": PublicPageForm(
                 initial={"is_published": page.is_published, "introduction": page.introduction}
@@ -203,3 +207,21 @@ def mine(request: HttpRequest) -> HttpResponse:
 def mine_seen(request: HttpRequest) -> HttpResponse:
     actions.do_mark_outcomes_seen(request.user, acting_user=request.user)
     return redirect("outcomes:mine")
+
+
+@require_GET
+def impact_report(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The impact report for a period (the last twelve months unless chosen)."""
+    project = access.access_project_for_impact_by_id(request.user, project_id)
+    today = timezone.localdate()
+    default = {"start": today.replace(year=today.year - 1), "end": today}
+    form = PeriodForm(
+        request.GET if "start" in request.GET or "end" in request.GET else None, initial=default
+    )
+    period = default
+    if form.is_bound:
+        period = form.cleaned_data if form.is_valid() else None
+    report = build_report(project, period["start"], period["end"]) if period else None
+    return render(
+        request, "outcomes/impact_report.html", {"project": project, "form": form, "report": report}
+    )
