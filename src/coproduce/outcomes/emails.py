@@ -1,4 +1,5 @@
-"""E-mails telling people what happened to what they said. Sent by actions after their transaction commits.
+"""E-mails telling people what happened to what they said, and asking for feedback. Queued in the outbox
+(``core.outbox``) by actions after their transaction commits; the background worker sends them.
 
 Each e-mail goes to one person and names nobody else: not who else contributed, not who made the change.
 """
@@ -6,16 +7,17 @@ Each e-mail goes to one person and names nobody else: not who else contributed, 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from coproduce.core.outbox import queue_email
 
 from .models import FeedbackInvitation, Notice
 
 
 def send_action_moved(update_id: int) -> int:
-    """E-mail each person told of this update by e-mail, one message each. Returns how many were sent."""
+    """Queue one e-mail to each person told of this update by e-mail. Returns how many were queued."""
     notices = Notice.objects.filter(update_id=update_id, channel=Notice.Channel.EMAIL).select_related(
         "person", "update", "update__action", "update__action__project"
     )
@@ -34,7 +36,7 @@ def send_action_moved(update_id: int) -> int:
             },
         )
         subject = _("What happened to what you said: %(title)s") % {"title": action.title}
-        EmailMessage(subject=subject, body=body, to=[notice.person.email]).send()
+        queue_email(to=notice.person.email, subject=subject, body=body)
         sent += 1
     return sent
 
@@ -61,5 +63,5 @@ def send_feedback_invitation(invitation_id: int, *, reminder: bool = False) -> b
     subject = (_("A reminder: how was %(event)s?") if reminder else _("How was %(event)s? Tell us")) % {
         "event": form.event.title
     }
-    EmailMessage(subject=subject, body=body, to=[invitation.person.email]).send()
+    queue_email(to=invitation.person.email, subject=subject, body=body)
     return True
