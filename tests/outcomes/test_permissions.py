@@ -65,6 +65,9 @@ TABLE = [
         "/outcomes/project/{project}/impact/?start=2026-01-01&end=2026-12-31",
         COORDINATOR,
     ),
+    ("decision log", "get", "/outcomes/project/{project}/decisions/", MEMBERS),
+    ("record a decision", "get", "/outcomes/project/{project}/decisions/new/", COORDINATOR),
+    ("record a decision (post)", "post", "/outcomes/project/{project}/decisions/new/", COORDINATOR),
     ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
     ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
 ]

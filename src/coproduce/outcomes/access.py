@@ -6,19 +6,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from coproduce.events.access import event_or_404
 from coproduce.events.models import Event
 from coproduce.live.models import LiveSession
 from coproduce.partnerships.access import members_of
 from coproduce.partnerships.models import Membership, Project
+from coproduce.people.models import Perspective
 
-from . import origins, permissions
+from . import origins, permissions, suppression
 from .library import RATING_LABELS
 from .models import (
     Action,
     ActionSource,
     ActionUpdate,
+    Decision,
     FeedbackAnswer,
     FeedbackForm,
     FeedbackInvitation,
@@ -298,3 +301,51 @@ def feedback_results(form: FeedbackForm) -> list[QuestionResult]:
             said = texts.get(q.pk, [])
             results.append(QuestionResult(q, len(said), [], said))
     return results
+
+
+# ------------------------------------------------------------------------------------ decision log
+
+
+def access_project_decisions_by_id(user, project_id) -> Project:
+    project = _project_or_404(project_id)
+    if not permissions.can_view_decisions(user, project):
+        raise Http404("No such project.")
+    return project
+
+
+def access_project_for_new_decision_by_id(user, project_id) -> Project:
+    project = _project_or_404(project_id)
+    if not permissions.can_record_decision(user, project):
+        raise Http404("No such project.")
+    return project
+
+
+def decisions_of(project: Project) -> list[Decision]:
+    """The log, newest first, each with ``perspectives`` (label, Count) and ``involved_count``; no names."""
+    decisions = list(
+        Decision.objects.filter(project=project).prefetch_related("actions", "involved__perspectives")
+    )
+    labels = dict(Perspective.Kind.choices)
+    for decision in decisions:
+        people = list(decision.involved.all())
+        parts = {kind: 0 for kind in Perspective.Kind.values} | {"several": 0, "not_said": 0}
+        for person in people:
+            kinds = {p.perspective for p in person.perspectives.all()}
+            key = "not_said" if not kinds else (next(iter(kinds)) if len(kinds) == 1 else "several")
+            parts[key] += 1
+        shown, decision.involved_count = suppression.suppress_group(parts, len(people))
+        names = labels | {"several": _("More than one perspective"), "not_said": _("Did not say")}
+        decision.perspectives = [(names[key], shown[key]) for key in parts]
+    return decisions
+
+
+def project_actions_for_linking(project: Project) -> list[Action]:
+    return list(Action.objects.filter(project=project).order_by("-updated_at", "-id"))
+
+
+def members_by_ids(project: Project, ids) -> list:
+    return [m.person for m in members_of(project).filter(person_id__in=ids)]
+
+
+def actions_by_ids(project: Project, ids) -> list[Action]:
+    return list(Action.objects.filter(project=project, pk__in=ids))

@@ -205,3 +205,24 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must be on or after the start date."))
         return data
+
+
+class DecisionForm(forms.Form):
+    proposal = forms.CharField(label=_("What was proposed"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("What was decided"), widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
+    involved = forms.TypedMultipleChoiceField(
+        label=_("Who was involved"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only counted by perspective on the log: nobody is named."),
+    )
+    linked_actions = forms.TypedMultipleChoiceField(
+        label=_("Actions it led to"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members: list[tuple[int, str]], actions: list, **kw):
+        super().__init__(*args, **kw)
+        self.fields["involved"].choices = members
+        self.fields["linked_actions"].choices = [(a.pk, a.title) for a in actions]

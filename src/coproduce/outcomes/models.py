@@ -285,3 +285,25 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question_id}"
+
+
+class Decision(models.Model):
+    """An entry in a steering group's decision log: what was proposed, who was involved (kept to count
+    them by perspective, never shown by name), what was decided, and the actions it led to."""
+
+    project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="decisions")
+    proposal = models.TextField()
+    outcome = models.TextField()
+    decided_on = models.DateField()
+    involved = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    actions = models.ManyToManyField(Action, blank=True, related_name="decisions")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.proposal[:60]

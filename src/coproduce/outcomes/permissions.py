@@ -19,6 +19,9 @@ or who else contributed.
 Feedback forms: coordinators and facilitators create them and see results (never who gave which
 answer); the people invited after attending, and the project's members, answer them.
 
+Decision log: project members read it (who was involved is shown only as counts by perspective, with
+small numbers hidden); coordinators and the steering group record decisions.
+
 Views call exactly one of these first; a refusal is shown as "not found".
 """
 
@@ -76,3 +79,12 @@ def can_view_impact_report(user, project: Project) -> bool:
     """The report counts people by perspective (in aggregate): coordinators only, as partnerships'
     perspective counts are."""
     return project_rules.can_see_member_perspectives(user, project)
+
+
+def can_view_decisions(user, project: Project) -> bool:
+    return project_rules.can_view_project(user, project)
+
+
+def can_record_decision(user, project: Project) -> bool:
+    """The steering group keeps the log, with the coordinators."""
+    return project_rules.policy_for(user, project).role in ("coordinator", "steering")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.core.errors import add_action_error
 
 from . import access, actions, permissions
-from .forms import ActionForm, LinkForm, PeriodForm, PublicPageForm, UpdateForm
+from .forms import ActionForm, DecisionForm, LinkForm, PeriodForm, PublicPageForm, UpdateForm
 from .impact import build_report
 
 
@@ -225,3 +225,45 @@ def impact_report(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(
         request, "outcomes/impact_report.html", {"project": project, "form": form, "report": report}
     )
+
+
+@require_GET
+def decisions(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_decisions_by_id(request.user, project_id)
+    return render(
+        request,
+        "outcomes/decisions.html",
+        {
+            "project": project,
+            "decisions": access.decisions_of(project),
+            "can_record": permissions.can_record_decision(request.user, project),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_for_new_decision_by_id(request.user, project_id)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        members=access.owner_choices(project),
+        actions=access.project_actions_for_linking(project),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_record_decision(
+                project,
+                acting_user=request.user,
+                proposal=data["proposal"],
+                outcome=data["outcome"],
+                decided_on=data["decided_on"],
+                involved=access.members_by_ids(project, data["involved"]),
+                linked_actions=access.actions_by_ids(project, data["linked_actions"]),
+            )
+        except actions.OutcomesError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("outcomes:decisions", project.pk)
+    return render(request, "outcomes/decision_form.html", {"project": project, "form": form})
