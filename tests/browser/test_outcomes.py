@@ -156,3 +156,30 @@ def test_impact_report(page, live_server, coordinator, project, action):
     ).is_visible()
     assert "fewer than 5" in page.content()
     assert_no_axe_violations(page, "impact report")
+
+
+def test_easy_read_form_on_a_phone_without_javascript(new_page, live_server, project, coordinator, member):
+    start = timezone.now() - timedelta(days=1)
+    event = do_create_event(
+        project,
+        title="Listening to carers",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        acting_user=None,
+    )
+    form = do_create_feedback_form(
+        event, title="How was it?", library_keys=["overall", "best_aspects"], acting_user=coordinator
+    )
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    auditor = new_page(viewport=PHONE)
+    sign_in_browser(page, live_server, member)
+    sign_in_browser(auditor, live_server, member)
+    page.goto(f"{live_server.url}/outcomes/feedback/{form.pk}/easy-read/")
+    assert page.get_by_role("group", name="How was it for you?").is_visible()
+    audit_without_javascript(page, auditor, "Easy Read question with pictures (no JavaScript)")
+    page.get_by_label("Very good").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("What was good?").fill("The tea.")
+    audit_without_javascript(page, auditor, "Easy Read free-text question (no JavaScript)")
+    page.get_by_role("button", name="Send my answers").click()
+    assert page.locator("h1").inner_text() == "Thank you"

@@ -58,6 +58,7 @@ def send_feedback_invitation(invitation_id: int, *, reminder: bool = False) -> b
             "form": form,
             "reminder": reminder,
             "form_url": settings.SITE_URL + reverse("outcomes:feedback_respond", args=[form.pk]),
+            "easy_read_url": settings.SITE_URL + reverse("outcomes:feedback_easy_read", args=[form.pk]),
         },
     )
     subject = (_("A reminder: how was %(event)s?") if reminder else _("How was %(event)s? Tell us")) % {

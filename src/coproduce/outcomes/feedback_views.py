@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import add_action_error
 
-from . import access, actions
+from . import access, actions, library, pictures
 from .forms import NewFeedbackForm, QuestionForm, ResponseForm
+
+EASY_READ_SESSION = "outcomes_easy_read_{}"
 
 
 @require_GET
@@ -139,5 +142,72 @@ def feedback_results(request: HttpRequest, form_id: int) -> HttpResponse:
             "project": feedback.project,
             "results": access.feedback_results(feedback),
             "counts": access.invitation_counts(feedback),
+        },
+    )
+
+
+def _step(raw, last: int) -> int:
+    try:
+        return min(max(int(raw), 1), last)
+    except (TypeError, ValueError):
+        return 1
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_easy_read(request: HttpRequest, form_id: int) -> HttpResponse:
+    """The Easy Read form: one question per screen, large type, a picture beside each answer. Answers
+    are kept in the session from screen to screen (no JavaScript) and sent together at the end."""
+    feedback = access.access_feedback_form_for_response(request.user, form_id)
+    if access.has_responded(request.user, feedback):
+        return render(request, "outcomes/easy_read_thanks.html", {"feedback": feedback, "already": True})
+    questions = access.questions_of(feedback)
+    if not questions:
+        return render(request, "outcomes/easy_read_thanks.html", {"feedback": feedback, "empty": True})
+    step = _step(request.POST.get("step") or request.GET.get("step"), len(questions))
+    question = questions[step - 1]
+    session_key = EASY_READ_SESSION.format(feedback.pk)
+    saved = request.session.get(session_key, {})
+    current = saved.get(str(question.pk), "")
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None,
+        questions=[question],
+        initial={f"q{question.pk}": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved[str(question.pk)] = form.answers()[question.pk]
+        request.session[session_key] = saved
+        if step < len(questions):
+            return redirect(f"{reverse('outcomes:feedback_easy_read', args=[feedback.pk])}?step={step + 1}")
+        try:
+            actions.do_submit_feedback(
+                feedback,
+                request.user,
+                answers={int(k): v for k, v in saved.items()},
+                acting_user=request.user,
+            )
+        except actions.OutcomesError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(session_key, None)
+            return render(request, "outcomes/easy_read_thanks.html", {"feedback": feedback, "already": False})
+    if request.method == "POST":
+        current = request.POST.get(f"q{question.pk}", "")
+    return render(
+        request,
+        "outcomes/easy_read.html",
+        {
+            "feedback": feedback,
+            "form": form,
+            "question": question,
+            "question_text": library.easy_text(question.library_key, question.text),
+            "field_name": f"q{question.pk}",
+            "options": pictures.easy_read_options(question, current) if question.kind != "text" else [],
+            "current": current,
+            "write_picture": pictures.PICTURES["write"],
+            "step": step,
+            "steps": len(questions),
+            "is_last": step == len(questions),
+            "errors": form.errors.get(f"q{question.pk}", []) + form.non_field_errors(),
         },
     )

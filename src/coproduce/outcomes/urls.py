@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("feedback/<int:form_id>/open/", feedback_views.feedback_set_open, name="feedback_set_open"),
     path("feedback/<int:form_id>/respond/", feedback_views.feedback_respond, name="feedback_respond"),
+    path("feedback/<int:form_id>/easy-read/", feedback_views.feedback_easy_read, name="feedback_easy_read"),
     path("feedback/<int:form_id>/results/", feedback_views.feedback_results, name="feedback_results"),
 ]
