@@ -145,3 +145,34 @@ def test_a_bad_period_is_explained_next_to_the_field(client, coordinator, projec
         f"/outcomes/project/{project.pk}/impact/?start=2026-05-01&end=2026-04-01"
     ).content.decode()
     assert "The end date must be on or after the start date." in page
+
+
+@pytest.mark.django_db
+def test_the_gripp2_short_form_is_drafted_from_the_figures_and_saved_as_edited(
+    client, coordinator, project, report_world
+):
+    client.force_login(coordinator)
+    url = f"/outcomes/project/{project.pk}/impact/?start=2026-01-01&end=2026-12-31"
+    page = client.get(url).content.decode()
+    assert "GRIPP2 short form" in page
+    assert "People taking part: 21. Feedback forms answered: 10." in page
+    response = client.post(
+        f"/outcomes/project/{project.pk}/impact/gripp2/",
+        {
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "aim": "To share power over discharge planning.",
+            "methods": "Workshops.",
+            "results": "Letters changed.",
+            "discussion": "Staff listened.",
+            "reflections": "We should have paid people sooner.",
+        },
+    )
+    assert response["Location"].endswith("?start=2026-01-01&end=2026-12-31#gripp2")
+    page = client.get(url).content.decode()
+    assert "We should have paid people sooner." in page and "Saved on" in page
+    # Another period still gets a fresh draft.
+    other = client.get(
+        f"/outcomes/project/{project.pk}/impact/?start=2025-01-01&end=2025-12-31"
+    ).content.decode()
+    assert "We should have paid people sooner." not in other

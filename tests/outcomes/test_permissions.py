@@ -68,6 +68,7 @@ TABLE = [
     ("decision log", "get", "/outcomes/project/{project}/decisions/", MEMBERS),
     ("record a decision", "get", "/outcomes/project/{project}/decisions/new/", COORDINATOR),
     ("record a decision (post)", "post", "/outcomes/project/{project}/decisions/new/", COORDINATOR),
+    ("save GRIPP2 text (post)", "post", "/outcomes/project/{project}/impact/gripp2/", COORDINATOR),
     ("what happened to what you said", "get", "/outcomes/mine/", SIGNED_IN),
     ("mark as read (post)", "post", "/outcomes/mine/seen/", SIGNED_IN),
 ]
@@ -78,6 +79,7 @@ POST_DATA = {
     "new feedback form (post)": {"title": "How was it?", "library_keys": ["overall"]},
     "add a question (post)": {"kind": "text", "text": "Anything else?"},
     "close the form (post)": {"is_open": "no"},
+    "save GRIPP2 text (post)": {"start": "2026-01-01", "end": "2026-12-31", "aim": "To share power."},
 }
 
 CASES = [

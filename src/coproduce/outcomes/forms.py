@@ -226,3 +226,40 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["involved"].choices = members
         self.fields["linked_actions"].choices = [(a.pk, a.title) for a in actions]
+
+
+class Gripp2Form(forms.Form):
+    """The GRIPP2 short form (Staniszewska et al., BMJ 2017), for reporting involvement in papers."""
+
+    start = forms.DateField(widget=forms.HiddenInput)
+    end = forms.DateField(widget=forms.HiddenInput)
+    aim = forms.CharField(
+        label=_("Aim"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The aim of involving people."),
+    )
+    methods = forms.CharField(
+        label=_("Methods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How people were involved."),
+    )
+    results = forms.CharField(
+        label=_("Results"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What came of it, including what changed."),
+    )
+    discussion = forms.CharField(
+        label=_("Discussion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How far involvement shaped the work, and what helped or got in the way."),
+    )
+    reflections = forms.CharField(
+        label=_("Reflections"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Looking back critically: what would you do differently?"),
+    )

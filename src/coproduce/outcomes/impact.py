@@ -22,7 +22,7 @@ from coproduce.sensemaking.models import Quote
 
 from . import suppression
 from .library import RATING_LABELS
-from .models import Action, FeedbackAnswer, FeedbackResponse
+from .models import Action, FeedbackAnswer, FeedbackResponse, Gripp2Summary
 
 QUOTES_SHOWN = 5
 SEVERAL = "several"
@@ -138,3 +138,59 @@ def build_report(
         if quote.source.allows_quotes_for("public"):
             report.quotes.append({"text": quote.deidentified_text, "by": quote.attribution()})
     return report
+
+
+GRIPP2_FIELDS = ("aim", "methods", "results", "discussion", "reflections")
+
+
+def draft_gripp2(report: ImpactReport) -> dict[str, str]:
+    """A first draft of the GRIPP2 short form from the report's figures (small numbers stay hidden)."""
+    project = report.project
+    period = _("between %(start)s and %(end)s") % {
+        "start": f"{report.start:%-d %B %Y}",
+        "end": f"{report.end:%-d %B %Y}",
+    }
+    kinds = ", ".join(f"{n} {label.lower()}" for label, n in report.events_by_kind) or _("no events")
+    statuses = ", ".join(f"{n} {label.lower()}" for label, n in report.actions_by_status if n) or _(
+        "none yet"
+    )
+    done = dict(report.actions_by_status).get(str(Action.Status.DONE.label), 0)
+    total_actions = sum(n for _label, n in report.actions_by_status)
+    return {
+        "aim": _(
+            "To work with people with lived experience, carers and others as equal partners in "
+            "%(title)s: %(purpose)s"
+        )
+        % {"title": project.title, "purpose": project.purpose},
+        "methods": _(
+            "%(period)s the project held %(events)s events (%(kinds)s), with %(hours)s hours of involvement. "
+            "The project aims for the “%(rung)s” rung of the ladder of co-production. Feedback was asked for "
+            "after activities, and what people said was linked to actions."
+        )
+        % {
+            "period": period[0].upper() + period[1:],
+            "events": report.events_held,
+            "kinds": kinds,
+            "hours": report.hours,
+            "rung": project.get_ladder_rung_display(),
+        },
+        "results": _(
+            "People taking part: %(people)s. Feedback forms answered: %(responses)s. "
+            "Actions from what people said: %(statuses)s."
+        )
+        % {"people": report.people, "responses": report.feedback_responses, "statuses": statuses},
+        "discussion": _(
+            "Of %(total)s actions, %(done)s were done. "
+            "Describe how involvement changed the project's decisions."
+        )
+        % {"total": total_actions, "done": done},
+        "reflections": "",
+    }
+
+
+def gripp2_for(report: ImpactReport) -> tuple[dict[str, str], Gripp2Summary | None]:
+    """The saved GRIPP2 text for this period, or the draft; and the saved row (None if never saved)."""
+    saved = Gripp2Summary.objects.filter(project=report.project, start=report.start, end=report.end).first()
+    if saved is None:
+        return draft_gripp2(report), None
+    return {name: getattr(saved, name) for name in GRIPP2_FIELDS}, saved

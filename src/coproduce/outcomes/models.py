@@ -307,3 +307,30 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.proposal[:60]
+
+
+class Gripp2Summary(models.Model):
+    """The GRIPP2 short form for a project and period, as the coordinator edited it from the draft."""
+
+    project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    aim = models.TextField(blank=True)
+    methods = models.TextField(blank=True)
+    results = models.TextField(blank=True)
+    discussion = models.TextField(blank=True)
+    reflections = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "start", "end"], name="outcomes_one_gripp2_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"GRIPP2 for {self.project} {self.start}–{self.end}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("project/<int:project_id>/public/", views.public_page_settings, name="public_page_settings"),
     path("you-said-we-did/<int:project_id>/", views.public_page, name="public_page"),
     path("project/<int:project_id>/impact/", views.impact_report, name="impact_report"),
+    path("project/<int:project_id>/impact/gripp2/", views.gripp2_save, name="gripp2_save"),
     path("project/<int:project_id>/decisions/", views.decisions, name="decisions"),
     path("project/<int:project_id>/decisions/new/", views.decision_create, name="decision_create"),
     path("project/<int:project_id>/new/", views.action_create, name="action_create"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.core.errors import add_action_error
 
 from . import access, actions, permissions
-from .forms import ActionForm, DecisionForm, LinkForm, PeriodForm, PublicPageForm, UpdateForm
-from .impact import build_report
+from .forms import ActionForm, DecisionForm, Gripp2Form, LinkForm, PeriodForm, PublicPageForm, UpdateForm
+from .impact import build_report, gripp2_for
 
 
 def _owner(project, person_id):
@@ -222,9 +223,38 @@ def impact_report(request: HttpRequest, project_id: int) -> HttpResponse:
     if form.is_bound:
         period = form.cleaned_data if form.is_valid() else None
     report = build_report(project, period["start"], period["end"]) if period else None
+    gripp2 = None
+    if report:
+        texts, saved = gripp2_for(report)
+        gripp2 = {
+            "form": Gripp2Form(initial={"start": report.start, "end": report.end, **texts}),
+            "saved": saved,
+        }
     return render(
-        request, "outcomes/impact_report.html", {"project": project, "form": form, "report": report}
+        request,
+        "outcomes/impact_report.html",
+        {"project": project, "form": form, "report": report, "gripp2": gripp2},
     )
+
+
+@require_POST
+def gripp2_save(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access.access_project_for_impact_by_id(request.user, project_id)
+    form = Gripp2Form(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The GRIPP2 text could not be saved: choose the period again."))
+        return redirect("outcomes:impact_report", project.pk)
+    data = form.cleaned_data
+    try:
+        actions.do_save_gripp2(
+            project, start=data["start"], end=data["end"], texts=data, acting_user=request.user
+        )
+    except actions.OutcomesError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("GRIPP2 text saved."))
+    query = f"?start={data['start']:%Y-%m-%d}&end={data['end']:%Y-%m-%d}"
+    return redirect(reverse("outcomes:impact_report", args=[project.pk]) + query + "#gripp2")
 
 
 @require_GET

@@ -1,8 +1,9 @@
 """Every change in outcomes goes through here: actions ("you said, we did") and telling the people whose
-words they came from (``loop``), feedback forms (``feedback``), and the decision log (``decisions``)."""
+words they came from (``loop``), feedback forms (``feedback``), and the decision log and GRIPP2 text
+(``decisions``)."""
 
 from ..errors import OutcomesError
-from .decisions import do_record_decision
+from .decisions import do_record_decision, do_save_gripp2
 from .feedback import (
     MAX_CHOICES,
     REMIND_AFTER,
@@ -32,6 +33,7 @@ __all__ = [
     "do_link_sources",
     "do_mark_outcomes_seen",
     "do_record_decision",
+    "do_save_gripp2",
     "do_send_feedback_reminders",
     "do_set_feedback_form_open",
     "do_set_public_page",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core.audit import record
@@ -15,6 +16,7 @@ from ..errors import OutcomesError
 from ..models import (
     Action,
     Decision,
+    Gripp2Summary,
 )
 
 # ------------------------------------------------------------------------------------ decision log
@@ -52,3 +54,29 @@ def do_record_decision(
         decision.actions.set(linked_actions)
         record("outcomes.record_decision", decision, acting_user=acting_user, involved=len(involved))
     return decision
+
+
+def do_save_gripp2(
+    project: Project, *, start: date, end: date, texts: dict[str, str], acting_user
+) -> Gripp2Summary:
+    """Keep the coordinator's GRIPP2 short form for this project and period (aim, methods, results,
+    discussion, reflections)."""
+    if end < start:
+        raise OutcomesError(_("The end date must be on or after the start date."), field="end")
+    fields = {
+        name: texts.get(name, "").strip()
+        for name in ("aim", "methods", "results", "discussion", "reflections")
+    }
+    with transaction.atomic():
+        summary, _created = Gripp2Summary.objects.update_or_create(
+            project=project,
+            start=start,
+            end=end,
+            defaults={
+                **fields,
+                "updated_by": acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                "updated_at": timezone.now(),
+            },
+        )
+        record("outcomes.save_gripp2", summary, acting_user=acting_user)
+    return summary
