@@ -128,6 +128,11 @@ def test_the_report_page_shows_no_small_number_and_none_by_subtraction(
     # 10 - 8 = 2 is shared by the four ratings that read "fewer than 5".
     assert [rows[f"{n} – {w}"] for n, w in [(1, "Very poor"), (2, "Poor"), (3, "OK")]] == ["fewer than 5"] * 3
     assert "Feedback forms answered: 10." in page
+    # Nobody was paid yet: the count is protected and no amount is shown.
+    assert "People paid: fewer than 5." in page
+    assert (
+        "Amounts are shown when 5 or more people were paid, so that nobody's own payment can be seen." in page
+    )
     # No count of people under 5 is printed as a number. (Events and actions are things, not people:
     # "1 workshop" is shown as it is.)
     things = {str(label) for _v, label in Event.Kind.choices} | {

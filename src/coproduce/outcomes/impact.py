@@ -18,6 +18,7 @@ from coproduce.events.models import Event, Registration
 from coproduce.live.models import Participant
 from coproduce.partnerships.models import Project
 from coproduce.people.models import Perspective
+from coproduce.recognition.models import Claim
 from coproduce.sensemaking.models import Quote
 
 from . import suppression
@@ -46,6 +47,11 @@ class ImpactReport:
     actions_by_status: list[tuple[str, int]] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
     threshold: int = suppression.DEFAULT_THRESHOLD
+    people_paid: suppression.Count | None = None
+    # Pence, shown only when enough people were paid that no one person's payment can be seen.
+    fees_pence: int | None = None
+    expenses_pence: int | None = None
+    donated_pence: int | None = None
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -115,6 +121,21 @@ def build_report(
         rating_parts, sum(rating_parts.values()), threshold=threshold
     )
     report.overall_rating = [(str(RATING_LABELS[r]), shown_ratings[r]) for r in range(1, 6)]
+
+    paid = Claim.objects.filter(
+        project=project, status=Claim.Status.PAID, paid_on__gte=start, paid_on__lte=end
+    )
+    money = paid.aggregate(
+        people=DbCount("person", distinct=True),
+        fees=Sum("fee_pence"),
+        expenses=Sum("expenses_pence"),
+        donated=Sum("donated_pence"),
+    )
+    report.people_paid = suppression.single(money["people"], threshold=threshold)
+    if report.people_paid.is_shown:
+        report.fees_pence = money["fees"] or 0
+        report.expenses_pence = money["expenses"] or 0
+        report.donated_pence = money["donated"] or 0
 
     statuses = dict(
         Action.objects.filter(project=project, created_at__lt=until)
