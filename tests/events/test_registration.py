@@ -57,6 +57,19 @@ def test_signing_up_gives_a_place_and_emails_a_confirmation_with_an_invitation(
     assert "SUMMARY:Open cuppa" in (content.decode() if isinstance(content, bytes) else content)
 
 
+def test_a_title_saved_with_a_carriage_return_does_not_stop_the_e_mails(
+    client, member, public_event, mailoutbox, commit_callbacks
+):
+    # As an earlier version could have saved it; a line break in a subject made every e-mail fail.
+    Event.objects.filter(pk=public_event.pk).update(title="Open\rcuppa")
+    client.force_login(member)
+    with commit_callbacks():
+        response = client.post(f"/events/{public_event.pk}/sign-up/", {})
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.subject == "Your place: Open cuppa"
+
+
 def test_sign_up_form_starts_with_the_access_needs_from_the_profile(client, member, public_event):
     member.access_needs = ["easy_read", "quiet_space"]
     member.access_needs_details = "I bring my own ear defenders."

@@ -7,6 +7,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from coproduce.core.text import clean_line
+
 from .availability import when_text
 from .calendar import event_ics, event_url
 from .models import Registration
@@ -32,7 +34,9 @@ def _context(registration: Registration, **extra) -> dict:
 
 def _send(registration: Registration, template: str, subject: str, *, attach_ics: bool, **extra) -> None:
     body = render_to_string(f"events/email/{template}.txt", _context(registration, **extra))
-    message = EmailMessage(subject=subject, body=body, to=[registration.person.email])
+    # A subject must be one line (a line break in a header is refused); titles are cleaned when they
+    # are saved, and this keeps a title saved before that from stopping every e-mail about its event.
+    message = EmailMessage(subject=clean_line(subject), body=body, to=[registration.person.email])
     if attach_ics:
         message.attach(
             f"event-{registration.event_id}.ics",

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_line, clean_text
 
+from ..budget import ImportBudget, ImportProblem
 from ..errors import SensemakingError
-from ..importers import ParsedSource, ParsedTable, SourceFileError, check_size, read_upload, source_from_table
+from ..importers import ParsedSource, ParsedTable, read_upload, source_from_table
+from ..isolation import run_isolated
 from ..models import (
     Audience,
     Coding,
@@ -87,16 +91,53 @@ def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
     )
 
 
-def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
-    """Read a Django UploadedFile, refusing it before reading if it is over the size limit."""
-    max_bytes = settings.SENSEMAKING_MAX_UPLOAD_BYTES
+def import_budget() -> ImportBudget:
+    """The limits on reading one uploaded file, from settings (``docs/operators.md``, "Limits on
+    uploads"). A fresh budget for every upload."""
+    return ImportBudget(
+        max_upload_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES,
+        max_unpacked_bytes=settings.SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES,
+        max_unpacked_ratio=settings.SENSEMAKING_IMPORT_MAX_UNPACKED_RATIO,
+        max_cells=settings.SENSEMAKING_IMPORT_MAX_CELLS,
+        max_pages=settings.SENSEMAKING_IMPORT_MAX_PAGES,
+        max_segments=settings.SENSEMAKING_IMPORT_MAX_SEGMENTS,
+        max_codes=settings.SENSEMAKING_IMPORT_MAX_CODES,
+        max_codings=settings.SENSEMAKING_IMPORT_MAX_CODINGS,
+        max_seconds=settings.SENSEMAKING_IMPORT_MAX_SECONDS,
+        max_memory_bytes=settings.SENSEMAKING_IMPORT_MAX_MEMORY_BYTES,
+    )
+
+
+def refusal(problem: ImportProblem, field: str = "file") -> SensemakingError:
+    """What to show the person for a file that cannot be imported, in their language."""
+    return SensemakingError(problem.translated(gettext), field=field)
+
+
+def read_apart(reader, upload, *leading_args):
+    """``reader(*leading_args, data, budget=budget)`` run in a separate process within the import budget
+    (:mod:`..isolation`), where ``data`` is the content of ``upload`` (an uploaded file, or bytes). A
+    file over the size limit is refused before it is read. ``reader`` is a function of a module that
+    does not use Django (``importers``, ``refi``).
+
+    Returns what the reader returns (plain parsed data, for an action to store); raises
+    SensemakingError with the message for the person, next to the ``file`` field."""
+    budget = import_budget()
     try:
-        if uploaded.size is not None:
-            check_size(uploaded.size, max_bytes)
-        data = uploaded.read(max_bytes + 1)
-        return read_upload(uploaded.name or "", data, max_bytes=max_bytes)
-    except SourceFileError as error:
-        raise SensemakingError(str(error), field="file") from None
+        if isinstance(upload, bytes):
+            data = upload
+        else:
+            if upload.size is not None:
+                budget.admit_upload(upload.size)
+            data = upload.read(budget.max_upload_bytes + 1)
+        budget.admit_upload(len(data))
+        return run_isolated(reader, *leading_args, data, budget=budget)
+    except ImportProblem as problem:
+        raise refusal(problem) from None
+
+
+def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
+    """Read an uploaded source into text and passages, or a table of responses (see read_apart)."""
+    return read_apart(read_upload, uploaded, uploaded.name or "")
 
 
 def do_add_source(
@@ -111,7 +152,8 @@ def do_add_source(
 ) -> Source:
     """Store a read source with its segments and speakers in one transaction: all of it or nothing."""
     _validate_consent(consent)
-    title = title.strip() or original_filename or "Untitled source"
+    original_filename = clean_line(original_filename)
+    title = clean_line(title) or original_filename or "Untitled source"
     with transaction.atomic():
         source = Source.objects.create(
             project=project,
@@ -122,16 +164,15 @@ def do_add_source(
             text=parsed.text,
             added_by=acting_user,
             narrator_person=narrator.person,
-            narrator_name=narrator.name.strip(),
-            narrator_pseudonym=narrator.pseudonym.strip(),
+            narrator_name=clean_line(narrator.name),
+            narrator_pseudonym=clean_line(narrator.pseudonym),
             consent_use=consent.use,
             consent_audiences=list(consent.audiences),
             consent_until=consent.until,
             consent_recorded_by=acting_user,
         )
-        speakers = {
-            label: Speaker.objects.create(source=source, label=label[:80]) for label in parsed.speakers
-        }
+        speakers = {label: Speaker(source=source, label=label[:80]) for label in parsed.speakers}
+        Speaker.objects.bulk_create(speakers.values())
         Segment.objects.bulk_create(
             [
                 Segment(
@@ -207,10 +248,13 @@ def do_import_table(
     table = ParsedTable(file_format=pending.file_format, columns=pending.columns, rows=pending.rows)
     try:
         parsed = source_from_table(
-            table, text_column, [i for i in attribute_columns if 0 <= i < len(pending.columns)]
+            table,
+            text_column,
+            [i for i in attribute_columns if 0 <= i < len(pending.columns)],
+            import_budget(),
         )
-    except SourceFileError as error:
-        raise SensemakingError(str(error), field="text_column") from None
+    except ImportProblem as problem:
+        raise refusal(problem, field="text_column") from None
     details = pending.details or {}
     with transaction.atomic():
         source = do_add_source(
@@ -236,7 +280,7 @@ def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting
     """Say who a speaker label is: a person in Coproduce, or a pseudonym to use in quotes."""
     with transaction.atomic():
         speaker.person = person
-        speaker.pseudonym = pseudonym.strip()[:60]
+        speaker.pseudonym = clean_line(pseudonym)[:60]
         speaker.save(update_fields=["person", "pseudonym"])
         log_event(speaker.source, "speakers", "Speaker mapping changed.", actor=acting_user)
         record(
@@ -252,8 +296,8 @@ def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting
 def do_change_narrator(source: Source, narrator: NarratorDetails, *, acting_user) -> Source:
     with transaction.atomic():
         source.narrator_person = narrator.person
-        source.narrator_name = narrator.name.strip()[:120]
-        source.narrator_pseudonym = narrator.pseudonym.strip()[:60]
+        source.narrator_name = clean_line(narrator.name)[:120]
+        source.narrator_pseudonym = clean_line(narrator.pseudonym)[:60]
         source.save(update_fields=["narrator_person", "narrator_name", "narrator_pseudonym"])
         log_event(source, "narrator", "Who these words belong to was changed.", actor=acting_user)
         record("sensemaking.narrator_changed", source, acting_user=acting_user)
@@ -315,7 +359,7 @@ def flag_quotes_no_longer_allowed(source: Source, reason: str) -> int:
 
 
 def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
-    text = text.strip()
+    text = clean_text(text).strip()
     if not text:
         raise SensemakingError("Write your note.", field="text")
     with transaction.atomic():
@@ -328,7 +372,7 @@ def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
 def do_request_correction(
     source: Source, *, passage: str, requested_change: str, acting_user
 ) -> CorrectionRequest:
-    passage, requested_change = passage.strip(), requested_change.strip()
+    passage, requested_change = clean_text(passage).strip(), clean_text(requested_change).strip()
     if not passage:
         raise SensemakingError("Copy the words you want corrected.", field="passage")
     if not requested_change:
@@ -363,6 +407,7 @@ def do_apply_correction(
     same words, and keep the old wording in the history."""
     if correction.status != CorrectionRequest.Status.OPEN:
         raise SensemakingError("This correction has already been answered.")
+    replacement = clean_text(replacement)  # it becomes part of the source's text
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=correction.source_id)
         if source.is_withdrawn or source.is_erased:
@@ -411,7 +456,7 @@ def do_apply_correction(
             edited_by=acting_user,
         )
         correction.status = CorrectionRequest.Status.APPLIED
-        correction.response = response.strip()
+        correction.response = clean_text(response).strip()
         correction.decided_by = acting_user
         correction.decided_at = timezone.now()
         correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
@@ -433,7 +478,7 @@ def do_apply_correction(
 
 
 def do_decline_correction(correction: CorrectionRequest, *, response: str, acting_user) -> CorrectionRequest:
-    response = response.strip()
+    response = clean_text(response).strip()
     if not response:
         raise SensemakingError("Explain to the narrator why the words stay as they are.", field="response")
     if correction.status != CorrectionRequest.Status.OPEN:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_text
 
 from ..errors import SensemakingError
 from ..models import (
@@ -198,7 +199,7 @@ def flag_expired_consents(today=None) -> int:
 
 
 def do_resolve_flag(flag: Flag, *, resolution: str, acting_user) -> Flag:
-    resolution = resolution.strip()
+    resolution = clean_text(resolution).strip()
     if not resolution:
         raise SensemakingError(
             "Say what was done, for example “quote removed from the report”.", field="resolution"

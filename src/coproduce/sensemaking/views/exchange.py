@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -16,7 +15,6 @@ from ..access import access_project_by_id
 from ..actions import exchange
 from ..errors import SensemakingError
 from ..forms import ExportCodingsForm, ExportQuotesForm, ImportCodebookForm, ImportProjectForm
-from ..importers import human_size
 from .common import add_error, refuse, render_project
 
 CONTENT_TYPES = {
@@ -123,7 +121,7 @@ def import_codebook(request, project_id):
     if form.is_valid():
         try:
             summary = exchange.do_import_codebook(
-                project, form.cleaned_data["file"].read(), acting_user=request.user
+                project, form.cleaned_data["file"], acting_user=request.user
             )
         except SensemakingError as error:
             add_error(form, error)
@@ -144,16 +142,9 @@ def import_project(request, project_id):
         refuse()
     form = ImportProjectForm(request.POST, request.FILES, prefix="project")
     if form.is_valid():
-        uploaded = form.cleaned_data["file"]
         try:
-            if uploaded.size > settings.SENSEMAKING_MAX_UPLOAD_BYTES:
-                raise SensemakingError(
-                    f"This file is {human_size(uploaded.size)} and the limit is "
-                    f"{human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)}.",
-                    field="file",
-                )
             summary = exchange.do_import_qdpx(
-                project, uploaded.read(), consent=form.consent(), acting_user=request.user
+                project, form.cleaned_data["file"], consent=form.consent(), acting_user=request.user
             )
         except SensemakingError as error:
             add_error(form, error)
