@@ -86,6 +86,10 @@ LIMIT_MESSAGES = {
         "Reading this file took longer than {limit} seconds, so Coproduce stopped. Split it into smaller "
         "files, or save it in a simpler format (such as plain text), and upload it again."
     ),
+    "one_second": gettext_noop(
+        "Reading this file took longer than a second, so Coproduce stopped. Split it into smaller "
+        "files, or save it in a simpler format (such as plain text), and upload it again."
+    ),
     "memory": gettext_noop(
         "Reading this file needed more than {limit} of memory, so Coproduce stopped. Split it into "
         "smaller files, or save it in a simpler format (such as plain text), and upload it again."
@@ -201,27 +205,12 @@ class ImportBudget:
             raise ImportLimitError("codings", limit=count(self.max_codings))
 
     def over_time(self) -> ImportLimitError:
+        if self.max_seconds == 1:
+            return ImportLimitError("one_second")
         return ImportLimitError("seconds", limit=f"{self.max_seconds:g}")
 
     def over_memory(self) -> ImportLimitError:
         return ImportLimitError("memory", limit=human_size(self.max_memory_bytes))
-
-
-def unlimited() -> ImportBudget:
-    """A budget nothing goes over: for text the code itself wrote (demo data, tests)."""
-    big = 1 << 62
-    return ImportBudget(
-        max_upload_bytes=big,
-        max_unpacked_bytes=big,
-        max_unpacked_ratio=big,
-        max_cells=big,
-        max_pages=big,
-        max_segments=big,
-        max_codes=big,
-        max_codings=big,
-        max_seconds=float("inf"),
-        max_memory_bytes=big,
-    )
 
 
 # --- zip archives (.docx, .xlsx, .qdpx) ---------------------------------------------------------
