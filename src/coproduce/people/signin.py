@@ -19,6 +19,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_ratelimit.core import is_ratelimited
 
+from coproduce.core.text import clean_line
+
 LIFETIME = timedelta(minutes=15)
 MAX_WRONG_CODES = 5
 CODE_DIGITS = 6
@@ -113,7 +115,8 @@ def send_sign_in_email(person, *, next_url: str = "", subject: str = "", intro: 
         "If you did not ask to sign in, you can ignore this e-mail: nobody can sign in without it.",
     ]
     send_mail(
-        subject or "Your Coproduce sign-in link and code",
+        # A subject is one line: a line break in a title it is built from would make the e-mail fail.
+        clean_line(subject or "") or "Your Coproduce sign-in link and code",
         "\n".join(lines),
         settings.DEFAULT_FROM_EMAIL,
         [person.email],
