@@ -365,7 +365,8 @@ def test_a_project_s_codes_memos_codings_and_sets_are_stored_in_a_few_queries(
     project, coordinator, django_assert_max_num_queries
 ):
     codes = "".join(
-        f'<Code guid="{guid(n)}" name="Code {n}" isCodable="true"><NoteRef targetGUID="{guid(500 + n)}"/></Code>'
+        f'<Code guid="{guid(n)}" name="Code {n}" isCodable="true">'
+        f'<NoteRef targetGUID="{guid(500 + n)}"/></Code>'
         for n in range(50)
     )
     selections = "".join(

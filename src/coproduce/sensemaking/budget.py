@@ -56,7 +56,8 @@ class ImportProblem(ValueError):
 
 LIMIT_MESSAGES = {
     "upload_bytes": gettext_noop(
-        "This file is {found} and the limit is {limit}. Split it into smaller files and upload them one by one."
+        "This file is {found} and the limit is {limit}. "
+        "Split it into smaller files and upload them one by one."
     ),
     "unpacked_bytes": gettext_noop(
         "This file unpacks to more than {limit}, the most Coproduce reads from a file of its size. It may "

@@ -421,8 +421,8 @@ def do_import_codebook(project, upload, *, acting_user) -> ImportSummary:
 
 
 def do_import_qdpx(project, upload, *, consent: ConsentDetails, acting_user) -> ImportSummary:
-    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own is recorded),
-    codings, memos and sets (as themes for the project team). All of it or nothing.
+    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own
+    is recorded), codings, memos and sets (as themes for the project team). All of it or nothing.
 
     ``upload`` is the uploaded file (or its bytes); it is read in a separate process within the import
     budget (``sources.read_apart``), then stored with one insert per kind of thing where it can be.
