@@ -402,6 +402,31 @@ def test_a_project_s_codes_memos_codings_and_sets_are_stored_in_a_few_queries(
     assert Coding.objects.count() == 50 and Theme.objects.get(name="Theme 7").codes.get().name == "Code 7"
 
 
+def test_a_project_of_many_sources_is_stored_in_a_few_queries(
+    project, coordinator, django_assert_max_num_queries
+):
+    sources = "".join(
+        f'<TextSource guid="{guid(1000 + n)}" name="Interview {n}" '
+        f'plainTextPath="internal://{guid(1000 + n)}.txt">'
+        f'<PlainTextSelection guid="{guid(2000 + n)}" startPosition="0" endPosition="3">'
+        f'<Coding guid="{guid(3000 + n)}"><CodeRef targetGUID="{guid(1)}"/></Coding></PlainTextSelection>'
+        "</TextSource>"
+        for n in range(100)
+    )
+    data = qdpx(
+        '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="Many"><CodeBook><Codes>'
+        f'<Code guid="{guid(1)}" name="Bus" isCodable="true"/></Codes></CodeBook>'
+        f"<Sources>{sources}</Sources></Project>",
+        {f"sources/{guid(1000 + n)}.txt": f"Bus number {n} never came.".encode() for n in range(100)},
+    )
+    with django_assert_max_num_queries(40):
+        summary = do_import_qdpx(project, data, consent=ConsentDetails(), acting_user=coordinator)
+    assert (summary.sources_added, summary.codings_added) == (100, 100)
+    source = Source.objects.get(title="Interview 42")
+    assert source.text == "Bus number 42 never came." and source.codings.get().text == "Bus"
+    assert list(source.events.values_list("kind", flat=True)) == ["consent", "added"]
+
+
 # --- time and memory: the separate process ------------------------------------------------------
 
 

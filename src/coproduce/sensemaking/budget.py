@@ -138,7 +138,7 @@ class ImportBudget:
     max_segments: int = 50_000
     max_codes: int = 2_000
     max_codings: int = 100_000
-    max_seconds: float = 15.0
+    max_seconds: float = 30.0
     max_memory_bytes: int = 1024 * MB
 
     unpacked_bytes: int = field(default=0, init=False)

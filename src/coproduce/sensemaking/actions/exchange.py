@@ -24,7 +24,7 @@ from .. import refi
 from ..access import analysable_codings, analysable_sources
 from ..errors import SensemakingError
 from ..models import Audience, Code, CodeRevision, Coding, ExportRecord, Memo, Quote, Segment, Theme
-from .sources import ConsentDetails, NarratorDetails, do_add_source, read_apart
+from .sources import ConsentDetails, NewSource, do_add_sources, read_apart
 
 
 def person_guid(person) -> str:
@@ -462,31 +462,30 @@ def do_import_qdpx(project, upload, *, consent: ConsentDetails, acting_user) -> 
                             text=notes[note_guid].text.strip(),
                         )
                     )
-        for refi_source in imported.sources:
-            if refi_source.parsed is None:
-                summary.sources_skipped += 1
-                continue
-            source = do_add_source(
-                project,
-                refi_source.parsed,
-                title=refi_source.name,
-                narrator=NarratorDetails(),
-                consent=consent,
-                original_filename=f"{imported.name}.qdpx",
-                acting_user=acting_user,
-            )
-            summary.sources_added += 1
+        readable = [r for r in imported.sources if r.parsed is not None]
+        summary.sources_skipped += len(imported.sources) - len(readable)
+        sources = do_add_sources(
+            project,
+            [
+                NewSource(parsed=r.parsed, title=r.name, original_filename=f"{imported.name}.qdpx")
+                for r in readable
+            ],
+            consent=consent,
+            acting_user=acting_user,
+        )
+        summary.sources_added = len(sources)
+        new_codings = []
+        seen = set()
+        for source, refi_source in zip(sources, readable, strict=True):
             length = len(source.text)
             whole = [(0, length, c) for c in refi_source.codings]
             spans = whole + [(s.start, s.end, c) for s in refi_source.selections for c in s.codings]
-            new_codings = []
-            seen = set()
             for start, end, coding in spans:
                 code = codes.get(coding.code_guid)
                 if code is None or not 0 <= start < end <= length:
                     continue
                 coder = coder_for(coding.creating_user)
-                key = (code.pk, coder.pk, start, end)
+                key = (source.pk, code.pk, coder.pk, start, end)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -500,10 +499,14 @@ def do_import_qdpx(project, upload, *, consent: ConsentDetails, acting_user) -> 
                         created_at=coding.created or timezone.now(),
                     )
                 )
-            Coding.objects.bulk_create(new_codings)
-            summary.codings_added += len(new_codings)
-            # A memo on a selection goes on the passage the selection starts in.
-            segments = list(source.segments.order_by("start"))
+        Coding.objects.bulk_create(new_codings)
+        summary.codings_added = len(new_codings)
+        # A memo on a selection goes on the passage the selection starts in.
+        segments_of: dict[int, list[Segment]] = {}
+        for segment in Segment.objects.filter(source__in=sources).order_by("source", "start"):
+            segments_of.setdefault(segment.source_id, []).append(segment)
+        for source, refi_source in zip(sources, readable, strict=True):
+            segments = segments_of.get(source.pk, [])
             starts = [segment.start for segment in segments]
             for selection in refi_source.selections:
                 at = bisect_right(starts, selection.start) - 1

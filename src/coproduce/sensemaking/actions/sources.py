@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from coproduce.core.audit import record
+from coproduce.core.audit import record, record_many
 from coproduce.core.text import clean_line, clean_text
 
 from ..budget import ImportBudget, ImportProblem
@@ -140,6 +140,16 @@ def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
     return read_apart(read_upload, uploaded, uploaded.name or "")
 
 
+@dataclass
+class NewSource:
+    """A read source to store, with what to call it and whose words it holds."""
+
+    parsed: ParsedSource
+    title: str = ""
+    original_filename: str = ""
+    narrator: NarratorDetails = field(default_factory=NarratorDetails)
+
+
 def do_add_source(
     project,
     parsed: ParsedSource,
@@ -151,58 +161,93 @@ def do_add_source(
     acting_user,
 ) -> Source:
     """Store a read source with its segments and speakers in one transaction: all of it or nothing."""
+    new = NewSource(parsed=parsed, title=title, original_filename=original_filename, narrator=narrator)
+    return do_add_sources(project, [new], consent=consent, acting_user=acting_user)[0]
+
+
+def do_add_sources(
+    project, new_sources: list[NewSource], *, consent: ConsentDetails, acting_user
+) -> list[Source]:
+    """Store read sources with their segments and speakers, all with ``consent``, in one transaction.
+
+    One insert per kind of row however many sources there are (an imported project may hold hundreds),
+    so the cost of storing is bounded by the import budget's passages, not by round trips."""
     _validate_consent(consent)
-    original_filename = clean_line(original_filename)
-    title = clean_line(title) or original_filename or "Untitled source"
+    sources = []
+    for new in new_sources:
+        original_filename = clean_line(new.original_filename)
+        sources.append(
+            Source(
+                project=project,
+                title=(clean_line(new.title) or original_filename or "Untitled source")[:200],
+                kind=new.parsed.kind,
+                file_format=new.parsed.file_format,
+                original_filename=original_filename[:255],
+                text=new.parsed.text,
+                added_by=acting_user,
+                narrator_person=new.narrator.person,
+                narrator_name=clean_line(new.narrator.name)[:120],
+                narrator_pseudonym=clean_line(new.narrator.pseudonym)[:60],
+                consent_use=consent.use,
+                consent_audiences=list(consent.audiences),
+                consent_until=consent.until,
+                consent_recorded_by=acting_user,
+            )
+        )
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
     with transaction.atomic():
-        source = Source.objects.create(
-            project=project,
-            title=title[:200],
-            kind=parsed.kind,
-            file_format=parsed.file_format,
-            original_filename=original_filename[:255],
-            text=parsed.text,
-            added_by=acting_user,
-            narrator_person=narrator.person,
-            narrator_name=clean_line(narrator.name),
-            narrator_pseudonym=clean_line(narrator.pseudonym),
-            consent_use=consent.use,
-            consent_audiences=list(consent.audiences),
-            consent_until=consent.until,
-            consent_recorded_by=acting_user,
-        )
-        speakers = {label: Speaker(source=source, label=label[:80]) for label in parsed.speakers}
-        Speaker.objects.bulk_create(speakers.values())
+        Source.objects.bulk_create(sources)
+        speakers = [
+            {label: Speaker(source=source, label=label[:80]) for label in new.parsed.speakers}
+            for source, new in zip(sources, new_sources, strict=True)
+        ]
+        Speaker.objects.bulk_create(speaker for by_label in speakers for speaker in by_label.values())
         Segment.objects.bulk_create(
-            [
-                Segment(
+            Segment(
+                source=source,
+                index=i,
+                start=s.start,
+                speech_start=s.speech_start,
+                end=s.end,
+                speaker=by_label.get(s.speaker),
+                started_ms=s.started_ms,
+                ended_ms=s.ended_ms,
+                attributes=s.attributes,
+            )
+            for source, new, by_label in zip(sources, new_sources, speakers, strict=True)
+            for i, s in enumerate(new.parsed.segments)
+        )
+        consent_summary = f"Consent recorded: {consent.describe()}."
+        SourceEvent.objects.bulk_create(
+            event
+            for source, new in zip(sources, new_sources, strict=True)
+            for event in (
+                SourceEvent(
                     source=source,
-                    index=i,
-                    start=s.start,
-                    speech_start=s.speech_start,
-                    end=s.end,
-                    speaker=speakers.get(s.speaker),
-                    started_ms=s.started_ms,
-                    ended_ms=s.ended_ms,
-                    attributes=s.attributes,
-                )
-                for i, s in enumerate(parsed.segments)
-            ]
+                    kind="added",
+                    summary=f"Added to the project ({len(new.parsed.segments)} passages).",
+                    actor=actor,
+                ),
+                SourceEvent(source=source, kind="consent", summary=consent_summary[:300], actor=actor),
+            )
         )
-        log_event(
-            source, "added", f"Added to the project ({len(parsed.segments)} passages).", actor=acting_user
-        )
-        log_event(source, "consent", f"Consent recorded: {consent.describe()}.", actor=acting_user)
-        record(
+        record_many(
             "sensemaking.source_added",
-            source,
+            (
+                (
+                    source,
+                    {
+                        "kind": new.parsed.kind,
+                        "file_format": new.parsed.file_format,
+                        "segments": len(new.parsed.segments),
+                        "characters": len(new.parsed.text),
+                    },
+                )
+                for source, new in zip(sources, new_sources, strict=True)
+            ),
             acting_user=acting_user,
-            kind=parsed.kind,
-            file_format=parsed.file_format,
-            segments=len(parsed.segments),
-            characters=len(parsed.text),
         )
-    return source
+    return sources
 
 
 def do_stage_table_import(
