@@ -463,8 +463,9 @@ def _docx_table_rows(table) -> list[str]:
             span, merged = 1, False
             if properties is not None:
                 grid_span = properties.find(_W + "gridSpan")
-                if grid_span is not None and (grid_span.get(_W + "val") or "").isdigit():
-                    span = max(1, int(grid_span.get(_W + "val")))
+                value = grid_span.get(_W + "val") if grid_span is not None else None
+                if value and value.isdigit() and len(value) <= 5:  # a table has at most 63 columns
+                    span = max(1, int(value))
                 v_merge = properties.find(_W + "vMerge")
                 merged = v_merge is not None and v_merge.get(_W + "val") in (None, "continue")
             if merged:
