@@ -267,7 +267,7 @@ SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_G
 
 # The budget for reading one uploaded file (a source, a .qdpx project, a .qdc codebook). Each file is
 # read in a separate process; going over any limit stops it with a message naming the limit.
-# docs/operators.md ("Limits on uploads") says what each one guards against.
+# docs/operators.md ("Security settings", Uploads) says what each one guards against.
 SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
 )

@@ -92,8 +92,8 @@ def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
 
 
 def import_budget() -> ImportBudget:
-    """The limits on reading one uploaded file, from settings (``docs/operators.md``, "Limits on
-    uploads"). A fresh budget for every upload."""
+    """The limits on reading one uploaded file, from settings (``docs/operators.md``, "Security
+    settings", Uploads). A fresh budget for every upload."""
     return ImportBudget(
         max_upload_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES,
         max_unpacked_bytes=settings.SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES,
