@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "coproduce.sensemaking",
     "coproduce.live",
     "coproduce.deliberation",
+    "coproduce.recognition",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +282,6 @@ SENSEMAKING_IMPORT_MAX_SECONDS = float(os.environ.get("SENSEMAKING_IMPORT_MAX_SE
 SENSEMAKING_IMPORT_MAX_MEMORY_BYTES = int(
     os.environ.get("SENSEMAKING_IMPORT_MAX_MEMORY_BYTES", str(1024 * 1024 * 1024))
 )
+
+# Recognition: the largest receipt (photo or PDF) accepted with an expense.
+RECOGNITION_MAX_RECEIPT_BYTES = int(os.environ.get("RECOGNITION_MAX_RECEIPT_BYTES", str(10 * 1024 * 1024)))
