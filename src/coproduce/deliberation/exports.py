@@ -17,11 +17,13 @@ from pathlib import Path
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
+from coproduce.engine.polis_io import write_polis_export
 from coproduce.live.models import LiveSession
 from coproduce.live.permissions import can_export_outcomes
 
+from .access import pieces_of
+from .map_refresh import current_map
 from .models import OpinionMapSnapshot, Statement, TakeHomeMessage, Vote
-from .rendering import pieces_of
 
 MODERATED = {
     Statement.Status.ACCEPTED: 1,
@@ -141,8 +143,6 @@ def pieces_csv(session: LiveSession) -> str:
 def _polis_folder(session: LiveSession, folder) -> None:
     """Write votes.csv and comments.csv with the engine's Polis writer, so its reader (and
     ``coproduce analyse``) reads back exactly what was written."""
-    from coproduce.engine.polis_io import write_polis_export
-
     voters, numbers = _voter_numbers(session), _statement_numbers(session)
     votes = list(
         Vote.objects.filter(session=session)
@@ -204,8 +204,6 @@ EXPORTS = {
 def download(session: LiveSession, name: str) -> HttpResponse:
     if name not in EXPORTS:
         raise Http404("No such export.")
-    from .map_refresh import current_map
-
     make, content_type = EXPORTS[name]
     current_map(session, max_age=0)  # common ground and bridging as of now
     content = make(session)

@@ -91,13 +91,25 @@ def main(argv: list[str] | None = None) -> int:
 def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, Any]:
     """Everything the report shows, as plain data (JSON-ready)."""
     n_raw = int(export.values.size)
-    opinion = OpinionMap(n_groups=n_groups).fit(
-        export.participant_ids,
-        export.statement_ids,
-        export.values,
-        excluded_statements=export.excluded,
-        statements=export.statements,
-    )
+    model = OpinionMap(n_groups=n_groups)
+    if export.has_history:
+        # with the votes' times, who is in the conversation is replayed as Polis kept it, update by update
+        opinion = model.fit_history(
+            export.participant_ids,
+            export.statement_ids,
+            export.values,
+            export.vote_times,
+            excluded_statements=export.excluded,
+            statements=export.statements,
+        )
+    else:
+        opinion = model.fit(
+            export.participant_ids,
+            export.statement_ids,
+            export.values,
+            excluded_statements=export.excluded,
+            statements=export.statements,
+        )
     n_votes = int(opinion.votes_cast_.sum())
     warnings = list(export.warnings)
     if n_raw > n_votes:
@@ -169,6 +181,10 @@ def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, A
             "participants_grouped": int((opinion.groups_ >= 0).sum()),
         },
         "everyone_passed": bool(everyone_passed),
+        "history": {
+            "replayed": bool(export.has_history),
+            "updates": int(opinion.history_.n_updates) if export.has_history else None,
+        },
         "warnings": warnings,
         "n_groups": int(opinion.n_groups_),
         "stability": _num(stability),
@@ -195,6 +211,14 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     )
     for w in a["warnings"]:
         out.append(f"Note: {w}.")
+    history = a.get("history") or {}
+    if history.get("replayed"):
+        out.append(
+            f"Who is in the conversation was replayed from the votes' times over {history['updates']:,} "
+            f"update{'' if history['updates'] == 1 else 's'}, as Polis would have kept it."
+        )
+    else:
+        out.append("The export has no vote times, so who is in the conversation is judged on today's votes.")
     if a["everyone_passed"]:
         out.append("")
         out.append("Everyone passed on every statement, so there is no agreement or division to show yet.")
