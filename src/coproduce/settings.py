@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "coproduce.live",
     "coproduce.deliberation",
     "coproduce.recognition",
+    "coproduce.outcomes",
 ]
 
 MIDDLEWARE = [
