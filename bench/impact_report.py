@@ -19,10 +19,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
-import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
