@@ -13,6 +13,7 @@ class OutcomesConfig(AppConfig):
         from .actions import do_send_feedback_reminders
 
         happenings.attendance_recorded.subscribe(subscribers.invite_after_attendance)
+        happenings.session_finished.subscribe(subscribers.invite_after_session)
         # the one reminder goes out on the worker's next pass once it is due (no cron job to set up)
         worker.register_job("outcomes.send_feedback_reminders", do_send_feedback_reminders)
         home.register_section(

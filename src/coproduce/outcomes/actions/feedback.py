@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.audit import record
 from coproduce.events.models import Event, Registration
-from coproduce.live.models import LiveSession
+from coproduce.live.models import LiveSession, Participant
 from coproduce.people.models import Person
 
 from .. import emails, library
@@ -56,7 +56,9 @@ def do_create_feedback_form(
     """A feedback form for an event (or one of its live sessions), with ready-made questions.
 
     Everyone already checked in at the event is invited at once; people checked in later are invited
-    when their attendance is recorded (see subscribers.invite_after_attendance).
+    when their attendance is recorded (see subscribers.invite_after_attendance). For a live session,
+    its signed-in participants are invited at once if it has finished, else when it finishes
+    (subscribers.invite_after_session).
     """
     if not title.strip():
         raise OutcomesError(_("Give the form a title."), field="title")
@@ -92,6 +94,11 @@ def do_create_feedback_form(
             event=event, checked_in_at__isnull=False, status=Registration.Status.REGISTERED
         ).select_related("person")
         invited = [r.person for r in attended if _invite(form, r.person)]
+        if live_session is not None and live_session.status == LiveSession.Status.FINISHED:
+            took_part = Participant.objects.filter(session=live_session, person__isnull=False).select_related(
+                "person"
+            )
+            invited += [p.person for p in took_part if _invite(form, p.person)]
         record("outcomes.create_feedback_form", form, acting_user=acting_user, invited=len(invited))
     return form
 
