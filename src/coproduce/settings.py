@@ -262,6 +262,10 @@ DEMO_MODE = os.environ.get("COPRODUCE_DEMO", "0") == "1" and not PRODUCTION
 # until then their place is held (it counts as taken), after it the place goes to the next person.
 EVENTS_PLACE_HOLD_MINUTES = int(os.environ.get("COPRODUCE_PLACE_HOLD_MINUTES", "30"))
 
+# Outcomes: any count of people under this reads "fewer than N" in impact reports, feedback results and
+# decision logs (and other counts are hidden so that it cannot be worked out by subtraction).
+COPRODUCE_SMALL_NUMBER_THRESHOLD = int(os.environ.get("COPRODUCE_SMALL_NUMBER_THRESHOLD", "5"))
+
 # Sense-making: the largest source file accepted, and how long withdrawn words are kept (so a
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
 SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

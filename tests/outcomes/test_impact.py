@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -181,3 +182,29 @@ def test_the_gripp2_short_form_is_drafted_from_the_figures_and_saved_as_edited(
         f"/outcomes/project/{project.pk}/impact/?start=2025-01-01&end=2025-12-31"
     ).content.decode()
     assert "We should have paid people sooner." not in other
+
+
+def test_the_threshold_comes_from_the_setting():
+    with override_settings(COPRODUCE_SMALL_NUMBER_THRESHOLD=10):
+        assert str(suppression.single(9)) == "fewer than 10"
+        assert str(suppression.single(10)) == "10"
+        counts, total = suppression.suppress_group({"a": 7, "b": 30}, 37)
+        assert str(counts["a"]) == "fewer than 10" and not counts["b"].is_shown
+    assert str(suppression.single(9)) == "9"
+
+
+@pytest.mark.django_db
+def test_the_report_page_uses_the_operators_threshold(client, coordinator, project, report_world):
+    client.force_login(coordinator)
+    with override_settings(COPRODUCE_SMALL_NUMBER_THRESHOLD=10):
+        page = client.get(f"/outcomes/project/{project.pk}/impact/").content.decode()
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', page))
+    # 6 professionals and 8 who said "very good" were shown with the default of 5; not under 10.
+    assert rows["Professional (paid to work in health or social care)"] == "fewer than 10"
+    assert rows["5 – Very good"] == "fewer than 10"
+    assert rows["Lived experience of using services"] == "12"
+    assert "any number of people under 10 reads “fewer than 10”" in page
+    assert "People paid: fewer than 10." in page
+    assert "Amounts are shown when 10 or more people were paid" in page
+    for label, shown in rows.items():
+        assert not (shown.isdigit() and 0 < int(shown) < 10 and label != "Workshop"), (label, shown)

@@ -61,10 +61,13 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def build_report(
-    project: Project, start: date, end: date, *, threshold: int = suppression.DEFAULT_THRESHOLD
-) -> ImpactReport:
-    """Everything the impact report shows for events starting between ``start`` and ``end`` (inclusive)."""
+def build_report(project: Project, start: date, end: date, *, threshold: int | None = None) -> ImpactReport:
+    """Everything the impact report shows for events starting between ``start`` and ``end`` (inclusive).
+
+    Counts of people under ``threshold`` (default: the ``COPRODUCE_SMALL_NUMBER_THRESHOLD`` setting)
+    are never shown."""
+    if threshold is None:
+        threshold = suppression.threshold()
     since, until = _bounds(start, end)
     report = ImpactReport(project=project, start=start, end=end, threshold=threshold)
     events = Event.objects.filter(project=project, starts_at__gte=since, starts_at__lt=until)

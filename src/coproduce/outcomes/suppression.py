@@ -17,9 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = 5  # the setting's default; the threshold in force is threshold()
+
+
+def threshold() -> int:
+    """The small-number threshold in force: ``COPRODUCE_SMALL_NUMBER_THRESHOLD`` (default 5).
+
+    Read each time (not at import) so a deployment's setting, and a test's override, always apply.
+    Below 2 it would protect nobody, so it is never taken as less than 2.
+    """
+    return max(2, int(getattr(settings, "COPRODUCE_SMALL_NUMBER_THRESHOLD", DEFAULT_THRESHOLD)))
 
 
 @dataclass(frozen=True)
@@ -51,11 +61,16 @@ class Count:
         return str(self.value)
 
 
-def single(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Count:
-    """One count on its own (no total to subtract it from)."""
+def single(value: int, *, threshold: int | None = None) -> Count:
+    """One count on its own (no total to subtract it from). ``threshold`` defaults to the setting."""
+    threshold = _resolve(threshold)
     if value < threshold:
         return Count(None, "small", threshold)
     return Count(value, "", threshold)
+
+
+def _resolve(given: int | None) -> int:
+    return threshold() if given is None else given
 
 
 def _range(kind: str, threshold: int) -> tuple[int, float]:
@@ -78,9 +93,12 @@ def possible_values(hidden: dict[str, str], hidden_sum: int | None, threshold: i
 
 
 def suppress_group(
-    parts: dict[str, int], total: int, *, threshold: int = DEFAULT_THRESHOLD
+    parts: dict[str, int], total: int, *, threshold: int | None = None
 ) -> tuple[dict[str, Count], Count]:
-    """Show ``parts`` (which add up to ``total``) and ``total`` with small numbers protected."""
+    """Show ``parts`` (which add up to ``total``) and ``total`` with small numbers protected.
+
+    ``threshold`` defaults to the setting (see threshold())."""
+    threshold = _resolve(threshold)
     if sum(parts.values()) != total:
         raise ValueError("The parts of a group must add up to its total.")
     if total < threshold:
