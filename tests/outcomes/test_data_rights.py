@@ -30,6 +30,7 @@ def test_the_download_has_the_actions_and_feedback(member, history):
     assert data["actions_from_what_you_said"][0]["status"] == "Agreed"
     assert data["updates_you_were_told_of"] == 1
     assert data["feedback_answers"][0]["answer"] == "The tea."
+    assert data["feedback_answers"][0]["team_may_analyse_your_words"] is False
 
 
 def test_erasure_removes_the_person_from_actions_and_their_named_feedback(member, history):

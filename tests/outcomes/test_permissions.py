@@ -45,6 +45,12 @@ TABLE = [
     ("add a question (post)", "post", "/outcomes/feedback/{feedback}/questions/", C_F),
     ("close the form (post)", "post", "/outcomes/feedback/{feedback}/open/", C_F),
     ("feedback results", "get", "/outcomes/feedback/{feedback}/results/", C_F),
+    (
+        "send answers to sense-making (post)",
+        "post",
+        "/outcomes/feedback/{feedback}/to-sensemaking/",
+        COORDINATOR,
+    ),
     ("answer feedback", "get", "/outcomes/feedback/{feedback}/respond/", (OK, OK, OK, NOT_FOUND, SIGN_IN)),
     (
         "answer feedback (post)",

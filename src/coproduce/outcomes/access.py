@@ -214,6 +214,14 @@ def access_managed_feedback_form_by_id(user, form_id) -> FeedbackForm:
     return form
 
 
+def access_feedback_form_for_analysis_by_id(user, form_id) -> FeedbackForm:
+    """A form whose consented written answers ``user`` may send into sense-making (coordinators)."""
+    form = _form_or_404(form_id)
+    if not permissions.can_send_feedback_to_sensemaking(user, form.project):
+        raise Http404("No such form.")
+    return form
+
+
 def access_feedback_form_for_response(user, form_id) -> FeedbackForm:
     form = _form_or_404(form_id)
     if not permissions.can_respond_to_feedback(user, form):

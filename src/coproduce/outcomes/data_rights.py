@@ -51,6 +51,7 @@ def export_outcomes(person) -> dict:
                 "question": a.question.text,
                 "answer": a.text or a.choice or a.rating,
                 "given_at": _when(a.response.submitted_at),
+                "team_may_analyse_your_words": a.response.may_analyse,
             }
             for a in answers
         ],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import add_action_error
 
-from . import access, actions, library, pictures
+from . import access, actions, library, permissions, pictures
 from .forms import NewFeedbackForm, QuestionForm, ResponseForm
 
 EASY_READ_SESSION = "outcomes_easy_read_{}"
@@ -122,7 +122,11 @@ def feedback_respond(request: HttpRequest, form_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_submit_feedback(
-                feedback, request.user, answers=form.answers(), acting_user=request.user
+                feedback,
+                request.user,
+                answers=form.answers(),
+                may_analyse=form.may_analyse(),
+                acting_user=request.user,
             )
         except actions.OutcomesError as error:
             add_action_error(form, error)
@@ -142,8 +146,28 @@ def feedback_results(request: HttpRequest, form_id: int) -> HttpResponse:
             "project": feedback.project,
             "results": access.feedback_results(feedback),
             "counts": access.invitation_counts(feedback),
+            "can_send_to_sensemaking": permissions.can_send_feedback_to_sensemaking(
+                request.user, feedback.project
+            ),
         },
     )
+
+
+@require_POST
+def feedback_send_to_sensemaking(request: HttpRequest, form_id: int) -> HttpResponse:
+    """Coordinators only: the consented written answers become a sense-making source."""
+    feedback = access.access_feedback_form_for_analysis_by_id(request.user, form_id)
+    try:
+        source = actions.do_send_feedback_to_sensemaking(feedback, acting_user=request.user)
+    except actions.OutcomesError as error:
+        messages.error(request, error.message)
+        return redirect("outcomes:feedback_results", feedback.pk)
+    messages.success(
+        request,
+        _("The written answers people agreed to share are now a source in sense-making: %(title)s.")
+        % {"title": source.title},
+    )
+    return redirect("outcomes:feedback_results", feedback.pk)
 
 
 def _step(raw, last: int) -> int:
@@ -172,6 +196,7 @@ def feedback_easy_read(request: HttpRequest, form_id: int) -> HttpResponse:
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
         questions=[question],
+        ask_consent=False,  # not asked on the Easy Read form yet, so its answers stay unsent (no)
         initial={f"q{question.pk}": current},
     )
     if request.method == "POST" and form.is_valid():

@@ -168,9 +168,11 @@ class QuestionForm(forms.Form):
 class ResponseForm(forms.Form):
     """One field per question, all optional: people answer what they want to."""
 
-    def __init__(self, *args, questions, **kw):
+    def __init__(self, *args, questions, ask_consent: bool | None = None, **kw):
         super().__init__(*args, **kw)
         self.questions = questions
+        if ask_consent is None:
+            ask_consent = any(q.kind == FeedbackQuestion.Kind.TEXT for q in questions)
         for q in questions:
             name = f"q{q.pk}"
             if q.kind == FeedbackQuestion.Kind.RATING:
@@ -192,8 +194,25 @@ class ResponseForm(forms.Form):
                     label=q.text, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
                 )
 
+        if ask_consent:
+            # Asked on every form with a written question, anonymous or not; no unless they say yes.
+            self.fields["may_analyse"] = forms.ChoiceField(
+                label=_("May the team analyse your words?"),
+                help_text=_(
+                    "If you say yes, the project team may study what you wrote with other people's "
+                    "answers, without your name. They will not quote you."
+                ),
+                required=False,
+                initial="no",
+                widget=forms.RadioSelect,
+                choices=[("yes", _("Yes")), ("no", _("No"))],
+            )
+
     def answers(self) -> dict[int, str]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
+
+    def may_analyse(self) -> bool:
+        return self.cleaned_data.get("may_analyse") == "yes"
 
 
 class PeriodForm(forms.Form):

@@ -251,6 +251,10 @@ class FeedbackResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(default=timezone.now)
+    # The respondent's own answer to "May the team analyse your words?" (default no). Only written
+    # answers of responses that said yes are ever sent into sense-making, and each only once.
+    may_analyse = models.BooleanField(default=False)
+    sent_for_analysis_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["form", "submitted_at", "id"]

@@ -17,7 +17,8 @@ a public workshop) sees the action's title, status and timeline on their own pag
 or who else contributed.
 
 Feedback forms: coordinators and facilitators create them and see results (never who gave which
-answer); the people invited after attending, and the project's members, answer them.
+answer); the people invited after attending, and the project's members, answer them. Only
+coordinators send a form's written answers (those whose writers agreed) into sense-making.
 
 Decision log: project members read it (who was involved is shown only as counts by perspective, with
 small numbers hidden); coordinators and the steering group record decisions.
@@ -65,6 +66,11 @@ def can_view_own_outcomes(user) -> bool:
 
 def can_manage_feedback(user, project: Project) -> bool:
     return project_rules.can_manage_events(user, project)
+
+
+def can_send_feedback_to_sensemaking(user, project: Project) -> bool:
+    """Send a form's consented written answers into sense-making as a source: coordinators only."""
+    return project_rules.policy_for(user, project).is_coordinator
 
 
 def can_respond_to_feedback(user, form: FeedbackForm) -> bool:

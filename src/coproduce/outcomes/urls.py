@@ -29,4 +29,9 @@ urlpatterns = [
     path("feedback/<int:form_id>/respond/", feedback_views.feedback_respond, name="feedback_respond"),
     path("feedback/<int:form_id>/easy-read/", feedback_views.feedback_easy_read, name="feedback_easy_read"),
     path("feedback/<int:form_id>/results/", feedback_views.feedback_results, name="feedback_results"),
+    path(
+        "feedback/<int:form_id>/to-sensemaking/",
+        feedback_views.feedback_send_to_sensemaking,
+        name="feedback_send_to_sensemaking",
+    ),
 ]

@@ -11,6 +11,7 @@ from .feedback import (
     do_create_feedback_form,
     do_invite_to_feedback,
     do_send_feedback_reminders,
+    do_send_feedback_to_sensemaking,
     do_set_feedback_form_open,
     do_submit_feedback,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "do_record_decision",
     "do_save_gripp2",
     "do_send_feedback_reminders",
+    "do_send_feedback_to_sensemaking",
     "do_set_feedback_form_open",
     "do_set_public_page",
     "do_submit_feedback",

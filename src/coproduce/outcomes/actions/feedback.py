@@ -12,6 +12,9 @@ from coproduce.core.audit import record
 from coproduce.events.models import Event, Registration
 from coproduce.live.models import LiveSession, Participant
 from coproduce.people.models import Person
+from coproduce.sensemaking.actions.sources import ConsentDetails, do_add_response_source
+from coproduce.sensemaking.errors import SensemakingError
+from coproduce.sensemaking.models import Audience, ConsentUse, Source
 
 from .. import emails, library
 from ..errors import OutcomesError
@@ -161,9 +164,12 @@ def _parse_answer(question: FeedbackQuestion, raw: str) -> dict | None:
 
 
 def do_submit_feedback(
-    form: FeedbackForm, person: Person, *, answers: dict[int, str], acting_user
+    form: FeedbackForm, person: Person, *, answers: dict[int, str], acting_user, may_analyse: bool = False
 ) -> FeedbackResponse:
     """Keep one person's answers (``answers``: question id → the value given). Once per person.
+
+    ``may_analyse`` is their answer to "May the team analyse your words?" (default no): only then can
+    their written answers be sent into sense-making (do_send_feedback_to_sensemaking).
 
     On an anonymous form the response is kept without the person: only their invitation records that
     they answered, so they are not reminded or asked again.
@@ -182,7 +188,10 @@ def do_submit_feedback(
             raise OutcomesError(_("You have already given feedback on this. Thank you."))
         now = timezone.now()
         response = FeedbackResponse.objects.create(
-            form=form, person=None if form.is_anonymous else person, submitted_at=now
+            form=form,
+            person=None if form.is_anonymous else person,
+            submitted_at=now,
+            may_analyse=bool(may_analyse),
         )
         FeedbackAnswer.objects.bulk_create(
             [
@@ -193,8 +202,63 @@ def do_submit_feedback(
         )
         invitation.responded_at = now
         invitation.save(update_fields=["responded_at"])
-        record("outcomes.submit_feedback", form, acting_user=acting_user, anonymous=form.is_anonymous)
+        record(
+            "outcomes.submit_feedback",
+            form,
+            acting_user=acting_user,
+            anonymous=form.is_anonymous,
+            may_analyse=bool(may_analyse),
+        )
     return response
+
+
+def do_send_feedback_to_sensemaking(form: FeedbackForm, *, acting_user) -> Source:
+    """Send the form's written answers into sense-making as one source of free-text responses, to be
+    coded and themed there. Only answers whose respondent agreed ("May the team analyse your words?")
+    go, each response once (a later send takes only responses not sent before). Respondents are never
+    named: each answer is a passage carrying only the question it answers. The source's consent is
+    what they agreed to: analysis by the project team, no quotes.
+
+    Raises OutcomesError when no consented written answer is waiting to be sent.
+    """
+    with transaction.atomic():
+        responses = list(
+            FeedbackResponse.objects.select_for_update()
+            .filter(form=form, may_analyse=True, sent_for_analysis_at__isnull=True)
+            .order_by("pk")
+        )
+        answers = list(
+            FeedbackAnswer.objects.filter(
+                response__in=[r.pk for r in responses], question__kind=FeedbackQuestion.Kind.TEXT
+            )
+            .exclude(text="")
+            .select_related("question")
+            .order_by("response_id", "question__position")
+        )
+        if not answers:
+            raise OutcomesError(
+                _("No written answers can be sent: nobody who agreed to it has written an answer yet.")
+            )
+        try:
+            source = do_add_response_source(
+                form.project,
+                [(a.text, {str(_("Question")): a.question.text}) for a in answers],
+                title=_("Feedback: %(title)s") % {"title": form.title},
+                consent=ConsentDetails(use=ConsentUse.ANALYSIS_ONLY, audiences=(Audience.TEAM,)),
+                acting_user=acting_user,
+            )
+        except SensemakingError as error:
+            raise OutcomesError(error.message) from None
+        sent = {a.response_id for a in answers}
+        FeedbackResponse.objects.filter(pk__in=sent).update(sent_for_analysis_at=timezone.now())
+        record(
+            "outcomes.send_feedback_to_sensemaking",
+            form,
+            acting_user=acting_user,
+            source=source.pk,
+            answers=len(answers),
+        )
+    return source
 
 
 def do_send_feedback_reminders(*, now: datetime | None = None) -> int:

@@ -275,6 +275,42 @@ def do_add_sources(
     return sources
 
 
+def do_add_response_source(
+    project,
+    responses: list[tuple[str, dict[str, str]]],
+    *,
+    title: str,
+    consent: ConsentDetails,
+    acting_user,
+) -> Source:
+    """Store written responses collected elsewhere (e.g. a feedback form's free-text answers) as one
+    source of free-text responses: one segment per response (``(words, attributes)``, the attributes,
+    e.g. the question answered, kept on its segment), no speakers and no narrator, so nobody is named.
+
+    The caller passes only words whose writers agreed to ``consent``. Raises SensemakingError when
+    there is nothing to store.
+    """
+    if not any(clean_line(words) for words, _attributes in responses):
+        raise SensemakingError("There are no written answers to send.", field="responses")
+    columns = ["Answer"]
+    for _words, attributes in responses:
+        columns += [key for key in attributes if key not in columns]
+    rows = [[words] + [attributes.get(key, "") for key in columns[1:]] for words, attributes in responses]
+    table = ParsedTable(file_format="", columns=columns, rows=rows)
+    try:
+        parsed = source_from_table(table, 0, list(range(1, len(columns))), import_budget())
+    except ImportProblem as problem:
+        raise refusal(problem, field="responses") from None
+    return do_add_source(
+        project,
+        parsed,
+        title=title,
+        narrator=NarratorDetails(),
+        consent=consent,
+        acting_user=acting_user,
+    )
+
+
 def do_stage_table_import(
     project, table: ParsedTable, *, filename: str, details: dict, acting_user
 ) -> PendingImport:
