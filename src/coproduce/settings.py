@@ -203,3 +203,12 @@ DEMO_MODE = os.environ.get("COPRODUCE_DEMO", "0") == "1" and not PRODUCTION
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
 SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_GRACE_DAYS", "14"))
+
+# Joining a live session by its code. A client address that has made this many failed code lookups
+# (wrong or made-up codes, by the join form or a /live/j/<code>/ link) in the window is refused every
+# lookup until the window passes; successful joins never count, so a whole room behind one NHS or
+# council address gets in. Signed-in people are counted per person instead. django-ratelimit's format:
+# "60/10m" is 60 per 10 minutes.
+COPRODUCE_JOIN_CODE_FAILURES = os.environ.get("COPRODUCE_JOIN_CODE_FAILURES", "60/10m")
+# The most people who can join a live session whose facilitator left its capacity empty (0: no limit).
+COPRODUCE_LIVE_DEFAULT_CAPACITY = int(os.environ.get("COPRODUCE_LIVE_DEFAULT_CAPACITY", "500"))
