@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     train_labels, test_labels = [labels[i] for i in train], [labels[i] for i in test]
     print(f"data: {args.data.name}: {len(texts)} labelled responses, {len(set(labels))} codes")
     print(
-        f"split (seed {args.seed}): train on {len(train_texts)}, hold out {len(test_texts)} (never trained on)"
+        f"split (seed {args.seed}): train on {len(train_texts)}, "
+        f"hold out {len(test_texts)} (never trained on)"
     )
 
     # --- train, timed ----------------------------------------------------------------------------
@@ -174,7 +175,8 @@ def main(argv: list[str] | None = None) -> None:
     print("\n== time (this machine, this run; text only)")
     print(f"{'':36}{'Coproduce':>11}{'TF-IDF+LR':>11}{'ratio':>7}")
     print(
-        f"{'training (s)':36}{train_time:11.2f}{baseline_train_time:11.2f}{train_time / baseline_train_time:7.2f}"
+        f"{'training (s)':36}{train_time:11.2f}{baseline_train_time:11.2f}"
+        f"{train_time / baseline_train_time:7.2f}"
     )
     print(
         f"{'suggest top 3 for 10,000 (s)':36}{suggest_time:11.2f}{baseline_suggest_time:11.2f}"

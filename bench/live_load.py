@@ -88,7 +88,10 @@ def free_port() -> int:
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time so far of a process and its children, e.g. a worker's map helper (Linux /proc)."""
+    """User + system CPU time so far of a process and its children, e.g. a worker's map helper.
+
+    Reads /proc, so Linux only.
+    """
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except FileNotFoundError:
@@ -533,17 +536,20 @@ def main() -> int:
         f"{result['voting_seconds']:.0f} s of voting, think time {args.think_min}-{args.think_max} s"
     )
     print(
-        f"  machine: {os.cpu_count()} cores; load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        f"  machine: {os.cpu_count()} cores; "
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         "(shared with the benchmark client and anything else running)"
     )
     print(f"  joined over HTTP in {result['join_seconds']:.1f} s")
     print(
         f"  vote acknowledgement: p50 {ms(percentile(acks, 50))}, p95 {ms(percentile(acks, 95))}, "
-        f"p99 {ms(percentile(acks, 99))}, max {ms(max(acks) if acks else float('nan'))}   (target p95 < 100 ms)"
+        f"p99 {ms(percentile(acks, 99))}, max {ms(max(acks) if acks else float('nan'))}"
+        "   (target p95 < 100 ms)"
     )
     print(
         f"  phase change reaching all {args.participants}: p50 {ms(percentile(phase, 50))}, "
-        f"p95 {ms(percentile(phase, 95))}, max {ms(max(phase))} over {len(phase)} deliveries   (target p95 < 300 ms)"
+        f"p95 {ms(percentile(phase, 95))}, max {ms(max(phase))} over {len(phase)} deliveries"
+        "   (target p95 < 300 ms)"
     )
     print(f"  pause/resume reaching all: p50 {ms(percentile(timer, 50))}, p95 {ms(percentile(timer, 95))}")
     print(
@@ -558,17 +564,21 @@ def main() -> int:
         f"{result['maps']} map updates, {result['map_unseen']} votes not yet shown   (target within 2 s)"
     )
     print(
-        f"  votes sent {stats['votes_sent']}, acknowledged {stats['votes_ok']}, refused {stats['votes_refused']}, "
+        f"  votes sent {stats['votes_sent']}, acknowledged {stats['votes_ok']}, "
+        f"refused {stats['votes_refused']}, "
         f"stored {stored_votes}   -> {'stored = sent' if stored_votes == stats['votes_sent'] else 'MISMATCH'}"
         " (each simulated person votes at most once per statement, so every vote sent is one row)"
     )
     print(
-        f"  statements sent {stats['statements_sent']}, accepted {stats['statements_ok']}, stored {stored_statements}"
+        f"  statements sent {stats['statements_sent']}, accepted {stats['statements_ok']}, "
+        f"stored {stored_statements}"
     )
     server_cpu, client_cpu = result["server_cpu"], result["client_cpu"]
     print(
-        f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s; while voting the two workers "
-        f"(with their map helpers) used {server_cpu:.1f} CPU s ({1000 * server_cpu / max(stats['votes_sent'], 1):.1f} ms per vote, "
+        f"  throughput: {stats['votes_sent'] / result['voting_seconds']:.1f} votes/s; "
+        "while voting the two workers "
+        f"(with their map helpers) used {server_cpu:.1f} CPU s "
+        f"({1000 * server_cpu / max(stats['votes_sent'], 1):.1f} ms per vote, "
         f"map and statements included), the benchmark client {client_cpu:.1f} CPU s"
     )
     if stats["refusals"]:

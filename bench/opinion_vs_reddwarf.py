@@ -177,7 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: no Polis open data at {OPENDATA}; running the synthetic cases only")
     cases = [c for c in [*real, *SYNTHETIC] if not args.cases or c in args.cases]
     print(f"OMP_NUM_THREADS=1, {os.cpu_count()} cores, best of {args.repeat} fits (1 for 50k × 2k)\n")
-    head = f"{'case':34s} {'votes':>9s} {'ours s':>8s} {'red-dwarf s':>11s} {'ratio':>7s} {'ours MB':>8s} {'rd MB':>7s} {'ours ARI':>8s} {'rd ARI':>7s}  groups (ours | rd)"
+    head = (
+        f"{'case':34s} {'votes':>9s} {'ours s':>8s} {'red-dwarf s':>11s} {'ratio':>7s} "
+        f"{'ours MB':>8s} {'rd MB':>7s} {'ours ARI':>8s} {'rd ARI':>7s}  groups (ours | rd)"
+    )
     print(head)
     print("-" * len(head))
     rows = []
@@ -195,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{case[:34]:34s} {ours.get('votes', 0):9,d} {_fmt(ours.get('seconds'), '8.3f')} "
             f"{_fmt(rd.get('seconds'), '11.3f')} {_fmt(ratio, '6.1f')}× {_fmt(ours.get('peak_mb'), '8.0f')} "
-            f"{_fmt(rd.get('peak_mb'), '7.0f')} {_fmt(ours.get('ari'), '8.3f')} {_fmt(rd.get('ari'), '7.3f')}  "
+            f"{_fmt(rd.get('peak_mb'), '7.0f')} {_fmt(ours.get('ari'), '8.3f')} "
+            f"{_fmt(rd.get('ari'), '7.3f')}  "
             f"{ours.get('groups', ours.get('error'))} | {rd.get('groups', rd.get('error'))}",
             flush=True,
         )
@@ -204,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     for case, ours, _ in rows:
         if "stability" in ours:
             print(
-                f"stability {case[:34]:34s} {ours['stability']:.2f}  ({ours['stability_seconds']:.3f} s, ours only)"
+                f"stability {case[:34]:34s} {ours['stability']:.2f}  "
+                f"({ours['stability_seconds']:.3f} s, ours only)"
             )
         if "update_ms" in ours:
             print(f"\nincremental update, 10 new votes on {case}: {ours['update_ms']:.1f} ms (median of 7)")

@@ -1,4 +1,4 @@
-"""Statements and votes: limits, moderation, one statement at a time, vote changes, and the no-JavaScript flow."""
+"""Statements and votes: limits, moderation, one statement at a time, vote changes, no-JavaScript flow."""
 
 import re
 

@@ -73,7 +73,8 @@ def test_cli_dispatches_analyse(tmp_path, capsys):
     [
         (
             "1,x,0,7,maybe\n",
-            "coproduce analyse: error: votes.csv: line 2: vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'maybe'\n",
+            "coproduce analyse: error: votes.csv: line 2: "
+            "vote must be 1 (agree), -1 (disagree) or 0 (pass), not 'maybe'\n",
         ),
         ("1,x,0\n", "coproduce analyse: error: votes.csv: line 2: expected 5 fields, found 3\n"),
     ],

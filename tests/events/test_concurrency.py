@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def postgres():
     if connection.vendor != "postgresql":
         pytest.skip(
-            "needs PostgreSQL (set DATABASE_URL): SQLite has one writer at a time, so there is no race to show"
+            "needs PostgreSQL (set DATABASE_URL): "
+            "SQLite has one writer at a time, so there is no race to show"
         )
 
 

@@ -31,7 +31,7 @@ NEW_EVENT = {
 }
 
 TABLE = [
-    # view,                                   method, url,                                         expected per role
+    # (view, method, url, expected per role)
     ("public events page", "get", "/events/", EVERYONE),
     ("public event page", "get", "/events/{public}/", EVERYONE),
     ("public event sign-up form", "get", "/events/{public}/sign-up/", EVERYONE),

@@ -93,7 +93,8 @@ def test_a_vote_on_one_worker_updates_the_screen_on_the_other(live_session, faci
             update = receive_until(screen, "map", lambda m: m["votes"] >= 1)
             assert "1 person has cast 1 vote on 1 statement." in update["html"]
 
-            # And the other way: the facilitator moves on through the second worker; the phone on the first follows.
+            # And the other way: the facilitator moves on through the second worker;
+            # the phone on the first follows.
             control.send(
                 json.dumps(
                     {"type": "control", "ref": 2, "action": "advance", "version": fresh(session).version}

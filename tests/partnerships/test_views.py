@@ -28,7 +28,8 @@ def field_error(response, field_id: str) -> str:
     import re
 
     match = re.search(
-        rf'<p class="field__error" id="{field_id}-error"><span class="visually-hidden">Error:</span> (.*?)</p>',
+        rf'<p class="field__error" id="{field_id}-error">'
+        r'<span class="visually-hidden">Error:</span> (.*?)</p>',
         response.content.decode(),
         re.S,
     )
@@ -291,7 +292,8 @@ def test_the_last_coordinator_is_told_why_they_cannot_step_down(client, project,
     response = client.post(reverse("partnerships:member_role", args=[project.pk, own.pk]), {"role": "member"})
     assert response.status_code == 200
     assert field_error(response, f"member-{own.pk}-role") == (
-        "Sam is the only coordinator. A project needs at least one coordinator: make someone else a coordinator first."
+        "Sam is the only coordinator. "
+        "A project needs at least one coordinator: make someone else a coordinator first."
     )
     assert membership_of(coordinator, project).role == "coordinator"
     response = client.post(reverse("partnerships:member_role", args=[project.pk, own.pk]), {"role": "chair"})

@@ -141,8 +141,8 @@ def test_profile_validation_messages_sit_next_to_the_field(client, member, overr
     assert response.status_code == 200
     page = response.content.decode()
     assert (
-        f'<p class="field__error" id="id_{field}-error"><span class="visually-hidden">Error:</span> {message}</p>'
-        in page
+        f'<p class="field__error" id="id_{field}-error">'
+        f'<span class="visually-hidden">Error:</span> {message}</p>' in page
     )
     assert "There is a problem" in page
     member.refresh_from_db()

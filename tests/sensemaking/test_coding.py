@@ -82,8 +82,8 @@ def test_words_not_in_the_passage_get_a_message_next_to_the_field(client, projec
     assert response.status_code == 400
     content = response.content.decode()
     assert (
-        "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage."
-        in content
+        "These words are not in this passage. Copy them exactly, "
+        "or leave the box empty to code the whole passage." in content
     )
     assert f'id="s{segment.pk}_words"' in content and 'aria-invalid="true"' in content
     assert not Coding.objects.exists()

@@ -1,4 +1,4 @@
-"""Consent and ownership: quotes only where consent allows; narrators read, annotate, correct; history kept."""
+"""Consent and ownership: quotes only as consent allows; narrators read, annotate, correct; history kept."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""REFI-QDA .qdpx and .qdc export that validates against the standard's schemas and re-imports; CSV and Excel."""
+"""REFI-QDA .qdpx and .qdc export that validates against the standard's schemas and re-imports; CSV, Excel."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 needs_schemas = pytest.mark.skipif(
     not (REFI_DIR / "Project.xsd").exists(),
-    reason="the REFI-QDA schemas in ../shared/data/refi-qda/ are absent (they come with the shared data folder)",
+    reason=(
+        "the REFI-QDA schemas in ../shared/data/refi-qda/ are absent (they come with the shared data folder)"
+    ),
 )
 
 EMOJI_TEXT = "Kit 🙂 said the café 👍 was warm.\n\nThen the bus 🚌 never came.\n"
@@ -42,7 +44,7 @@ def schema(name: str):
 
 @pytest.fixture
 def analysed(project, coordinator, member, narrator):
-    """A project with nested codes, two coders, memos, attributes and a theme, including non-BMP characters."""
+    """A project with nested codes, two coders, memos, attributes and a theme, with non-BMP characters."""
     access = do_add_code(
         project,
         name="Access",

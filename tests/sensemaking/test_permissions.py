@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 Y, N = 200, 404
 
-# person: coordinator, facilitator, steering, member, narrator (not a member), other project's member, outsider
+# person: coordinator, facilitator, steering, member, narrator (non-member), other project's member, outsider
 PEOPLE = ["coordinator", "facilitator", "steering", "member", "narrator", "other_member", "outsider"]
 
 TABLE = {

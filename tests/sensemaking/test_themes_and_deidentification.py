@@ -1,4 +1,7 @@
-"""Themes ordered without dragging; quotes de-identified from the register, logged, and signed off before leaving."""
+"""Themes ordered without dragging.
+
+Quotes are de-identified from the register, logged, and signed off before leaving.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Uploading sources in every format and encoding; bad files get a clear message and nothing is half-imported."""
+"""Uploading sources in any format or encoding; bad files get a clear message, nothing is half-imported."""
 
 from __future__ import annotations
 

@@ -71,7 +71,8 @@ def _require_phase(session: LiveSession, participant: Participant | None, activi
     if phase is None or phase.activity != activity:
         title = phase.title if phase else "the next part"
         raise DeliberationError(
-            f"That part of the session is over: we are now on \u201c{title}\u201d. Your {thing} was not saved."
+            f"That part of the session is over: we are now on \u201c{title}\u201d. "
+            f"Your {thing} was not saved."
         )
     return phase
 

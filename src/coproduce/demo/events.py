@@ -177,7 +177,8 @@ def run() -> None:
         ),
         venue="Harbour Lane Community Hub, Main Hall\n14 Harbour Lane, Eastbrook EB2 4HL",
         access_information=(
-            "Step-free entrance from the car park, lift to all floors, accessible toilet on the ground floor, "
+            "Step-free entrance from the car park, lift to all floors, "
+            "accessible toilet on the ground floor, "
             "hearing loop in the Main Hall, a quiet room next door. Bus 12 stops outside."
         ),
     )
@@ -212,7 +213,9 @@ def run() -> None:
         capacity=12,
         description="Carers tell us, in their own words, what happened when they asked for help in a crisis.",
         venue="Open Door Carers Network, Meeting Room 1\n3 Mill Street, Eastbrook EB1 2MS",
-        access_information="Ground floor, step-free. Paid parking on Mill Street. Replacement care costs are covered.",
+        access_information=(
+            "Ground floor, step-free. Paid parking on Mill Street. Replacement care costs are covered."
+        ),
     )
     _sign_up(listening, tom, ["hearing_loop"])
     _sign_up(listening, sol, ["large_print"])
@@ -245,11 +248,17 @@ def run() -> None:
         format=Event.Format.IN_PERSON,
         capacity=16,
         description=(
-            "A course written by our steering group around real situations. At each decision point you choose "
+            "A course written by our steering group around real situations. "
+            "At each decision point you choose "
             "what you would do, then hear what actually happened and what the person wished had happened."
         ),
-        venue="Eastbrook Mental Health NHS Foundation Trust, Learning Centre, Room 4\nEastbrook General Site, EB3 1TR",
-        access_information="Step-free via the main entrance, accessible toilets, hearing loop. Lunch provided.",
+        venue=(
+            "Eastbrook Mental Health NHS Foundation Trust, Learning Centre, Room 4\n"
+            "Eastbrook General Site, EB3 1TR"
+        ),
+        access_information=(
+            "Step-free via the main entrance, accessible toilets, hearing loop. Lunch provided."
+        ),
     )
     _agenda(
         training,
@@ -311,11 +320,14 @@ def run() -> None:
         format=Event.Format.IN_PERSON,
         capacity=80,
         description=(
-            "Students, community organisations and the people they support meet to plan next term's placements. "
+            "Students, community organisations and the people they support meet to plan "
+            "next term's placements. "
             "Stalls, short talks, and a creative table where everyone adds to one big drawing."
         ),
         venue="Northvale University, Student Union Main Hall\nCollege Road, Northvale NV1 5CU",
-        access_information="Step-free throughout, quiet room on the first floor (lift), free parking on Saturdays.",
+        access_information=(
+            "Step-free throughout, quiet room on the first floor (lift), free parking on Saturdays."
+        ),
     )
     for who in (aisha, ben, sol, lee):
         _sign_up(fair, who)
@@ -332,7 +344,9 @@ def run() -> None:
         is_public=False,
         format=Event.Format.IN_PERSON,
         capacity=6,
-        description="Students practise listening interviews with volunteers from the hub, and get honest feedback.",
+        description=(
+            "Students practise listening interviews with volunteers from the hub, and get honest feedback."
+        ),
         venue="Harbour Lane Community Hub, Room 2\n14 Harbour Lane, Eastbrook EB2 4HL",
         access_information="Ground floor, step-free.",
     )
@@ -350,7 +364,9 @@ def run() -> None:
         format=Event.Format.HYBRID,
         capacity=20,
         online_joining_link="https://meet.example.org/placements-sense",
-        description="Students and community members look at the interview notes together and agree the themes.",
+        description=(
+            "Students and community members look at the interview notes together and agree the themes."
+        ),
         venue="Harbour Lane Community Hub, Room 2\n14 Harbour Lane, Eastbrook EB2 4HL",
         access_information="Ground floor, step-free, hearing loop.",
     )
@@ -388,7 +404,9 @@ def run() -> None:
         format=Event.Format.IN_PERSON,
         capacity=20,
         description="Students meet their community organisations and agree how they will work together.",
-        venue="Northvale University, School of Occupational Therapy, Room 1.12\nCollege Road, Northvale NV1 5CU",
+        venue=(
+            "Northvale University, School of Occupational Therapy, Room 1.12\nCollege Road, Northvale NV1 5CU"
+        ),
         access_information="Step-free via the side entrance, lift to the first floor.",
     )
     welcome_registrations = [_sign_up(welcome, who) for who in (aisha, ben, sol)]

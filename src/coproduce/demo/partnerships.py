@@ -20,44 +20,55 @@ from coproduce.partnerships.models import GroundRulesAgreement
 
 from .cast import CRISIS, PLACEMENTS, person, project
 
-CRISIS_RULES_V1 = """\
-Everyone here is an equal. We use the name each person has chosen, and nobody is introduced by their job.
-One person speaks at a time. We listen to understand, not to reply.
-You can talk about your own experience if you want to. Nobody has to share anything about their health, diagnosis or history.
-What people say about their own lives stays in the room. We can share what we learned together, but not who said it.
-We challenge ideas, not people.
-Anyone can take a break or step out at any time, without giving a reason.
-We start and finish on time, because people have carers, buses and jobs to get back to."""
+CRISIS_RULES_V1 = (
+    "Everyone here is an equal. "
+    "We use the name each person has chosen, and nobody is introduced by their job.\n"
+    "One person speaks at a time. We listen to understand, not to reply.\n"
+    "You can talk about your own experience if you want to. "
+    "Nobody has to share anything about their health, diagnosis or history.\n"
+    "What people say about their own lives stays in the room. "
+    "We can share what we learned together, but not who said it.\n"
+    "We challenge ideas, not people.\n"
+    "Anyone can take a break or step out at any time, without giving a reason.\n"
+    "We start and finish on time, because people have carers, buses and jobs to get back to."
+)
 
-CRISIS_RULES_V2 = """\
-Everyone here is an equal. We use the name each person has chosen, and nobody is introduced by their job.
-One person speaks at a time. We listen to understand, not to reply.
-You can talk about your own experience if you want to. Nobody has to share anything about their health, diagnosis or history.
-What people say about their own lives stays in the room. We can share what we learned together, but not who said it.
-We never quote anyone outside the group without asking them first, and they can say no.
-We challenge ideas, not people.
-Anyone can say "pause" if a conversation gets too much. The facilitator will stop, and we check in with each other before carrying on.
-Anyone can take a break or step out at any time, without giving a reason.
-In online sessions, cameras are optional. You can speak, type in the chat, or just listen.
-We start and finish on time, because people have carers, buses and jobs to get back to."""
+CRISIS_RULES_V2 = (
+    "Everyone here is an equal. "
+    "We use the name each person has chosen, and nobody is introduced by their job.\n"
+    "One person speaks at a time. We listen to understand, not to reply.\n"
+    "You can talk about your own experience if you want to. "
+    "Nobody has to share anything about their health, diagnosis or history.\n"
+    "What people say about their own lives stays in the room. "
+    "We can share what we learned together, but not who said it.\n"
+    "We never quote anyone outside the group without asking them first, and they can say no.\n"
+    "We challenge ideas, not people.\n"
+    'Anyone can say "pause" if a conversation gets too much. '
+    "The facilitator will stop, and we check in with each other before carrying on.\n"
+    "Anyone can take a break or step out at any time, without giving a reason.\n"
+    "In online sessions, cameras are optional. You can speak, type in the chat, or just listen.\n"
+    "We start and finish on time, because people have carers, buses and jobs to get back to."
+)
 
 CRISIS_CHANGES = (
     "Added: anyone can ask for a pause; we ask before quoting anyone outside the group; "
     "cameras are optional online."
 )
 
-PLACEMENTS_RULES_V1 = """\
-We are all here to learn from each other. Students, staff and the people the organisations support each know things the others do not.
-Interviews happen only with people who have said yes, and they can stop at any time.
-Students check with people before writing up their stories, and use the words people are happy with.
-Organisations tell students honestly what worked and what did not.
-We do what we said we would do, and say early if we cannot."""
+PLACEMENTS_RULES_V1 = (
+    "We are all here to learn from each other. "
+    "Students, staff and the people the organisations support each know things the others do not.\n"
+    "Interviews happen only with people who have said yes, and they can stop at any time.\n"
+    "Students check with people before writing up their stories, and use the words people are happy with.\n"
+    "Organisations tell students honestly what worked and what did not.\n"
+    "We do what we said we would do, and say early if we cannot."
+)
 
-PLACEMENTS_DRAFT = (
-    PLACEMENTS_RULES_V1
-    + """
-Students are guests in the community organisations. We follow each organisation's own ways of working while we are there.
-People who give their time to be interviewed are thanked, and told what happened to their ideas."""
+PLACEMENTS_DRAFT = PLACEMENTS_RULES_V1 + (
+    "\n"
+    "Students are guests in the community organisations. "
+    "We follow each organisation's own ways of working while we are there.\n"
+    "People who give their time to be interviewed are thanked, and told what happened to their ideas."
 )
 
 

@@ -18,7 +18,10 @@ from .cast import DEMO_PEOPLE
 PROFILES = {
     "grace@example.org": (
         [AccessNeed.STEP_FREE, AccessNeed.QUIET_SPACE],
-        "I use a wheelchair. A quiet room I can step out to for ten minutes helps me stay for the whole session.",
+        (
+            "I use a wheelchair. "
+            "A quiet room I can step out to for ten minutes helps me stay for the whole session."
+        ),
         "she/her",
         Person.ContactPreference.PHONE,
         "07700 900418",

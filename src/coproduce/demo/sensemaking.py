@@ -26,21 +26,27 @@ from coproduce.sensemaking.models import Audience, ConsentUse
 
 from .cast import CRISIS, person, project
 
-GRACE_INTERVIEW = """Dee: Thank you for talking with us. Can you tell me about the last time you needed the crisis team?
-Grace: It was a Sunday night in February. I rang the crisis line and it just kept ringing. I tried three times.
-Dee: What happened when someone answered?
-Grace: A man called Ellis picked up. He didn't rush me. He asked what usually helps, and he actually wrote it down.
-Grace: The next day a nurse came out to Larch House and already knew about my cat and the breathing thing. I didn't have to say it all again.
-Dee: What would you change?
-Grace: Answer the phone faster at night. And give people a plan they wrote themselves, not a leaflet.
-"""
+GRACE_INTERVIEW = (
+    "Dee: Thank you for talking with us. Can you tell me about the last time you needed the crisis team?\n"
+    "Grace: It was a Sunday night in February. I rang the crisis line and it just kept ringing. "
+    "I tried three times.\n"
+    "Dee: What happened when someone answered?\n"
+    "Grace: A man called Ellis picked up. He didn't rush me. "
+    "He asked what usually helps, and he actually wrote it down.\n"
+    "Grace: The next day a nurse came out to Larch House "
+    "and already knew about my cat and the breathing thing. I didn't have to say it all again.\n"
+    "Dee: What would you change?\n"
+    "Grace: Answer the phone faster at night. And give people a plan they wrote themselves, not a leaflet.\n"
+)
 
-JORDAN_INTERVIEW = """Kemi: What was it like waiting for the assessment?
-Jordan: Eleven hours in A&E on a plastic chair. Nobody told me what was happening.
-Kemi: Was there anyone you could talk to?
-Jordan: A peer worker from the hub sat with me for a bit. She'd been through it herself, and that made the difference.
-Jordan: The doctor talked to my mum instead of me. Like I wasn't in the room.
-"""
+JORDAN_INTERVIEW = (
+    "Kemi: What was it like waiting for the assessment?\n"
+    "Jordan: Eleven hours in A&E on a plastic chair. Nobody told me what was happening.\n"
+    "Kemi: Was there anyone you could talk to?\n"
+    "Jordan: A peer worker from the hub sat with me for a bit. "
+    "She'd been through it herself, and that made the difference.\n"
+    "Jordan: The doctor talked to my mum instead of me. Like I wasn't in the room.\n"
+)
 
 FEEDBACK_CARDS = """site,month,comment
 Home treatment,March,The team came when they said they would and explained everything.
@@ -193,7 +199,9 @@ def run() -> None:
     theme = do_create_theme(
         crisis,
         name="Being listened to changes the night",
-        description="When someone takes time and remembers what helps, people feel safer, even while they wait.",
+        description=(
+            "When someone takes time and remembers what helps, people feel safer, even while they wait."
+        ),
         audience=Audience.PARTNERS,
         codes=[heard, helped],
         acting_user=dee,

@@ -233,7 +233,10 @@ def farthest_first(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarra
 def kmeanspp(
     points: np.ndarray, weights: np.ndarray, k: int, n_starts: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """``n_starts`` weighted k-means++ seedings (Arthur & Vassilvitskii 2007) drawn together: n_starts × k × 2."""
+    """``n_starts`` weighted k-means++ seedings (Arthur & Vassilvitskii 2007), drawn together.
+
+    Returns an array of shape n_starts × k × 2.
+    """
     n = points.shape[0]
     idx = np.empty((n_starts, k), dtype=np.int64)
     cum = np.cumsum(weights)

@@ -85,7 +85,8 @@ def as_values(values, n: int) -> np.ndarray:
         raise OpinionDataError(f"values must be one-dimensional; got shape {arr.shape}")
     if arr.size != n:
         raise OpinionDataError(
-            f"participant_ids, statement_ids and values must have the same length; got {n} ids and {arr.size} values"
+            "participant_ids, statement_ids and values must have the same length; "
+            f"got {n} ids and {arr.size} values"
         )
     if arr.dtype.kind not in "biuf":
         try:
@@ -93,13 +94,15 @@ def as_values(values, n: int) -> np.ndarray:
         except (TypeError, ValueError):
             bad = next(i for i, v in enumerate(arr.tolist()) if not _is_number(v))
             raise OpinionDataError(
-                f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}"
+                "values must be 1 (agree), -1 (disagree) or 0 (pass); "
+                f"found {arr.tolist()[bad]!r} at position {bad}"
             ) from None
     ok = (arr == 1) | (arr == -1) | (arr == 0)
     if not ok.all():
         bad = int(np.flatnonzero(~ok)[0])
         raise OpinionDataError(
-            f"values must be 1 (agree), -1 (disagree) or 0 (pass); found {arr.tolist()[bad]!r} at position {bad}"
+            "values must be 1 (agree), -1 (disagree) or 0 (pass); "
+            f"found {arr.tolist()[bad]!r} at position {bad}"
         )
     return arr.astype(np.int8)
 

@@ -190,7 +190,8 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     out.append("=" * min(len(out[0]), 100))
     excluded = f" ({c['statements_excluded']} moderated out)" if c["statements_excluded"] else ""
     out.append(
-        f"{c['votes']:,} votes by {c['participants']:,} participants on {c['statements']:,} statements{excluded}."
+        f"{c['votes']:,} votes by {c['participants']:,} participants "
+        f"on {c['statements']:,} statements{excluded}."
     )
     for w in a["warnings"]:
         out.append(f"Note: {w}.")

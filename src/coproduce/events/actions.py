@@ -32,7 +32,7 @@ from .models import AgendaItem, CalendarFeed, Event, Registration
 
 
 class EventActionError(ActionError):
-    """A change to events, agendas or registrations that cannot be made (message and field: see ActionError)."""
+    """A change to events, agendas or registrations that cannot be made (see ActionError)."""
 
 
 EDITABLE_EVENT_FIELDS = (

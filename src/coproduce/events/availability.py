@@ -75,7 +75,10 @@ class Window(Enum):
 
 
 def registration_window(event: Event, now: datetime | None = None) -> Window:
-    """Sign-up is open from ``registration_opens_at`` (or now) until ``registration_closes_at`` or the start."""
+    """Sign-up is open from ``registration_opens_at`` (or now) until ``registration_closes_at``.
+
+    It always closes when the event starts, even if ``registration_closes_at`` is later or unset.
+    """
     now = now or timezone.now()
     if event.registration_opens_at and now < event.registration_opens_at:
         return Window.NOT_YET_OPEN

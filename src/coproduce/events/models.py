@@ -105,7 +105,9 @@ class Registration(models.Model):
     attendance = models.CharField(
         max_length=10,
         choices=Attendance.choices,
-        help_text="How the person takes part: fixed by the event's format, or their choice at a hybrid event.",
+        help_text=(
+            "How the person takes part: fixed by the event's format, or their choice at a hybrid event."
+        ),
     )
     access_needs = models.JSONField(default=list, blank=True, help_text="Codes from people.AccessNeed.")
     access_needs_details = models.TextField(blank=True)

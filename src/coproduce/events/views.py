@@ -383,7 +383,10 @@ def agenda_item_remove(request: HttpRequest, event_id: int, item_id: int) -> Htt
 
 @require_GET
 def manage(request: HttpRequest, event_id: int) -> HttpResponse:
-    """For the event's organisers: who has a place (with the access needs they shared), the waitlist, the plan."""
+    """For the event's organisers: who has a place, the waitlist and the plan.
+
+    Shows the access needs each person shared.
+    """
     event = access.access_managed_event_by_id(request.user, event_id)
     registered = list(access.registered_people(event))
     for registration in registered:

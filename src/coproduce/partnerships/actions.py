@@ -341,7 +341,8 @@ def do_publish_ground_rules(
     current = project.ground_rules_versions.order_by("-number").first()
     if current is not None and current.text == text:
         raise PartnershipError(
-            f"This is the same as version {current.number}. Change the ground rules before publishing a new version.",
+            f"This is the same as version {current.number}. "
+            "Change the ground rules before publishing a new version.",
             field="text",
         )
     number = current.number + 1 if current else 1

@@ -465,7 +465,8 @@ def ground_rules_publish(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Version {version.number} of the ground rules is published. Members will be asked to agree to it.",
+                f"Version {version.number} of the ground rules is published. "
+                "Members will be asked to agree to it.",
             )
             return redirect("partnerships:ground_rules", project_id=project.pk)
     return render(

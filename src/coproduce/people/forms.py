@@ -65,7 +65,9 @@ class ProfileForm(forms.Form):
         label="Pronouns",
         required=False,
         max_length=40,
-        help_text="For example she/her, he/him, they/them. Other participants may see them with your badge name.",
+        help_text=(
+            "For example she/her, he/him, they/them. Other participants may see them with your badge name."
+        ),
         error_messages={"max_length": "Pronouns must be 40 characters or fewer"},
     )
     contact_preference = forms.ChoiceField(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coproduce.partnerships.models import Membership
 
+from .access import code_tree
 from .actions.sources import ConsentDetails, NarratorDetails
 from .models import Audience, Code, ConsentUse
 
@@ -254,7 +255,8 @@ class CorrectionApplyForm(forms.Form):
             )
         if count > 1:
             raise forms.ValidationError(
-                f"These words appear {count} times. Include some of the words around them so there is only one."
+                f"These words appear {count} times. "
+                "Include some of the words around them so there is only one."
             )
         return words
 
@@ -278,8 +280,6 @@ class WithdrawForm(forms.Form):
 
 
 def code_choices(project, *, exclude: Code | None = None, blank: str | None = None) -> list[tuple[str, str]]:
-    from .access import code_tree
-
     choices = [("", blank)] if blank is not None else []
     excluded = set()
     if exclude is not None:

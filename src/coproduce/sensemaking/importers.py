@@ -28,15 +28,36 @@ TABLE_FORMATS = ("csv", "xlsx")
 LONG_BLOCK = 600
 
 MESSAGES = {
-    "too_big": "This file is {size} and the limit is {limit}. Split it into smaller files and upload them one by one.",
+    "too_big": (
+        "This file is {size} and the limit is {limit}. "
+        "Split it into smaller files and upload them one by one."
+    ),
     "empty": "This file has no text in it.",
-    "format": "Coproduce reads .txt, .docx, .pdf, .vtt, .srt, .csv and .xlsx files. Save the file in one of these formats and upload it again.",
-    "encoding": "The text in this file is in an encoding Coproduce cannot read. Save it as UTF-8 text and upload it again.",
+    "format": (
+        "Coproduce reads .txt, .docx, .pdf, .vtt, .srt, .csv and .xlsx files. "
+        "Save the file in one of these formats and upload it again."
+    ),
+    "encoding": (
+        "The text in this file is in an encoding Coproduce cannot read. "
+        "Save it as UTF-8 text and upload it again."
+    ),
     "binary": "This does not look like a text file. Check that you chose the right file.",
-    "password": "This file is protected with a password. Remove the password (or save an unprotected copy) and upload it again.",
-    "password_or_old": "This file is protected with a password, or saved in an old format (.doc or .xls). Remove the password or save it as .docx or .xlsx, then upload it again.",
-    "corrupt": "This file could not be read: it may be damaged or not really a {kind} file. Open it on your computer, save it again, and upload the new copy.",
-    "no_text_layer": "This PDF has no text in it that can be copied (it may be a scanned image). Upload a typed version, or a PDF with a text layer.",
+    "password": (
+        "This file is protected with a password. "
+        "Remove the password (or save an unprotected copy) and upload it again."
+    ),
+    "password_or_old": (
+        "This file is protected with a password, or saved in an old format (.doc or .xls). "
+        "Remove the password or save it as .docx or .xlsx, then upload it again."
+    ),
+    "corrupt": (
+        "This file could not be read: it may be damaged or not really a {kind} file. "
+        "Open it on your computer, save it again, and upload the new copy."
+    ),
+    "no_text_layer": (
+        "This PDF has no text in it that can be copied (it may be a scanned image). "
+        "Upload a typed version, or a PDF with a text layer."
+    ),
     "no_cues": "No captions were found in this {kind} file. Check that it is a subtitle file with timings.",
     "no_rows": "This spreadsheet has a header row but no responses under it.",
 }
@@ -283,7 +304,10 @@ def segment_text(text: str, file_format: str) -> ParsedSource:
 
 
 def source_from_turns(turns: list[tuple[str, str, int | None, int | None]], file_format: str) -> ParsedSource:
-    """Compose a transcript from (speaker, words, started_ms, ended_ms) turns: one "Speaker: words" line each."""
+    """Compose a transcript from (speaker, words, started_ms, ended_ms) turns.
+
+    One "Speaker: words" line per turn.
+    """
     parts: list[str] = []
     segments = []
     position = 0

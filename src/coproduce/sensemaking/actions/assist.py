@@ -67,8 +67,8 @@ def do_generate_suggestions(project, *, acting_user) -> int:
     coded, labels, uncoded = training_data(project)
     if len(coded) < MIN_CODED_PASSAGES or len(set().union(*labels)) < 2:
         raise SensemakingError(
-            f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, before asking for "
-            "suggestions: Coproduce learns from what you have coded."
+            f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, "
+            "before asking for suggestions: Coproduce learns from what you have coded."
         )
     if not uncoded:
         raise SensemakingError(

@@ -168,7 +168,8 @@ def resolve_span(
     match = re.search(pattern, passage) or re.search(pattern, passage, re.IGNORECASE)
     if not match:
         raise SensemakingError(
-            "These words are not in this passage. Copy them exactly, or leave the box empty to code the whole passage.",
+            "These words are not in this passage. Copy them exactly, "
+            "or leave the box empty to code the whole passage.",
             field="words",
         )
     return segment.start + match.start(), segment.start + match.end()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coproduce.core import spreadsheets
 from coproduce.core.audit import record
+from coproduce.partnerships.models import Membership
 
 from .. import refi
 from ..access import analysable_codings, analysable_sources
@@ -23,6 +24,7 @@ from ..importers import ParsedSource, segment_text
 from ..models import Audience, Code, Coding, ExportRecord, Memo, Quote, Segment, Theme
 from .coding import do_add_code, do_add_memo
 from .sources import ConsentDetails, NarratorDetails, do_add_source
+from .themes import do_create_theme
 
 
 def person_guid(person) -> str:
@@ -366,14 +368,12 @@ def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
 
 
 def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user) -> ImportSummary:
-    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own is recorded),
-    codings, memos and sets (as themes for the project team). All of it or nothing.
+    """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own
+    is recorded), codings, memos and sets (as themes for the project team). All of it or nothing.
 
     Coders are matched to project members by badge name; codings by anyone else are attributed to the
     person importing, and the summary says so.
     """
-    from coproduce.partnerships.models import Membership
-
     try:
         imported = refi.read_qdpx(data, max_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES)
     except refi.RefiError as error:
@@ -460,8 +460,6 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
             member_codes = [codes[g] for g in refi_set.code_guids if g in codes]
             if not member_codes:
                 continue
-            from .themes import do_create_theme
-
             do_create_theme(
                 project,
                 name=refi_set.name,

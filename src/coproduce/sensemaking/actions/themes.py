@@ -59,7 +59,8 @@ def do_edit_theme(
         ]
         if audience != theme.audience and blocked:
             raise SensemakingError(
-                f"{len(blocked)} quote(s) in this theme may not be shown to {dict(Audience.choices)[audience].lower()}: "
+                f"{len(blocked)} quote(s) in this theme may not be shown to "
+                f"{dict(Audience.choices)[audience].lower()}: "
                 "their narrators did not agree to it. Remove those quotes first.",
                 field="audience",
             )

@@ -1,4 +1,4 @@
-"""Withdrawal: words leave the analysis at once, every use is flagged, and they are erased after a grace period.
+"""Withdrawal: words leave the analysis at once, every use is flagged, and erasure follows a grace period.
 
 Run ``erase_withdrawn_sources()`` once a day (``coproduce manage erase_withdrawn_sources`` from cron or a
 systemd timer); it also flags quotes whose consent has run out and clears stale spreadsheet imports.

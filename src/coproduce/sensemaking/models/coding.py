@@ -169,7 +169,7 @@ class Suggestion(models.Model):
 
 
 class ThemeCandidate(models.Model):
-    """A theme found by theme discovery, waiting for the team to adopt it into the codebook or set it aside."""
+    """A theme found by discovery, waiting for the team to adopt it into the codebook or set it aside."""
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
     label = models.CharField(max_length=200)

@@ -7,31 +7,35 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from coproduce.people.models import Person
-
-from .. import permissions as perms
 from ..access import (
     access_code_by_id,
-    access_project_by_id,
-    access_source_by_id,
+    access_project_for_agreement,
+    access_project_for_assistance,
+    access_readable_source_by_id,
+    access_suggestion_for_decision,
+    access_theme_candidate_for_decision,
     analysable_codings,
+    codes_by_id,
+    codings_between,
+    open_theme_candidates,
+    pending_suggestions,
+    project_coders,
+    segments_by_id,
     sources_visible_to,
 )
 from ..actions import assist
 from ..comparison import compare, differences
 from ..errors import SensemakingError
 from ..forms import AdoptCandidateForm, AgreementForm, MemoForm
-from ..models import Code, Coding, Segment, Suggestion, ThemeCandidate
-from .common import refuse, render_project
+from .common import render_project
 
 
 def _coder_choices(project):
-    coder_ids = analysable_codings(project).values_list("coder", flat=True).distinct()
-    people = Person.objects.filter(pk__in=coder_ids).order_by("badge_name", "pk")
+    people = project_coders(project)
     return [(str(p.pk), p.badge_name) for p in people], {str(p.pk): p for p in people}
 
 
@@ -50,9 +54,7 @@ def _chosen_coders(request, project):
 
 @login_required
 def agreement(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_view_agreement(request.user, project):
-        refuse()
+    project = access_project_for_agreement(request.user, project_id)
     form, coders = _chosen_coders(request, project)
     report = None
     if len(coders) >= 2:
@@ -60,7 +62,7 @@ def agreement(request, project_id):
             withdrawn_at__isnull=True, erased_at__isnull=True
         )
         sources = list(visible.order_by("added_at", "id"))
-        codes = {c.pk: c for c in Code.objects.filter(project=project)}
+        codes = codes_by_id(project)
         codings = (
             analysable_codings(project)
             .filter(source__in=sources, coder__in=coders)
@@ -87,18 +89,13 @@ def agreement(request, project_id):
 @login_required
 def differences_view(request, project_id, source_id, code_id):
     """Side by side: where the chosen coders read this source differently for this code."""
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_view_agreement(request.user, project):
-        refuse()
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_read_source_text(request.user, source):
-        refuse()
-    code = access_code_by_id(request.user, project, code_id)
+    project = access_project_for_agreement(request.user, project_id)
+    source = access_readable_source_by_id(request.user, project.pk, source_id)
+    code = access_code_by_id(request.user, project.pk, code_id)
     form, coders = _chosen_coders(request, project)
     diffs = []
     if len(coders) >= 2:
-        codings = list(Coding.objects.filter(source=source, code=code, coder__in=coders))
-        diffs = differences(source, code, coders, codings)
+        diffs = differences(source, code, coders, codings_between(source, code, coders))
     segments = list(source.segments.all())
     for number, diff in enumerate(diffs):
         diff.segment = next((s for s in segments if s.start <= diff.start < max(s.end, s.start + 1)), None)
@@ -121,27 +118,11 @@ def differences_view(request, project_id, source_id, code_id):
 
 @login_required
 def assisted(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_use_assistance(request.user, project):
-        refuse()
+    project = access_project_for_assistance(request.user, project_id)
     visible = sources_visible_to(request.user, project).filter(withdrawn_at__isnull=True)
-    pending = (
-        Suggestion.objects.filter(
-            project=project, status=Suggestion.Status.PENDING, segment__source__in=visible
-        )
-        .select_related("segment", "segment__source", "code")
-        .order_by("segment__source__added_at", "segment__source_id", "segment__index", "-confidence")
-    )
-    page = Paginator(pending, 30).get_page(request.GET.get("page"))
-    candidates = list(
-        ThemeCandidate.objects.filter(project=project, dismissed=False).select_related("adopted_code")
-    )
-    segments = {
-        s.pk: s
-        for s in Segment.objects.filter(
-            pk__in=[i for c in candidates for i in c.segment_ids[:3]], source__in=visible
-        ).select_related("source")
-    }
+    page = Paginator(pending_suggestions(project, visible), 30).get_page(request.GET.get("page"))
+    candidates = open_theme_candidates(project)
+    segments = segments_by_id([i for c in candidates for i in c.segment_ids[:3]], visible)
     for candidate in candidates:
         candidate.quotes = [segments[i] for i in candidate.segment_ids[:3] if i in segments]
         candidate.form = AdoptCandidateForm(
@@ -163,9 +144,7 @@ def assisted(request, project_id):
 @login_required
 @require_POST
 def generate_suggestions(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_use_assistance(request.user, project):
-        refuse()
+    project = access_project_for_assistance(request.user, project_id)
     try:
         count = assist.do_generate_suggestions(project, acting_user=request.user)
     except SensemakingError as error:
@@ -178,12 +157,8 @@ def generate_suggestions(request, project_id):
 @login_required
 @require_POST
 def decide_suggestion(request, project_id, suggestion_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_use_assistance(request.user, project):
-        refuse()
-    suggestion = get_object_or_404(Suggestion, pk=suggestion_id, project=project)
-    if not perms.can_code_source(request.user, suggestion.segment.source):
-        refuse()
+    suggestion = access_suggestion_for_decision(request.user, project_id, suggestion_id)
+    project = suggestion.project
     try:
         if request.POST.get("decision") == "accept":
             assist.do_accept_suggestion(suggestion, acting_user=request.user)
@@ -205,9 +180,7 @@ def decide_suggestion(request, project_id, suggestion_id):
 @login_required
 @require_POST
 def discover(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_use_assistance(request.user, project):
-        refuse()
+    project = access_project_for_assistance(request.user, project_id)
     try:
         candidates = assist.do_discover_themes(project, acting_user=request.user)
     except SensemakingError as error:
@@ -222,10 +195,8 @@ def discover(request, project_id):
 @login_required
 @require_POST
 def decide_candidate(request, project_id, candidate_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_codebook(request.user, project):
-        refuse()
-    candidate = get_object_or_404(ThemeCandidate, pk=candidate_id, project=project)
+    candidate = access_theme_candidate_for_decision(request.user, project_id, candidate_id)
+    project = candidate.project
     if request.POST.get("decision") == "dismiss":
         assist.do_dismiss_candidate(candidate, acting_user=request.user)
         messages.success(request, "Set aside.")

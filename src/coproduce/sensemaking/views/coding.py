@@ -5,26 +5,33 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from coproduce.core.errors import add_action_error
+
 from .. import permissions as perms
 from ..access import (
-    access_code_by_id,
-    access_coding_by_id,
-    access_project_by_id,
-    access_segment_by_id,
-    access_source_by_id,
+    access_code_for_editing,
+    access_coding_for_removal,
+    access_project_for_codebook,
+    access_segment_for_coding,
+    access_source_for_coding,
     code_tree,
+    coded_count,
+    coding_work,
+    passage_at,
+    passage_in,
+    passage_index,
 )
 from ..actions import coding as coding_actions
 from ..display import segment_views
 from ..errors import SensemakingError
 from ..forms import ApplyCodeForm, CodeForm, ImportCodebookForm, MemoForm, SelectionCodeForm, code_choices
-from ..models import Coding, Memo, Suggestion
-from .common import add_error, posted, refuse, render_project
+from .common import posted, render_project
 
 PASSAGES_PER_PAGE = 150
 
@@ -36,20 +43,11 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     failed_segment = int(segment_form.data.get("segment") or 0) if segment_form is not None else None
     page_number = request.GET.get("page")
     if failed_segment:  # show the page holding the form that needs correcting
-        index = source.segments.filter(pk=failed_segment).values_list("index", flat=True).first() or 0
-        page_number = index // PASSAGES_PER_PAGE + 1
+        page_number = passage_index(source, failed_segment) // PASSAGES_PER_PAGE + 1
     page = Paginator(source.segments.select_related("speaker"), PASSAGES_PER_PAGE).get_page(page_number)
     segments = list(page.object_list)
-    my_codings = list(Coding.objects.filter(source=source, coder=request.user).select_related("code"))
-    for coding in my_codings:
-        coding.source = source
-    memos = list(Memo.objects.filter(segment__source=source).select_related("author"))
-    suggestions = list(
-        Suggestion.objects.filter(segment__source=source, status=Suggestion.Status.PENDING).select_related(
-            "code"
-        )
-    )
-    views = segment_views(source, segments, my_codings, memos, suggestions)
+    work = coding_work(request.user, source)
+    views = segment_views(source, segments, work.my_codings, work.memos, work.suggestions)
     choices = code_choices(project, blank="Choose a code")
     for view in views:
         pk = view.segment.pk
@@ -60,9 +58,6 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
                 project=project, choices=choices, auto_id=f"s{pk}_%s", initial={"segment": pk}
             )
         view.memo_form = MemoForm(auto_id=f"m{pk}_%s")
-    others = (
-        Coding.objects.filter(source=source).exclude(coder=request.user).values("coder").distinct().count()
-    )
     return render_project(
         request,
         "sensemaking/code_source.html",
@@ -75,32 +70,23 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
             or SelectionCodeForm(project=project, choices=choices, prefix="selection"),
             "failed_segment": failed_segment,
             "has_codes": len(choices) > 1,
-            "other_coders": others,
-            "my_count": len(my_codings),
+            "other_coders": work.other_coders,
+            "my_count": len(work.my_codings),
         },
         status=status,
     )
 
 
-def _codable_source(request, project_id, source_id):
-    project = access_project_by_id(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_code_source(request.user, source):
-        refuse()
-    return project, source
-
-
 @login_required
 def code_source(request, project_id, source_id):
-    project, source = _codable_source(request, project_id, source_id)
-    return _coding_page(request, project, source)
+    source = access_source_for_coding(request.user, project_id, source_id)
+    return _coding_page(request, source.project, source)
 
 
 def _back_to(project, source, segment_id=None):
     url = reverse("sensemaking:code_source", kwargs={"project_id": project.pk, "source_id": source.pk})
     if segment_id:
-        index = source.segments.filter(pk=segment_id).values_list("index", flat=True).first() or 0
-        page = index // PASSAGES_PER_PAGE + 1
+        page = passage_index(source, segment_id) // PASSAGES_PER_PAGE + 1
         return redirect(
             f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}"
         )
@@ -111,15 +97,16 @@ def _back_to(project, source, segment_id=None):
 @require_POST
 def apply_code(request, project_id, source_id):
     """Apply a code to a passage or to words in it (works without JavaScript)."""
-    project, source = _codable_source(request, project_id, source_id)
+    source = access_source_for_coding(request.user, project_id, source_id)
+    project = source.project
     segment_id = request.POST.get("segment", "")
     form = ApplyCodeForm(
         request.POST, project=project, auto_id=f"s{int(segment_id) if segment_id.isdigit() else 0}_%s"
     )
     if form.is_valid():
-        segment = source.segments.filter(pk=form.cleaned_data["segment"]).first()
+        segment = passage_in(source, form.cleaned_data["segment"])
         if segment is None:
-            refuse()
+            raise Http404("No such passage.")
         try:
             start, end = coding_actions.resolve_span(
                 source, segment=segment, words=form.cleaned_data["words"]
@@ -128,7 +115,7 @@ def apply_code(request, project_id, source_id):
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
@@ -141,7 +128,8 @@ def apply_code(request, project_id, source_id):
 @require_POST
 def apply_selection(request, project_id, source_id):
     """Apply a code to the characters selected with the mouse or keyboard (start/end filled by coding.js)."""
-    project, source = _codable_source(request, project_id, source_id)
+    source = access_source_for_coding(request.user, project_id, source_id)
+    project = source.project
     form = SelectionCodeForm(request.POST, project=project, prefix="selection")
     if form.is_valid():
         try:
@@ -152,9 +140,9 @@ def apply_selection(request, project_id, source_id):
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
-            segment = source.segments.filter(start__lte=start).order_by("-start").first()
+            segment = passage_at(source, start)
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
             )
@@ -165,12 +153,10 @@ def apply_selection(request, project_id, source_id):
 @login_required
 @require_POST
 def remove_coding(request, project_id, coding_id):
-    project = access_project_by_id(request.user, project_id)
-    coding = access_coding_by_id(request.user, project, coding_id)
-    if coding.coder_id != request.user.pk or not perms.can_code_source(request.user, coding.source):
-        refuse()
+    coding = access_coding_for_removal(request.user, project_id, coding_id)
     source = coding.source
-    segment = source.segments.filter(start__lte=coding.start).order_by("-start").first()
+    project = source.project
+    segment = passage_at(source, coding.start)
     coding_actions.do_remove_coding(coding, acting_user=request.user)
     messages.success(request, "Your coding was removed.")
     return _back_to(project, source, segment.pk if segment else None)
@@ -179,10 +165,8 @@ def remove_coding(request, project_id, coding_id):
 @login_required
 @require_POST
 def segment_memo(request, project_id, segment_id):
-    project = access_project_by_id(request.user, project_id)
-    segment = access_segment_by_id(request.user, project, segment_id)
-    if not perms.can_code_source(request.user, segment.source):
-        refuse()
+    segment = access_segment_for_coding(request.user, project_id, segment_id)
+    project = segment.source.project
     form = MemoForm(request.POST)
     if form.is_valid():
         coding_actions.do_add_memo(
@@ -199,9 +183,7 @@ def segment_memo(request, project_id, segment_id):
 
 @login_required
 def codebook(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_codebook(request.user, project):
-        refuse()
+    project = access_project_for_codebook(request.user, project_id)
     form = CodeForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,7 +197,7 @@ def codebook(request, project_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"The code “{code.name}” was added.")
             return redirect("sensemaking:codebook", project_id=project.pk)
@@ -235,10 +217,8 @@ def codebook(request, project_id):
 
 @login_required
 def code_detail(request, project_id, code_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_codebook(request.user, project):
-        refuse()
-    code = access_code_by_id(request.user, project, code_id)
+    code = access_code_for_editing(request.user, project_id, code_id)
+    project = code.project
     initial = {
         "name": code.name,
         "description": code.description,
@@ -276,7 +256,7 @@ def code_detail(request, project_id, code_id):
                 form = CodeForm(None, project=project, code=code, initial=fresh)
                 messages.error(request, error.message)
             else:
-                add_error(form, error)
+                add_action_error(form, error)
         else:
             messages.success(request, "The code was saved.")
             return redirect("sensemaking:code", project_id=project.pk, code_id=code.pk)
@@ -298,7 +278,7 @@ def code_detail(request, project_id, code_id):
             "revisions": code.revisions.select_related("edited_by", "parent"),
             "memos": code.memos.select_related("author"),
             "children": code.children.all(),
-            "coded_count": Coding.objects.filter(code=code, source__withdrawn_at__isnull=True).count(),
+            "coded_count": coded_count(code),
         },
         status=400 if bad else 200,
     )

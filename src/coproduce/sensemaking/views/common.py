@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.conf import settings
 from django.shortcuts import render
 
-from coproduce.partnerships.access import role_in_project
-
 from .. import permissions as perms
-from ..errors import SensemakingError
-
-
-def refuse():
-    """Refusal looks like "not found", so nobody learns that something they may not see exists."""
-    raise Http404("Not found.")
-
-
-def add_error(form, error: SensemakingError) -> None:
-    field = error.field if error.field in getattr(form, "fields", {}) else None
-    form.add_error(field, error.message)
-
+from ..importers import human_size
 
 SECTIONS = {
     "overview": "sources",
@@ -59,22 +46,14 @@ def project_context(request, project) -> dict:
     return {
         "section": SECTIONS.get(url_name, ""),
         "section_current": "page" if url_name in SECTION_PAGES else "true",
-        "max_size": _human_limit(),
+        "max_size": human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES),
         "project": project,
-        "role": role_in_project(user, project),
+        "role": perms.role_of(user, project),
         "can_add_source": perms.can_add_source(user, project),
         "can_manage_register": perms.can_manage_register(user, project),
         "can_export_words": perms.can_export_words(user, project),
         "is_member": perms.can_view_project_sensemaking(user, project),
     }
-
-
-def _human_limit() -> str:
-    from django.conf import settings
-
-    from ..importers import human_size
-
-    return human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)
 
 
 def render_project(request, template: str, project, context: dict | None = None, status: int = 200):

@@ -11,13 +11,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from coproduce.core.errors import add_action_error
+
 from .. import permissions as perms
-from ..access import access_project_by_id
+from ..access import (
+    access_project_for_codebook_import,
+    access_project_for_exchange,
+    access_project_for_project_import,
+    access_project_for_word_export,
+)
 from ..actions import exchange
 from ..errors import SensemakingError
 from ..forms import ExportCodingsForm, ExportQuotesForm, ImportCodebookForm, ImportProjectForm
 from ..importers import human_size
-from .common import add_error, refuse, render_project
+from .common import render_project
 
 CONTENT_TYPES = {
     "qdpx": "application/zip",
@@ -53,17 +60,13 @@ def _exchange_page(request, project, *, codebook_form=None, project_form=None, s
 
 @login_required
 def exchange_page(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_export_codebook(request.user, project):
-        refuse()
+    project = access_project_for_exchange(request.user, project_id)
     return _exchange_page(request, project)
 
 
 @login_required
 def export_codebook(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_export_codebook(request.user, project):
-        refuse()
+    project = access_project_for_exchange(request.user, project_id)
     try:
         data = exchange.codebook_qdc(project)
     except SensemakingError as error:
@@ -75,18 +78,14 @@ def export_codebook(request, project_id):
 @login_required
 @require_POST
 def export_project(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_export_words(request.user, project):
-        refuse()
+    project = access_project_for_word_export(request.user, project_id)
     return _download(project, "project", exchange.do_export_qdpx(project, acting_user=request.user), "qdpx")
 
 
 @login_required
 @require_POST
 def export_codings(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_export_words(request.user, project):
-        refuse()
+    project = access_project_for_word_export(request.user, project_id)
     form = ExportCodingsForm(request.POST, prefix="codings")
     if not form.is_valid():
         return _exchange_page(request, project, status=400)
@@ -102,9 +101,7 @@ def export_codings(request, project_id):
 @login_required
 @require_POST
 def export_quotes(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_export_words(request.user, project):
-        refuse()
+    project = access_project_for_word_export(request.user, project_id)
     form = ExportQuotesForm(request.POST, prefix="quotes")
     if not form.is_valid():
         return _exchange_page(request, project, status=400)
@@ -116,9 +113,7 @@ def export_quotes(request, project_id):
 @login_required
 @require_POST
 def import_codebook(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_import_codebook(request.user, project):
-        refuse()
+    project = access_project_for_codebook_import(request.user, project_id)
     form = ImportCodebookForm(request.POST, request.FILES, prefix="codebook")
     if form.is_valid():
         try:
@@ -126,7 +121,7 @@ def import_codebook(request, project_id):
                 project, form.cleaned_data["file"].read(), acting_user=request.user
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -139,9 +134,7 @@ def import_codebook(request, project_id):
 @login_required
 @require_POST
 def import_project(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_import_project(request.user, project):
-        refuse()
+    project = access_project_for_project_import(request.user, project_id)
     form = ImportProjectForm(request.POST, request.FILES, prefix="project")
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -156,12 +149,12 @@ def import_project(request, project_id):
                 project, uploaded.read(), consent=form.consent(), acting_user=request.user
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             text = (
                 f"Imported {summary.sources_added} source(s), {summary.codes_added} new code(s), "
-                f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) and {summary.themes_added} "
-                "theme(s)."
+                f"{summary.codings_added} coding(s), {summary.memos_added} memo(s) "
+                f"and {summary.themes_added} theme(s)."
             )
             if summary.sources_skipped:
                 text += f" {summary.sources_skipped} source(s) were not text and were left out."

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from coproduce.core.errors import add_action_error
 
 from .. import permissions as perms
 from ..access import (
-    access_correction_by_id,
+    access_correction_for_answer,
+    access_managed_source_by_id,
+    access_open_flag_by_id,
+    access_pending_import_by_id,
     access_project_by_id,
-    access_project_or_narrator,
+    access_project_for_flags,
+    access_project_for_new_source,
     access_source_by_id,
-    sources_visible_to,
+    access_source_for_annotation,
+    access_source_for_cancelling_withdrawal,
+    access_source_for_consent,
+    access_source_for_narrator,
+    access_source_for_withdrawal,
+    narrated_sources,
+    open_corrections,
+    open_flags,
+    overview_sources,
+    resolved_flags,
 )
 from ..actions import sources as source_actions
 from ..actions import withdrawal
@@ -34,51 +48,35 @@ from ..forms import (
     WithdrawForm,
 )
 from ..importers import ParsedTable
-from ..models import CorrectionRequest, Flag, PendingImport, Source
-from .common import add_error, posted, posted_files, refuse, render_project
+from ..models import CorrectionRequest
+from .common import posted, posted_files, render_project
 
 
 @login_required
 def my_words(request):
     """Everything a person has said that a project holds, across projects: their own words, their choices."""
-    sources = Source.objects.filter(narrator_person=request.user, erased_at__isnull=True).select_related(
-        "project"
-    )
-    return render(request, "sensemaking/my_words.html", {"sources": sources})
+    return render(request, "sensemaking/my_words.html", {"sources": narrated_sources(request.user)})
 
 
 @login_required
 def overview(request, project_id):
     project = access_project_by_id(request.user, project_id)
-    sources = (
-        sources_visible_to(request.user, project)
-        .annotate(
-            passages=Count("segments", distinct=True),
-            my_codings=Count("codings", filter=Q(codings__coder=request.user), distinct=True),
-        )
-        .order_by("added_at", "id")
-    )
-    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).count()
-    open_corrections = CorrectionRequest.objects.filter(
-        source__project=project, status=CorrectionRequest.Status.OPEN
-    ).count()
+    can_add = perms.can_add_source(request.user, project)
     return render_project(
         request,
         "sensemaking/overview.html",
         project,
         {
-            "sources": sources,
-            "open_flags": open_flags,
-            "open_corrections": open_corrections if perms.can_add_source(request.user, project) else 0,
+            "sources": overview_sources(request.user, project),
+            "open_flags": open_flags(project).count(),
+            "open_corrections": open_corrections(project).count() if can_add else 0,
         },
     )
 
 
 @login_required
 def upload(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_add_source(request.user, project):
-        refuse()
+    project = access_project_for_new_source(request.user, project_id)
     form = SourceUploadForm(posted(request), posted_files(request), project=project)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -109,7 +107,7 @@ def upload(request, project_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{source.title}” was added: {source.segments.count()} passages.")
             if source.speakers.exists():
@@ -122,10 +120,8 @@ def upload(request, project_id):
 
 @login_required
 def choose_columns(request, project_id, pending_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_add_source(request.user, project):
-        refuse()
-    pending = get_object_or_404(PendingImport, pk=pending_id, project=project, uploaded_by=request.user)
+    pending = access_pending_import_by_id(request.user, project_id, pending_id)
+    project = pending.project
     samples = {
         i: next((row[i] for row in pending.rows if i < len(row) and row[i]), "")
         for i in range(len(pending.columns))
@@ -165,7 +161,7 @@ def choose_columns(request, project_id, pending_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"“{source.title}” was added: {source.segments.count()} responses.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
@@ -181,8 +177,8 @@ def choose_columns(request, project_id, pending_id):
 @login_required
 def source_detail(request, project_id, source_id):
     """Read a source: its words (if this person may read them), consent, history, notes and corrections."""
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
+    source = access_source_by_id(request.user, project_id, source_id)
+    project = source.project
     user = request.user
     can_read = perms.can_read_source_text(user, source)
     segments = list(source.segments.select_related("speaker")) if can_read else []
@@ -215,10 +211,8 @@ def source_detail(request, project_id, source_id):
 
 @login_required
 def change_consent(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_change_consent(request.user, source):
-        refuse()
+    source = access_source_for_consent(request.user, project_id, source_id)
+    project = source.project
     initial = {
         "consent_use": source.consent_use,
         "consent_audiences": source.consent_audiences,
@@ -229,7 +223,7 @@ def change_consent(request, project_id, source_id):
         try:
             source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "Consent was updated. The change is in the history.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
@@ -244,12 +238,8 @@ def change_consent(request, project_id, source_id):
 
 @login_required
 def change_narrator(request, project_id, source_id):
-    project = access_project_by_id(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_manage_source(request.user, source) or not perms.can_resolve_flags(
-        request.user, project
-    ):
-        refuse()
+    source = access_source_for_narrator(request.user, project_id, source_id)
+    project = source.project
     kind = "member" if source.narrator_person_id else ("outside" if source.narrator_name else "several")
     form = NarratorForm(
         posted(request),
@@ -276,10 +266,8 @@ def change_narrator(request, project_id, source_id):
 
 @login_required
 def speakers(request, project_id, source_id):
-    project = access_project_by_id(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_manage_source(request.user, source):
-        refuse()
+    source = access_managed_source_by_id(request.user, project_id, source_id)
+    project = source.project
     speaker_list = list(source.speakers.select_related("person"))
     form = SpeakerMappingForm(posted(request), speakers=speaker_list, project=project)
     if request.method == "POST" and form.is_valid():
@@ -302,10 +290,8 @@ def speakers(request, project_id, source_id):
 @login_required
 @require_POST
 def add_note(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_annotate_source(request.user, source):
-        refuse()
+    source = access_source_for_annotation(request.user, project_id, source_id)
+    project = source.project
     form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
         source_actions.do_add_source_note(source, form.cleaned_data["text"], acting_user=request.user)
@@ -318,10 +304,8 @@ def add_note(request, project_id, source_id):
 @login_required
 @require_POST
 def request_correction(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_annotate_source(request.user, source):
-        refuse()
+    source = access_source_for_annotation(request.user, project_id, source_id)
+    project = source.project
     form = CorrectionRequestForm(request.POST, prefix="correction")
     if form.is_valid():
         source_actions.do_request_correction(
@@ -338,11 +322,9 @@ def request_correction(request, project_id, source_id):
 
 @login_required
 def correction(request, project_id, correction_id):
-    project = access_project_by_id(request.user, project_id)
-    item = access_correction_by_id(request.user, project, correction_id)
+    item = access_correction_for_answer(request.user, project_id, correction_id)
     source = item.source
-    if not perms.can_manage_source(request.user, source):
-        refuse()
+    project = source.project
     apply_form = CorrectionApplyForm(
         request.POST if "apply" in request.POST else None,
         source_text=source.text,
@@ -373,7 +355,7 @@ def correction(request, project_id, correction_id):
                 messages.success(request, "Your answer was sent to the narrator.")
                 return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
         except SensemakingError as error:
-            add_error(apply_form if "apply" in request.POST else decline_form, error)
+            add_action_error(apply_form if "apply" in request.POST else decline_form, error)
     bad = apply_form.errors or decline_form.errors
     return render_project(
         request,
@@ -386,17 +368,15 @@ def correction(request, project_id, correction_id):
 
 @login_required
 def withdraw(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_withdraw_source(request.user, source):
-        refuse()
+    source = access_source_for_withdrawal(request.user, project_id, source_id)
+    project = source.project
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         on_behalf = not perms.is_narrator(request.user, source)
         try:
             source = withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=on_behalf)
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -421,10 +401,8 @@ def withdraw(request, project_id, source_id):
 @login_required
 @require_POST
 def cancel_withdrawal(request, project_id, source_id):
-    project = access_project_or_narrator(request.user, project_id)
-    source = access_source_by_id(request.user, project, source_id)
-    if not perms.can_cancel_withdrawal(request.user, source):
-        refuse()
+    source = access_source_for_cancelling_withdrawal(request.user, project_id, source_id)
+    project = source.project
     withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
     messages.success(request, "Your words are back in the analysis.")
     return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
@@ -432,30 +410,23 @@ def cancel_withdrawal(request, project_id, source_id):
 
 @login_required
 def flags(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_resolve_flags(request.user, project):
-        refuse()
-    open_flags = Flag.objects.filter(project=project, resolved_at__isnull=True).select_related(
-        "source", "theme", "export"
-    )
-    open_flags = list(open_flags)
-    for flag in open_flags:
+    project = access_project_for_flags(request.user, project_id)
+    waiting = list(open_flags(project))
+    for flag in waiting:
         flag.form = ResolveFlagForm(auto_id=f"flag{flag.pk}_%s")
-    resolved = Flag.objects.filter(project=project, resolved_at__isnull=False).select_related("resolved_by")[
-        :50
-    ]
     return render_project(
-        request, "sensemaking/flags.html", project, {"open_flags": open_flags, "resolved": resolved}
+        request,
+        "sensemaking/flags.html",
+        project,
+        {"open_flags": waiting, "resolved": resolved_flags(project)[:50]},
     )
 
 
 @login_required
 @require_POST
 def resolve_flag(request, project_id, flag_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_resolve_flags(request.user, project):
-        refuse()
-    flag = get_object_or_404(Flag, pk=flag_id, project=project, resolved_at__isnull=True)
+    flag = access_open_flag_by_id(request.user, project_id, flag_id)
+    project = flag.project
     form = ResolveFlagForm(request.POST)
     if form.is_valid():
         withdrawal.do_resolve_flag(flag, resolution=form.cleaned_data["resolution"], acting_user=request.user)

@@ -4,31 +4,41 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+
+from coproduce.core.errors import add_action_error
 
 from .. import permissions as perms
 from ..access import (
-    access_project_by_id,
-    access_quote_by_id,
-    access_segment_by_id,
-    access_theme_by_id,
+    access_identifier_entry_by_id,
+    access_project_for_register,
+    access_project_for_themes,
+    access_quote_for_editing,
+    access_quote_for_review,
+    access_segment_for_quoting,
+    access_theme_for_editing,
     analysable_codings,
+    identifier_entries,
+    quotes_waiting_for_sign_off,
+    replacement_log,
+    segments_by_source,
     sources_visible_to,
+    theme_quotes,
+    themes_with_open_flags,
 )
 from ..actions import themes as theme_actions
 from ..actions.coding import resolve_span
 from ..errors import SensemakingError
 from ..forms import IdentifierForm, QuoteWordingForm, QuoteWordsForm, ThemeForm
-from ..models import IdentifierEntry, Quote, ReplacementLog, Segment
-from .common import add_error, posted, refuse, render_project
+from .common import posted, render_project
+
+REVIEWER_ACTIONS = {"deidentify", "reword", "sign_off"}
 
 
 @login_required
 def theme_list(request, project_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_themes(request.user, project):
-        refuse()
+    project = access_project_for_themes(request.user, project_id)
     form = ThemeForm(posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,13 +51,11 @@ def theme_list(request, project_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, f"The theme “{theme.name}” was created.")
             return redirect("sensemaking:theme", project_id=project.pk, theme_id=theme.pk)
-    themes = list(project.themes.prefetch_related("codes", "quotes", "flags"))
-    for theme in themes:
-        theme.open_flags = [f for f in theme.flags.all() if f.resolved_at is None]
+    themes = themes_with_open_flags(project)
     return render_project(
         request,
         "sensemaking/themes.html",
@@ -60,10 +68,8 @@ def theme_list(request, project_id):
 @login_required
 @require_POST
 def move_theme(request, project_id, theme_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_themes(request.user, project):
-        refuse()
-    theme = access_theme_by_id(request.user, project, theme_id)
+    theme = access_theme_for_editing(request.user, project_id, theme_id)
+    project = theme.project
     direction = request.POST.get("direction", "")
     if theme_actions.do_move_theme(theme, direction, acting_user=request.user):
         messages.success(request, f"“{theme.name}” moved {direction}.")
@@ -89,11 +95,7 @@ def _candidate_passages(request, project, theme):
         seen.add(key)
         refusal = theme_actions.quote_refusal(coding.source, theme.audience)
         passages.append({"coding": coding, "refusal": refusal})
-    segments: dict[int, list] = {}
-    for segment in Segment.objects.filter(source_id__in={p["coding"].source_id for p in passages}).order_by(
-        "start"
-    ):
-        segments.setdefault(segment.source_id, []).append(segment)
+    segments = segments_by_source({p["coding"].source_id for p in passages})
     for passage in passages:
         coding = passage["coding"]
         containing = [s for s in segments.get(coding.source_id, []) if s.start <= coding.start]
@@ -103,10 +105,8 @@ def _candidate_passages(request, project, theme):
 
 @login_required
 def theme_detail(request, project_id, theme_id):
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_themes(request.user, project):
-        refuse()
-    theme = access_theme_by_id(request.user, project, theme_id)
+    theme = access_theme_for_editing(request.user, project_id, theme_id)
+    project = theme.project
     form = ThemeForm(
         posted(request),
         project=project,
@@ -128,13 +128,12 @@ def theme_detail(request, project_id, theme_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "The theme was saved.")
             return redirect("sensemaking:theme", project_id=project.pk, theme_id=theme.pk)
-    quotes = list(theme.quotes.select_related("source", "signed_off_by"))
+    quotes = theme_quotes(theme)
     for quote in quotes:
-        quote.open_flags = list(quote.flags.filter(resolved_at__isnull=True))
         quote.wording_form = QuoteWordingForm(
             auto_id=f"q{quote.pk}_%s", initial={"text": quote.deidentified_text}
         )
@@ -157,17 +156,13 @@ def theme_detail(request, project_id, theme_id):
 @require_POST
 def add_quote(request, project_id, theme_id):
     """Add words as a quote: the consent check happens in the action, whatever the page offered."""
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_themes(request.user, project):
-        refuse()
-    theme = access_theme_by_id(request.user, project, theme_id)
+    theme = access_theme_for_editing(request.user, project_id, theme_id)
+    project = theme.project
     form = QuoteWordsForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the words to quote.")
         return redirect("sensemaking:theme", project_id=project.pk, theme_id=theme.pk)
-    segment = access_segment_by_id(request.user, project, form.cleaned_data["segment"])
-    if not perms.can_read_source_text(request.user, segment.source):
-        refuse()
+    segment = access_segment_for_quoting(request.user, project.pk, form.cleaned_data["segment"])
     try:
         if request.POST.get("start") and request.POST.get("end"):
             start, end = resolve_span(segment.source, start=request.POST["start"], end=request.POST["end"])
@@ -189,14 +184,10 @@ def add_quote(request, project_id, theme_id):
 @require_POST
 def quote_action(request, project_id, quote_id):
     """Move or remove a quote (anyone analysing); de-identify, reword or sign off (coordinators)."""
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_edit_themes(request.user, project):
-        refuse()
-    quote = access_quote_by_id(request.user, project, quote_id)
     action = request.POST.get("action", "")
-    reviewer_actions = {"deidentify", "reword", "sign_off"}
-    if action in reviewer_actions and not perms.can_sign_off_quote(request.user, quote):
-        refuse()
+    access_quote = access_quote_for_review if action in REVIEWER_ACTIONS else access_quote_for_editing
+    quote = access_quote(request.user, project_id, quote_id)
+    project = quote.theme.project
     try:
         if action in ("up", "down"):
             theme_actions.do_move_quote(quote, action, acting_user=request.user)
@@ -225,12 +216,10 @@ def quote_action(request, project_id, quote_id):
 @login_required
 def register(request, project_id):
     """The de-identification register: coordinators only; everyone else is told it does not exist."""
-    project = access_project_by_id(request.user, project_id)
-    if not perms.can_manage_register(request.user, project):
-        refuse()
+    project = access_project_for_register(request.user, project_id)
     form = IdentifierForm(posted(request))
     if request.method == "POST" and "remove" in request.POST:
-        entry = get_object_or_404(IdentifierEntry, pk=request.POST.get("remove"), project=project)
+        entry = access_identifier_entry_by_id(request.user, project.pk, request.POST.get("remove"))
         theme_actions.do_remove_identifier(entry, acting_user=request.user)
         messages.success(request, "The entry was removed from the register.")
         return redirect("sensemaking:register", project_id=project.pk)
@@ -243,7 +232,7 @@ def register(request, project_id):
                 acting_user=request.user,
             )
         except SensemakingError as error:
-            add_error(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, "Added to the register.")
             return redirect("sensemaking:register", project_id=project.pk)
@@ -253,13 +242,9 @@ def register(request, project_id):
         project,
         {
             "form": form,
-            "entries": IdentifierEntry.objects.filter(project=project),
-            "log": ReplacementLog.objects.filter(quote__theme__project=project).select_related(
-                "quote", "quote__theme", "applied_by"
-            )[:100],
-            "waiting": Quote.objects.filter(
-                theme__project=project, signed_off_at__isnull=True, source__withdrawn_at__isnull=True
-            ).select_related("theme"),
+            "entries": identifier_entries(project),
+            "log": replacement_log(project)[:100],
+            "waiting": quotes_waiting_for_sign_off(project),
         },
         status=400 if form.errors else 200,
     )

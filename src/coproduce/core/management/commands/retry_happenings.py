@@ -21,5 +21,6 @@ class Command(BaseCommand):
                 succeeded += 1
         waiting = FailedHappening.objects.filter(resolved_at=None).count()
         self.stdout.write(
-            f"{timezone.now():%Y-%m-%d %H:%M}: {retried} retried, {succeeded} succeeded, {waiting} still failing"
+            f"{timezone.now():%Y-%m-%d %H:%M}: {retried} retried, {succeeded} succeeded, "
+            f"{waiting} still failing"
         )
