@@ -77,9 +77,7 @@ def test_guessing_codes_by_link_is_limited_per_address(client, live_session, set
     assert elsewhere.get(reverse("live:join_code", args=[live_session.join_code])).status_code == 200
 
 
-def test_a_room_of_200_on_one_address_all_get_in_while_guessing_from_it_is_limited(
-    live_session, member
-):
+def test_a_room_of_200_on_one_address_all_get_in_while_guessing_from_it_is_limited(live_session, member):
     nhs = "198.51.100.20"  # one NHS trust's address, shared by everyone in the room
     for number in range(200):
         person = Client(REMOTE_ADDR=nhs)
