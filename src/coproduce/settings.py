@@ -212,3 +212,13 @@ SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_G
 COPRODUCE_JOIN_CODE_FAILURES = os.environ.get("COPRODUCE_JOIN_CODE_FAILURES", "60/10m")
 # The most people who can join a live session whose facilitator left its capacity empty (0: no limit).
 COPRODUCE_LIVE_DEFAULT_CAPACITY = int(os.environ.get("COPRODUCE_LIVE_DEFAULT_CAPACITY", "500"))
+
+# What a live session's opinion map may show (see docs/operators.md, "What the map shows").
+# Groups with fewer people than this are shown without what they think, so nobody's votes can be
+# worked out from a group's summary.
+COPRODUCE_MIN_GROUP_SIZE = int(os.environ.get("COPRODUCE_MIN_GROUP_SIZE", "3"))
+# No map of groups until this many people have voted (Polis, too, waits for enough voters).
+COPRODUCE_MIN_VOTERS_FOR_MAP = int(os.environ.get("COPRODUCE_MIN_VOTERS_FOR_MAP", "7"))
+# "Agreed in every group": the least group-informed consensus, a probability from 0 to 1, and a
+# majority of every group must agree too (coproduce.engine.statements.select_agreed_in_every_group).
+COPRODUCE_GROUP_CONSENSUS_THRESHOLD = float(os.environ.get("COPRODUCE_GROUP_CONSENSUS_THRESHOLD", "0.5"))

@@ -5,6 +5,18 @@ the votes, calls ``OpinionMap`` and ``BridgingModel``, and turns the results int
 document stored in ``OpinionMapSnapshot.data``, holding only ids, counts and scores (never who voted
 what). Statement texts are looked up when the map is shown, so a statement hidden afterwards drops
 out of it at once.
+
+Votes are private, so the map keeps to three rules (settings, see docs/operators.md):
+
+- no map of groups until ``COPRODUCE_MIN_VOTERS_FOR_MAP`` people have voted;
+- a group of fewer than ``COPRODUCE_MIN_GROUP_SIZE`` people is marked ``too_small`` and nothing it
+  thinks is kept, so no page can show it;
+- "agreed in every group" is the engine's selection (``OpinionMap.agreed_in_every_group_``: a majority
+  of every group agrees and group-informed consensus reaches ``COPRODUCE_GROUP_CONSENSUS_THRESHOLD``).
+
+The map is built with ``coproduce.engine.opinion.build_opinion_map`` from the votes and statements in
+the order the Polis export writes them, so ``coproduce analyse`` on the export finds the same groups
+and the same stability.
 """
 
 from __future__ import annotations
@@ -16,15 +28,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
+
+from coproduce.engine.bridging import MIN_BRIDGING_RATINGS
+from coproduce.engine.opinion import build_opinion_map
 
 from .models import OpinionMapSnapshot, Statement, Vote
 
 logger = logging.getLogger(__name__)
 
-MIN_VOTERS = 3
 MIN_STATEMENTS = 2
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PER_GROUP = 3
@@ -62,8 +77,11 @@ def compute_and_store(
         return None
     read_at = time.time()
     previous = (existing.data or {}).get("stability") if existing is not None else None
-    data = compute_opinion_map(session_id, with_stability=with_stability or previous is None)
-    if data.get("stability") is None and previous is not None and data.get("ready"):
+    with_stability = with_stability or previous is None
+    data = compute_opinion_map(session_id, with_stability=with_stability)
+    # stability_current: the figure was worked out from these very votes (not carried over)
+    data["stability_current"] = with_stability
+    if data.get("stability") is None and previous is not None and data.get("ready") and not with_stability:
         data["stability"] = previous
     priority = data.pop("priority", {})
     snapshot, _ = OpinionMapSnapshot.objects.update_or_create(
@@ -82,6 +100,8 @@ def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, 
     return {
         "ready": False,
         "message": message,
+        "needs_voters": None,
+        "min_group_size": settings.COPRODUCE_MIN_GROUP_SIZE,
         "votes": votes,
         "voters": voters,
         "statements": statements,
@@ -98,7 +118,10 @@ def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, 
 
 
 def _percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
+    """A whole percentage that is 0 only when ``part`` is: "0% agree" is never said of a few agrees."""
+    if not whole:
+        return 0
+    return max(round(100 * part / whole), 1 if part else 0)
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -131,7 +154,12 @@ def _finite(x: Any) -> float | None:
 
 def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict[str, Any]:
     """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data."""
-    statements = list(Statement.objects.filter(session_id=session_id).values_list("id", "status"))
+    # In the order the Polis export numbers them, so ``coproduce analyse`` builds the same map.
+    statements = list(
+        Statement.objects.filter(session_id=session_id)
+        .order_by("created_at", "id")
+        .values_list("id", "status")
+    )
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
     excluded = sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED)
     rows = list(
@@ -146,28 +174,23 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
         totals[s][v] += 1
     data = _empty(len(counted), len(voters), len(accepted), "")
     data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in totals.items()}
-    if len(voters) < MIN_VOTERS or len({s for _p, s, _v in counted}) < MIN_STATEMENTS:
-        data["message"] = (
-            f"The map appears once at least {MIN_VOTERS} people have voted on "
-            f"{MIN_STATEMENTS} or more statements."
-        )
-        return data
-    try:
-        from coproduce.engine.opinion import OpinionMap
-    except ImportError:  # the engine is a separate piece of work; the rest of the session works without it
-        data["message"] = "The common-ground engine is not installed, so there is no map."
+    min_voters = settings.COPRODUCE_MIN_VOTERS_FOR_MAP
+    if len(voters) < min_voters or len({s for _p, s, _v in counted}) < MIN_STATEMENTS:
+        data["needs_voters"] = min_voters  # the page says why there is no map, in plain words
         return data
 
     participant_ids = [r[0] for r in rows]
     statement_ids = [r[1] for r in rows]
     values = [r[2] for r in rows]
     try:
-        model = OpinionMap(n_groups="auto", random_state=0, n_resamples=10 if with_stability else 0).fit(
+        model = build_opinion_map(
             participant_ids,
             statement_ids,
             values,
             excluded_statements=excluded,
-            statements=sorted(sid for sid, _status in statements),
+            statements=[sid for sid, _status in statements],
+            with_stability=with_stability,
+            group_consensus_threshold=settings.COPRODUCE_GROUP_CONSENSUS_THRESHOLD,
         )
     except Exception as error:  # too few votes for groups yet, or similar: not a failure of the session
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
@@ -190,17 +213,21 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             per_group[g][s][v] += 1
 
     repness = list(getattr(model, "repness_", []) or [])
+    min_group_size = settings.COPRODUCE_MIN_GROUP_SIZE
     result_groups = []
     for index, g in enumerate(group_labels):
         entries = repness[g] if g < len(repness) else (repness[index] if index < len(repness) else [])
+        too_small = len(members[g]) < min_group_size
         believes = []
-        for entry in entries:
+        for entry in [] if too_small else entries:  # a small group's summary could show someone's votes
             sid = int(_attr(entry, "statement_id"))
             if sid not in accepted:
                 continue
             c = per_group[g][sid]
             voted = c[1] + c[-1] + c[0]
             direction = _attr(entry, "direction", "agree")
+            if not c[1 if direction == "agree" else -1]:
+                continue  # Polis's fallback when nothing sets a group apart: "0% disagree" says nothing
             believes.append(
                 {
                     "id": sid,
@@ -218,6 +245,7 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
                 "label": GROUP_LETTERS[index % 26],
                 "index": index,
                 "size": len(members[g]),
+                "too_small": too_small,
                 "believes": believes,
             }
         )
@@ -242,11 +270,10 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
         if len(consensus) >= COMMON_GROUND:
             break
 
-    gic = _aligned(getattr(model, "group_informed_consensus_", None), engine_statements)
     group_informed = [
-        {"id": int(sid), "score": score, "percent": overall(int(sid), "agree")}
-        for sid, score in sorted(((s, _finite(v)) for s, v in gic.items()), key=lambda kv: -(kv[1] or 0))
-        if int(sid) in accepted and score is not None
+        {"id": int(a.statement_id), "score": a.probability, "percent": overall(int(a.statement_id), "agree")}
+        for a in model.agreed_in_every_group_
+        if int(a.statement_id) in accepted
     ][:COMMON_GROUND]
 
     priority = {}
@@ -263,7 +290,8 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
             "consensus": consensus,
             "group_informed": group_informed,
             "bridging": _bridging(participant_ids, statement_ids, values, accepted, overall),
-            "stability": _finite(getattr(model, "stability_", None)),
+            # as coproduce analyse reports it: only for two groups or more
+            "stability": _finite(model.stability_) if len(group_labels) >= 2 else None,
             "priority": priority,
             "points": _points(getattr(model, "projection_", None), groups, group_labels),
             "clustered": sum(len(m) for m in members.values()),
@@ -280,10 +308,14 @@ def _bridging(participant_ids, statement_ids, values, accepted: set[int], overal
     except Exception as error:
         logger.info("Bridging not computed: %s", error)
         return []
+    rated = zip(model.statements_, model.bridging_scores_, model.n_ratings_, strict=False)
+    # as coproduce analyse: a score from too few agree or disagree votes says nothing yet
+    scored = [(int(s), _finite(score)) for s, score, ratings in rated if ratings >= MIN_BRIDGING_RATINGS]
     scored = [
-        (int(s), _finite(score)) for s, score in zip(model.statements_, model.bridging_scores_, strict=False)
+        (s, score)
+        for s, score in scored
+        if s in accepted and score is not None and score > 0 and overall(s, "agree") > 0
     ]
-    scored = [(s, score) for s, score in scored if s in accepted and score is not None and score > 0]
     scored.sort(key=lambda kv: -kv[1])
     return [{"id": s, "score": score, "percent": overall(s, "agree")} for s, score in scored[:BRIDGING]]
 

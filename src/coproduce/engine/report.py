@@ -19,12 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from .bridging import BridgingModel
+from .bridging import MIN_BRIDGING_RATINGS, BridgingModel
 from .opinion import GROUP_CONSENSUS_THRESHOLD, OpinionDataError, build_opinion_map
 from .polis_io import PolisExport, read_polis_export
 from .stability import stability_percent
 
-MIN_BRIDGING_RATINGS = 5
 SHOWN = 5
 
 
