@@ -31,6 +31,8 @@ TABLE = {
     "own_source_consent": (Y, Y, N, N, Y, N, N),
     "own_source_withdraw": (Y, N, N, N, Y, N, N),
     "speakers": (Y, Y, N, N, N, N, N),
+    "speakers_coordinators_only": (Y, N, N, N, N, N, N),
+    "consent_coordinators_only": (Y, N, N, N, N, N, N),
     "narrator_identity": (Y, N, N, N, N, N, N),
     "upload": (Y, Y, N, N, N, N, N),
     "codebook": (Y, Y, Y, Y, N, N, N),
@@ -77,6 +79,8 @@ def _url(page: str, project, sources) -> str:
         "own_source_consent": reverse("sensemaking:consent", args=[pid, sources["own"].pk]),
         "own_source_withdraw": reverse("sensemaking:withdraw", args=[pid, sources["own"].pk]),
         "speakers": reverse("sensemaking:speakers", args=[pid, sources["team"].pk]),
+        "speakers_coordinators_only": reverse("sensemaking:speakers", args=[pid, sources["private"].pk]),
+        "consent_coordinators_only": reverse("sensemaking:consent", args=[pid, sources["private"].pk]),
         "narrator_identity": reverse("sensemaking:narrator", args=[pid, sources["team"].pk]),
         "upload": reverse("sensemaking:upload", args=[pid]),
         "codebook": reverse("sensemaking:codebook", args=[pid]),
@@ -97,6 +101,24 @@ def test_permission_table(client, project, cast, page, expected):
     for name, status in zip(PEOPLE, expected, strict=True):
         client.force_login(people[name])
         assert client.get(url).status_code == status, f"{name} on {page}"
+
+
+def test_a_correction_to_words_only_coordinators_may_read_is_answered_by_coordinators_only(
+    client, project, coordinator, facilitator, narrator
+):
+    from coproduce.sensemaking.actions.sources import do_request_correction
+
+    private = add_text_source(
+        project, coordinator, narrator_person=narrator, audiences=(), use=ConsentUse.ANALYSIS_ONLY
+    )
+    correction = do_request_correction(
+        private, passage="Ward 7", requested_change="Say a ward.", acting_user=narrator
+    )
+    url = reverse("sensemaking:correction", args=[project.pk, correction.pk])
+    client.force_login(facilitator)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, project, cast):

@@ -117,13 +117,19 @@ def access_project_for_project_import(user, project_id) -> Project:
 # Sources --------------------------------------------------------------------------------------------
 
 
+def _seen_and(allowed: Callable[..., bool]) -> Callable[..., bool]:
+    """Nobody does anything with a source they may not see: a facilitator answers for the project's
+    sources, but not for words only coordinators may read."""
+    return lambda user, source: perms.can_view_source(user, source) and allowed(user, source)
+
+
 def _source_where(user, project_id, source_id, allowed: Callable[..., bool]) -> Source:
     source = (
         Source.objects.filter(project_id=_int(project_id), pk=_int(source_id))
         .select_related("project")
         .first()
     )
-    return _allowed(user, source, allowed, "No such source.")
+    return _allowed(user, source, _seen_and(allowed), "No such source.")
 
 
 def access_source_by_id(user, project_id, source_id) -> Source:
@@ -172,7 +178,7 @@ def _segment_where(user, project_id, segment_id, allowed: Callable[..., bool]) -
         .select_related("source", "source__project")
         .first()
     )
-    if segment is None or not allowed(user, segment.source):
+    if segment is None or not _seen_and(allowed)(user, segment.source):
         raise Http404("No such passage.")
     return segment
 
@@ -194,7 +200,7 @@ def access_correction_for_answer(user, project_id, correction_id) -> CorrectionR
         .select_related("source", "source__project")
         .first()
     )
-    if correction is None or not perms.can_manage_source(user, correction.source):
+    if correction is None or not _seen_and(perms.can_manage_source)(user, correction.source):
         raise Http404("No such correction.")
     return correction
 
@@ -386,6 +392,54 @@ def open_corrections(project: Project) -> QuerySet[CorrectionRequest]:
     return CorrectionRequest.objects.filter(source__project=project, status=CorrectionRequest.Status.OPEN)
 
 
+def passages(source: Source) -> QuerySet[Segment]:
+    """The source's passages in order, with their speakers."""
+    return source.segments.select_related("speaker")
+
+
+@dataclass
+class SourceRecord:
+    """What a person may see on a source's page besides its consent: its words, cut into passages
+    (empty when they may not read them), and the notes, corrections, edits and quotes that are theirs
+    to see (empty otherwise). ``events`` is the history, shown to those the page shows it to."""
+
+    passages: list[Segment]
+    notes: QuerySet | list
+    corrections: QuerySet | list
+    edits: QuerySet | list
+    quotes: QuerySet | list
+    events: QuerySet
+
+
+def source_record(user, source: Source) -> SourceRecord:
+    """The source's record as ``user`` may see it. Querysets stay lazy: the page reads only what it shows."""
+    narrator = perms.is_narrator(user, source)
+    answers_for_it = narrator or perms.can_manage_source(user, source)
+    member_or_narrator = narrator or perms.can_view_project_sensemaking(user, source.project)
+    return SourceRecord(
+        passages=list(passages(source)) if perms.can_read_source_text(user, source) else [],
+        notes=source.notes.select_related("author") if member_or_narrator else [],
+        corrections=source.corrections.all() if answers_for_it else [],
+        edits=source.edits.all() if answers_for_it else [],
+        quotes=source.quotes.select_related("theme") if answers_for_it else [],
+        events=source.events.select_related("actor")[:50],
+    )
+
+
+def code_record(code: Code) -> dict[str, QuerySet]:
+    """A code's page: its revisions, memos and the codes under it (lazy, in their models' order)."""
+    return {
+        "revisions": code.revisions.select_related("edited_by", "parent"),
+        "memos": code.memos.select_related("author"),
+        "children": code.children.all(),
+    }
+
+
+def speakers_of(source: Source) -> list:
+    """The speaker labels found in the source, with the people they are mapped to."""
+    return list(source.speakers.select_related("person"))
+
+
 def passage_in(source: Source, segment_id) -> Segment | None:
     """The passage with this id if it belongs to this source."""
     return source.segments.filter(pk=segment_id).first()
@@ -515,6 +569,11 @@ def theme_quotes(theme: Theme) -> list[Quote]:
             Prefetch("flags", queryset=unresolved, to_attr="open_flags")
         )
     )
+
+
+def quoted_spans(theme: Theme) -> set[tuple[int, int, int]]:
+    """(source id, start, end) of every passage already quoted in the theme."""
+    return set(theme.quotes.values_list("source_id", "start", "end"))
 
 
 def identifier_entries(project: Project) -> QuerySet[IdentifierEntry]:

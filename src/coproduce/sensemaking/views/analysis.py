@@ -22,6 +22,7 @@ from ..access import (
     codes_by_id,
     codings_between,
     open_theme_candidates,
+    passages,
     pending_suggestions,
     project_coders,
     segments_by_id,
@@ -96,7 +97,7 @@ def differences_view(request, project_id, source_id, code_id):
     diffs = []
     if len(coders) >= 2:
         diffs = differences(source, code, coders, codings_between(source, code, coders))
-    segments = list(source.segments.all())
+    segments = list(passages(source))
     for number, diff in enumerate(diffs):
         diff.segment = next((s for s in segments if s.start <= diff.start < max(s.end, s.start + 1)), None)
         diff.memo_form = MemoForm(auto_id=f"d{number}_%s")

@@ -20,12 +20,14 @@ from ..access import (
     access_project_for_codebook,
     access_segment_for_coding,
     access_source_for_coding,
+    code_record,
     code_tree,
     coded_count,
     coding_work,
     passage_at,
     passage_in,
     passage_index,
+    passages,
 )
 from ..actions import coding as coding_actions
 from ..display import segment_views
@@ -44,7 +46,7 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     page_number = request.GET.get("page")
     if failed_segment:  # show the page holding the form that needs correcting
         page_number = passage_index(source, failed_segment) // PASSAGES_PER_PAGE + 1
-    page = Paginator(source.segments.select_related("speaker"), PASSAGES_PER_PAGE).get_page(page_number)
+    page = Paginator(passages(source), PASSAGES_PER_PAGE).get_page(page_number)
     segments = list(page.object_list)
     work = coding_work(request.user, source)
     views = segment_views(source, segments, work.my_codings, work.memos, work.suggestions)
@@ -275,9 +277,7 @@ def code_detail(request, project_id, code_id):
             "code": code,
             "form": form,
             "memo_form": memo_form,
-            "revisions": code.revisions.select_related("edited_by", "parent"),
-            "memos": code.memos.select_related("author"),
-            "children": code.children.all(),
+            **code_record(code),
             "coded_count": coded_count(code),
         },
         status=400 if bad else 200,

@@ -29,6 +29,8 @@ from ..access import (
     open_flags,
     overview_sources,
     resolved_flags,
+    source_record,
+    speakers_of,
 )
 from ..actions import sources as source_actions
 from ..actions import withdrawal
@@ -180,14 +182,13 @@ def source_detail(request, project_id, source_id):
     source = access_source_by_id(request.user, project_id, source_id)
     project = source.project
     user = request.user
-    can_read = perms.can_read_source_text(user, source)
-    segments = list(source.segments.select_related("speaker")) if can_read else []
+    record = source_record(user, source)
     is_narrator = perms.is_narrator(user, source)
     can_manage = perms.can_manage_source(user, source)
     context = {
         "source": source,
-        "can_read": can_read,
-        "views": segment_views(source, segments),
+        "can_read": perms.can_read_source_text(user, source),
+        "views": segment_views(source, record.passages),
         "is_narrator": is_narrator,
         "can_manage": can_manage,
         "can_code": perms.can_code_source(user, source),
@@ -195,13 +196,11 @@ def source_detail(request, project_id, source_id):
         "can_withdraw": perms.can_withdraw_source(user, source),
         "can_cancel_withdrawal": perms.can_cancel_withdrawal(user, source),
         "show_history": is_narrator or can_manage or perms.can_resolve_flags(user, project),
-        "events": source.events.select_related("actor")[:50],
-        "notes": source.notes.select_related("author")
-        if (is_narrator or perms.can_view_project_sensemaking(user, project))
-        else [],
-        "corrections": source.corrections.all() if (is_narrator or can_manage) else [],
-        "edits": source.edits.all() if (is_narrator or can_manage) else [],
-        "quotes": source.quotes.select_related("theme") if (is_narrator or can_manage) else [],
+        "events": record.events,
+        "notes": record.notes,
+        "corrections": record.corrections,
+        "edits": record.edits,
+        "quotes": record.quotes,
         "note_form": NoteForm(prefix="note") if is_narrator else None,
         "correction_form": CorrectionRequestForm(prefix="correction") if is_narrator else None,
         "narrator_visible": perms.can_resolve_flags(user, project) or is_narrator,
@@ -268,7 +267,7 @@ def change_narrator(request, project_id, source_id):
 def speakers(request, project_id, source_id):
     source = access_managed_source_by_id(request.user, project_id, source_id)
     project = source.project
-    speaker_list = list(source.speakers.select_related("person"))
+    speaker_list = speakers_of(source)
     form = SpeakerMappingForm(posted(request), speakers=speaker_list, project=project)
     if request.method == "POST" and form.is_valid():
         for speaker, person, pseudonym in form.mapping():

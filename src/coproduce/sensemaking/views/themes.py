@@ -20,6 +20,7 @@ from ..access import (
     access_theme_for_editing,
     analysable_codings,
     identifier_entries,
+    quoted_spans,
     quotes_waiting_for_sign_off,
     replacement_log,
     segments_by_source,
@@ -86,7 +87,7 @@ def _candidate_passages(request, project, theme):
         .select_related("source", "code", "coder")
         .order_by("source__added_at", "source_id", "start")
     )
-    seen = set(theme.quotes.values_list("source_id", "start", "end"))  # already quoted here
+    seen = quoted_spans(theme)
     passages = []
     for coding in codings:
         key = (coding.source_id, coding.start, coding.end)
