@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from coproduce.core.models import AuditEntry
-from coproduce.partnerships import views
 from coproduce.partnerships.actions import (
     do_agree_to_ground_rules,
     do_publish_ground_rules,
@@ -106,15 +105,6 @@ def test_perspective_counts_show_to_coordinators_only_never_who(
         page = text_of(client.get(url))
         assert "Project perspectives" not in page
         assert "Lived experience" not in page
-
-
-@pytest.mark.django_db
-def test_no_perspectives_section_without_the_people_apps_counts(client, project, coordinator, monkeypatch):
-    monkeypatch.setattr(views, "project_perspective_counts", lambda p: None)
-    client.force_login(coordinator)
-    assert "Project perspectives" not in text_of(
-        client.get(reverse("partnerships:project_detail", args=[project.pk]))
-    )
 
 
 # --- creating and editing -----------------------------------------------------------------------------
@@ -342,31 +332,12 @@ def test_a_member_can_leave(client, project, coordinator, member):
 
 
 @pytest.mark.django_db
-def test_members_page_links_to_invitations_only_when_that_page_exists(
-    client, project, coordinator, monkeypatch
-):
+def test_members_page_links_to_invitations(client, project, coordinator):
     client.force_login(coordinator)
     url = reverse("partnerships:members", args=[project.pk])
-    monkeypatch.setattr(views, "_invite_url", lambda p: None)
-    assert "Invite someone" not in text_of(client.get(url))
-    monkeypatch.setattr(views, "_invite_url", lambda p: f"/projects/{p.pk}/invite/")
     assert f'<a class="button" href="/projects/{project.pk}/invite/">Invite someone</a>' in text_of(
         client.get(url)
     )
-
-
-def test_invite_url_is_none_until_the_people_app_provides_it(monkeypatch):
-    from types import SimpleNamespace
-
-    from django.urls import NoReverseMatch
-
-    def missing(*args, **kwargs):
-        raise NoReverseMatch("people:invite")
-
-    monkeypatch.setattr(views, "reverse", missing)
-    assert views._invite_url(SimpleNamespace(pk=1)) is None
-    monkeypatch.setattr(views, "reverse", lambda name, args: f"/projects/{args[0]}/invite/")
-    assert views._invite_url(SimpleNamespace(pk=7)) == "/projects/7/invite/"
 
 
 # --- ground rules ---------------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_erasure_audit_keeps_no_personal_data(client, full_member):
 
 
 def test_a_new_invitation_after_erasure_starts_afresh(project, coordinator, full_member):
-    from coproduce.people.actions import do_invite_person_to_project
+    from coproduce.partnerships.actions import do_invite_person_to_project
 
     do_erase_person(full_member, acting_user=full_member)
     invitation = do_invite_person_to_project(

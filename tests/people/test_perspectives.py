@@ -9,7 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from coproduce.partnerships.models import Membership
-from coproduce.people.access import SMALL_CELL, access_perspectives_by_person_id, perspective_counts
+from coproduce.partnerships.perspectives import access_perspectives_by_person_id
+from coproduce.people.access import SMALL_CELL, perspective_counts
 from coproduce.people.actions import do_set_perspectives
 from coproduce.people.models import Person, Perspective
 

@@ -15,7 +15,7 @@ from coproduce.partnerships.models import Project
 
 from . import permissions
 from .availability import with_place_counts
-from .models import CalendarFeed, Event, Registration
+from .models import AgendaItem, CalendarFeed, Event, Registration
 
 # The public page's time-of-day filters are defined in UK local time, whatever the event's own zone.
 LONDON = ZoneInfo("Europe/London")
@@ -54,6 +54,27 @@ def access_managed_event_by_id(user, event_id) -> Event:
     return event
 
 
+def access_managed_agenda_item_by_id(user, event_id, item_id) -> tuple[Event, AgendaItem]:
+    """An agenda item of an event the user organises, with its event; otherwise "not found"."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        return event, event.agenda_items.get(pk=item_id)
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agenda item.") from None
+
+
+def access_registration_for_check_in_by_id(user, event_id, registration_id) -> tuple[Event, Registration]:
+    """A registration holding a place at an event the user organises, with its event and person."""
+    event = access_managed_event_by_id(user, event_id)
+    try:
+        registration = Registration.objects.select_related("person").get(
+            pk=registration_id, event=event, status=Registration.Status.REGISTERED
+        )
+    except (Registration.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such registration.") from None
+    return event, registration
+
+
 def _project_or_404(project_id) -> Project:
     try:
         return Project.objects.get(pk=project_id)
@@ -84,6 +105,11 @@ def access_own_registration_by_id(user, registration_id) -> Registration:
     if not permissions.can_cancel_registration(user, registration):
         raise Http404("No such registration.")
     return registration
+
+
+def agenda_items(event: Event) -> QuerySet[AgendaItem]:
+    """The event's agenda, in running order. Call after the event's own access check."""
+    return event.agenda_items.all()
 
 
 def active_registration(person, event: Event) -> Registration | None:
@@ -157,6 +183,11 @@ def my_events(person, now: datetime | None = None) -> MyEvents:
 
 def project_events(project: Project) -> QuerySet[Event]:
     return with_place_counts(project.events.all()).order_by("-starts_at", "-id")
+
+
+def own_calendar_feed(user) -> CalendarFeed | None:
+    """The user's private calendar feed, or None when they have not turned it on."""
+    return CalendarFeed.objects.filter(person=user).first()
 
 
 def feed_by_token(token: str) -> CalendarFeed:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from coproduce.people.data_rights import register
 from coproduce.people.models import AccessNeed
 
+from .actions import do_cancel_registration
 from .models import CalendarFeed, Registration
 
 
@@ -45,8 +46,6 @@ def export_registrations(person) -> dict:
 
 
 def erase_registrations(person, *, acting_user) -> dict[str, int]:
-    from .actions import do_cancel_registration
-
     upcoming = (
         Registration.objects.filter(person=person, event__starts_at__gt=timezone.now())
         .exclude(status=Registration.Status.CANCELLED)

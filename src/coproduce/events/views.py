@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +22,7 @@ from .availability import Window, format_time, local, places_for, registration_w
 from .calendar import event_ics as build_event_ics
 from .calendar import feed_ics
 from .forms import AgendaItemForm, EventFilterForm, EventForm, RegistrationForm
-from .models import AgendaItem, CalendarFeed, Event, Registration
+from .models import AgendaItem, Event, Registration
 from .planning import access_plan
 
 ANONYMOUS_SIGN_UPS_PER_HOUR = "30/h"
@@ -34,7 +34,7 @@ def _agenda_with_times(event: Event) -> list[dict]:
     """Agenda items with the local time each starts, counting on from the event's start."""
     start = local(event, event.starts_at)
     rows = []
-    for item in event.agenda_items.all():
+    for item in access.agenda_items(event):
         rows.append({"item": item, "starts": format_time(start)})
         start = start + timedelta(minutes=item.duration_minutes)
     return rows
@@ -203,7 +203,7 @@ def my_events(request: HttpRequest) -> HttpResponse:
     mine = access.my_events(request.user)
     for item in mine.upcoming + mine.past:
         item.when = when_text(item.registration.event)
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    feed = access.own_calendar_feed(request.user)
     feed_url = request.build_absolute_uri(reverse("events:calendar_feed", args=[feed.token])) if feed else ""
     return render(request, "events/my_events.html", {"mine": mine, "feed": feed, "feed_url": feed_url})
 
@@ -242,7 +242,7 @@ def cancel_registration(request: HttpRequest, registration_id: int) -> HttpRespo
 def calendar_feed_change(request: HttpRequest) -> HttpResponse:
     choice = request.POST.get("change")
     if choice == "renew":
-        had_feed = CalendarFeed.objects.filter(person=request.user).exists()
+        had_feed = access.own_calendar_feed(request.user) is not None
         actions.do_renew_calendar_feed(request.user, acting_user=request.user)
         messages.success(
             request,
@@ -347,8 +347,7 @@ def agenda(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def _managed_item(request: HttpRequest, event_id: int, item_id: int) -> tuple[Event, AgendaItem]:
-    event = access.access_managed_event_by_id(request.user, event_id)
-    return event, get_object_or_404(AgendaItem, pk=item_id, event=event)
+    return access.access_managed_agenda_item_by_id(request.user, event_id, item_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -426,12 +425,8 @@ def check_in(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_POST
 def check_in_person(request: HttpRequest, event_id: int, registration_id: int) -> HttpResponse:
-    event = access.access_managed_event_by_id(request.user, event_id)
-    registration_ = get_object_or_404(
-        Registration.objects.select_related("person"),
-        pk=registration_id,
-        event=event,
-        status=Registration.Status.REGISTERED,
+    event, registration_ = access.access_registration_for_check_in_by_id(
+        request.user, event_id, registration_id
     )
     name = registration_.person.badge_name
     if request.POST.get("undo") == "1":

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 from django_ratelimit.core import get_usage
 
-from coproduce.events.access import event_or_404
+from coproduce.events.access import agenda_items, event_or_404
 from coproduce.events.models import Event
+from coproduce.people.models import Person
 
 from . import permissions
 from .identity import find_participant
-from .models import LiveSession, Participant, normalise_join_code
+from .models import LiveSession, Participant, Phase, normalise_join_code
 
 
 def _get_session(session_id) -> LiveSession:
@@ -68,6 +70,54 @@ def access_exports_by_id(user, session_id) -> LiveSession:
     if not permissions.can_export_outcomes(user, session):
         raise Http404("No such session.")
     return session
+
+
+def event_has_agenda(event: Event) -> bool:
+    """Whether a session can take its phases from the event's agenda."""
+    return agenda_items(event).exists()
+
+
+def sessions_of_event(event: Event) -> QuerySet[LiveSession]:
+    """The event's sessions, oldest first. Call after ``access_event_for_sessions_by_id``."""
+    return event.live_sessions.select_related("event__project").order_by("created_at")
+
+
+def phases_of(session: LiveSession) -> QuerySet[Phase]:
+    """The session's phases in running order. Call after the session's own access check."""
+    return session.phases.order_by("position")
+
+
+def access_phase_by_id(session: LiveSession, phase_id) -> Phase:
+    """A phase of this session (already checked), or "not found" (a phase of another session too)."""
+    try:
+        return session.phases.get(pk=phase_id)
+    except (Phase.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such phase.") from None
+
+
+def co_facilitators_of(session: LiveSession) -> list[Person]:
+    return list(session.co_facilitators.order_by("badge_name"))
+
+
+def participant_badge_names(session: LiveSession) -> list[str]:
+    """Who has joined, by badge name only (for the people controlling the session)."""
+    return list(session.participants.order_by("badge_name").values_list("badge_name", flat=True))
+
+
+def project_people(session: LiveSession) -> QuerySet[Person]:
+    """Members of the session's project, by badge name: who may be made a co-facilitator.
+
+    Call only for someone who controls the session.
+    """
+    return Person.objects.filter(memberships__project=session.event.project).order_by("badge_name").distinct()
+
+
+def project_person_by_id(session: LiveSession, person_id) -> Person | None:
+    """The member of the session's project with this id, or None (not a member, or not an id)."""
+    try:
+        return project_people(session).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 class TooManyJoinCodeGuesses(Exception):

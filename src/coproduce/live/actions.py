@@ -20,6 +20,7 @@ from coproduce.events.models import Event
 from .broadcast import broadcast_state_after_commit
 from .formats import FROM_AGENDA, format_by_key
 from .models import LiveSession, Participant, Phase, new_join_code
+from .permissions import can_be_co_facilitator
 
 BADGE_NAME_MAX = 40
 EXTEND_MINUTES_MAX = 60
@@ -249,8 +250,6 @@ def do_move_phase(phase: Phase, *, earlier: bool, acting_user) -> None:
 
 @transaction.atomic
 def do_add_co_facilitator(session: LiveSession, person, *, acting_user) -> None:
-    from .permissions import can_be_co_facilitator
-
     if not can_be_co_facilitator(person, session):
         raise LiveSessionError("A co-facilitator must be a member of the project.", field="person")
     session.co_facilitators.add(person)

@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from coproduce.core.errors import add_action_error
-from coproduce.people.models import Person
 
 from . import actions, activities, permissions
 from .access import (
@@ -22,8 +21,16 @@ from .access import (
     access_controlled_session_by_id,
     access_event_for_sessions_by_id,
     access_participation_by_id,
+    access_phase_by_id,
     access_session_as_viewer_by_id,
     access_session_by_join_code,
+    co_facilitators_of,
+    event_has_agenda,
+    participant_badge_names,
+    phases_of,
+    project_people,
+    project_person_by_id,
+    sessions_of_event,
 )
 from .broadcast import session_state
 from .forms import CoFacilitatorForm, CreateSessionForm, ExtendForm, JoinForm, PhaseForm, SessionSettingsForm
@@ -49,7 +56,7 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
     can_create = permissions.can_create_live_session(request.user, event)
     form = None
     if can_create:
-        has_agenda = event.agenda_items.exists()
+        has_agenda = event_has_agenda(event)
         if request.method == "POST":
             form = CreateSessionForm(request.POST, has_agenda=has_agenda)
             if form.is_valid():
@@ -81,7 +88,7 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
             "participant": find_participant(request.session, request.user, s),
             "links": _session_links(request, s),
         }
-        for s in event.live_sessions.select_related("event__project").order_by("created_at")
+        for s in sessions_of_event(event)
     ]
     return render(
         request,
@@ -202,7 +209,7 @@ def _page_context(request, session: LiveSession) -> dict:
         "phase": session.current_phase if session.is_live else None,
         "timer": timer,
         "time_left": describe_time_left(timer.remaining_seconds) if timer else "",
-        "phase_count": session.phases.count(),
+        "phase_count": phases_of(session).count(),
         "links": _session_links(request, session),
     }
 
@@ -278,22 +285,16 @@ def qr_code(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- control -----------------------------------------------------------------------------------------
 
 
-def _project_people(session: LiveSession):
-    return Person.objects.filter(memberships__project=session.event.project).order_by("badge_name").distinct()
-
-
 @never_cache
 def control(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
     context = _page_context(request, session)
-    co_facilitators = list(session.co_facilitators.order_by("badge_name"))
-    candidates = [p for p in _project_people(session) if p not in co_facilitators]
+    co_facilitators = co_facilitators_of(session)
+    candidates = [p for p in project_people(session) if p not in co_facilitators]
     context.update(
         {
-            "phases": list(session.phases.order_by("position")),
-            "participants": list(
-                session.participants.order_by("badge_name").values_list("badge_name", flat=True)
-            ),
+            "phases": list(phases_of(session)),
+            "participants": participant_badge_names(session),
             "extend_form": ExtendForm(),
             "settings_form": SessionSettingsForm(
                 initial={
@@ -374,16 +375,9 @@ def update_settings(request: HttpRequest, session_id: int) -> HttpResponse:
     return redirect("live:control", session_id=session.pk)
 
 
-def _phase_of(session: LiveSession, phase_id) -> Phase:
-    try:
-        return session.phases.get(pk=phase_id)
-    except (Phase.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such phase.") from None
-
-
 def edit_phase(request: HttpRequest, session_id: int, phase_id: int | None = None) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    phase = _phase_of(session, phase_id) if phase_id is not None else None
+    phase = access_phase_by_id(session, phase_id) if phase_id is not None else None
     if phase is not None and phase.has_run:
         messages.error(request, "This phase has already started, so it can no longer be changed.")
         return redirect("live:control", session_id=session.pk)
@@ -410,7 +404,7 @@ def edit_phase(request: HttpRequest, session_id: int, phase_id: int | None = Non
 @require_POST
 def change_phase_order(request: HttpRequest, session_id: int, phase_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    phase = _phase_of(session, phase_id)
+    phase = access_phase_by_id(session, phase_id)
     what = request.POST.get("what")
     try:
         if what == "remove":
@@ -429,9 +423,8 @@ def change_phase_order(request: HttpRequest, session_id: int, phase_id: int) -> 
 @require_POST
 def co_facilitators(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    try:
-        person = _project_people(session).get(pk=request.POST.get("person"))
-    except (Person.DoesNotExist, ValueError, TypeError):
+    person = project_person_by_id(session, request.POST.get("person"))
+    if person is None:
         messages.error(request, "Choose a member of the project.")
         return redirect("live:control", session_id=session.pk)
     try:

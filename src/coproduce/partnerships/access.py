@@ -75,6 +75,17 @@ def access_membership_by_id(project: Project, membership_id: int) -> Membership:
         raise Http404("No such member.") from None
 
 
+def coordinates_project_of(user, person) -> bool:
+    """Whether the user coordinates a project that ``person`` is a member of."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        person=user,
+        role=Membership.Role.COORDINATOR,
+        project__memberships__person=person,
+    ).exists()
+
+
 def is_coordinator_anywhere(user) -> bool:
     """Whether the user coordinates at least one project."""
     if not getattr(user, "is_authenticated", False):
@@ -158,6 +169,11 @@ def agreement_overview(project: Project) -> AgreementOverview | None:
         else:
             never.append(name)
     return AgreementOverview(current, agreed, earlier, never)
+
+
+def organisations_of(project: Project) -> QuerySet[Organisation]:
+    """The project's partner organisations, by name. Call after the project's own access check."""
+    return project.organisations.order_by("name")
 
 
 def organisations_list() -> QuerySet[Organisation]:

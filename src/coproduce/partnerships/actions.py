@@ -12,6 +12,7 @@ who asked and may be shown to them as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +20,10 @@ from django.utils import timezone
 from coproduce.core import happenings
 from coproduce.core.audit import record
 from coproduce.core.errors import ActionError
+from coproduce.people.actions import do_find_or_create_person
+from coproduce.people.models import Person
 
+from . import emails
 from .models import (
     GroundRulesAgreement,
     GroundRulesDraft,
@@ -203,6 +207,35 @@ def do_add_member(project: Project, person, *, role: str = Role.MEMBER, acting_u
         )
         happenings.member_added.announce(membership=membership)
     return membership
+
+
+@dataclass(frozen=True)
+class Invitation:
+    person: Person
+    membership: Membership
+    already_member: bool
+
+
+def do_invite_person_to_project(
+    project: Project, *, email: str, badge_name: str, role: str, acting_user
+) -> Invitation:
+    """Invite someone to ``project`` by e-mail: find or create them, make them a member, e-mail a link.
+
+    Someone already in the project keeps their role and gets no e-mail. The coordinator's suggested
+    badge name is used only for a new person; they can change it on their profile.
+    The e-mail is sent after the transaction commits.
+    """
+    if role not in Role.values:
+        raise PartnershipError("Choose one of the roles listed.", field="role")
+    with transaction.atomic():
+        person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=acting_user)
+        existing = Membership.objects.filter(project=project, person=person).first()
+        if existing:
+            return Invitation(person=person, membership=existing, already_member=True)
+        membership = do_add_member(project, person, role=role, acting_user=acting_user)
+        inviter = getattr(acting_user, "badge_name", "") or "A coordinator"
+        transaction.on_commit(lambda: emails.send_invitation(membership, inviter=inviter))
+    return Invitation(person=person, membership=membership, already_member=False)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ and still count.
 
 from coproduce.people.data_rights import register
 
+from .models import GroundRulesAgreement, GroundRulesVersion
+
 
 def export_memberships(person):
     return [
@@ -23,8 +25,6 @@ def export_ground_rules(person):
     Nothing is erased here: the rules are the group's shared text, and agreements keep counting
     under the anonymised "Former participant" after erasure.
     """
-    from .models import GroundRulesAgreement, GroundRulesVersion
-
     return {
         "agreed_to": [
             {

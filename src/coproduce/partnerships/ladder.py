@@ -3,15 +3,31 @@
 Think Local Act Personal's ladder has seven rungs, from doing *to* people at the bottom to doing
 *with* them at the top. A project records the rung it aims for so that everyone can be honest about
 how much power is really being shared. The explanations are our own words.
+
+The rungs are defined here and the ``Project`` model uses them (``Project.LadderRung``), so this
+module never needs the models.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Project
+from django.db import models
 
-Rung = Project.LadderRung
+
+class LadderRung(models.TextChoices):
+    """Think Local Act Personal's ladder of co-production, lowest rung first."""
+
+    COERCION = "coercion", "Coercion"
+    EDUCATING = "educating", "Educating"
+    INFORMING = "informing", "Informing"
+    CONSULTATION = "consultation", "Consultation"
+    ENGAGEMENT = "engagement", "Engagement"
+    CO_DESIGN = "co_design", "Co-design"
+    CO_PRODUCTION = "co_production", "Co-production"
+
+
+Rung = LadderRung
 
 
 @dataclass(frozen=True)

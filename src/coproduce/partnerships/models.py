@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .ladder import LadderRung, explain_rung
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -37,16 +39,7 @@ class Project(models.Model):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
-    class LadderRung(models.TextChoices):
-        """Think Local Act Personal's ladder of co-production, lowest rung first."""
-
-        COERCION = "coercion", "Coercion"
-        EDUCATING = "educating", "Educating"
-        INFORMING = "informing", "Informing"
-        CONSULTATION = "consultation", "Consultation"
-        ENGAGEMENT = "engagement", "Engagement"
-        CO_DESIGN = "co_design", "Co-design"
-        CO_PRODUCTION = "co_production", "Co-production"
+    LadderRung = LadderRung  # the rungs and their explanations live in ladder.py
 
     title = models.CharField(max_length=200)
     purpose = models.TextField(help_text="What the project is for, in plain English.")
@@ -72,8 +65,6 @@ class Project(models.Model):
 
     @property
     def ladder_rung_explanation(self) -> str:
-        from .ladder import explain_rung
-
         return explain_rung(self.ladder_rung)
 
 

@@ -28,6 +28,8 @@ agreed to. Coordinators can still edit it and reopen it.
 
 Outside any one project:
 
+- a person's own perspectives: the person, and the coordinators of any project they are in (who
+  otherwise see perspectives only as counts for the whole project);
 - any signed-in person may see the list of organisations;
 - staff and people who coordinate at least one project may create organisations and projects
   (whoever creates a project becomes its first coordinator).
@@ -44,7 +46,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .access import is_coordinator_anywhere, role_in_project
+from coproduce.people.permissions import can_view_own_perspectives
+
+from .access import coordinates_project_of, is_coordinator_anywhere, role_in_project
 from .models import Membership, Project
 
 Role = Membership.Role
@@ -207,6 +211,13 @@ def can_agree_ground_rules(user, project: Project) -> bool:
 def can_see_ground_rules_agreement(user, project: Project) -> bool:
     """Coordinators see who has and has not agreed to the current version."""
     return policy_for(user, project).can_see_ground_rules_agreement
+
+
+def can_view_perspectives(user, person) -> bool:
+    """A person's own perspectives: the person themselves, and the coordinators of a project they are in."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return can_view_own_perspectives(user, person) or coordinates_project_of(user, person)
 
 
 def can_view_organisations(user) -> bool:

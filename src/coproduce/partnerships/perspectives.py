@@ -1,14 +1,33 @@
-"""Counts of a project's members by self-declared perspective, for its coordinators.
+"""People's self-declared perspectives, as seen through project roles.
 
-Perspectives belong to the people app (private, self-declared, optional): this module only asks it
-for counts (``people.access.perspective_counts``), and shows nothing if that is not installed.
+Perspectives belong to the people app (private, self-declared, optional), which knows nothing of
+projects. This module adds the project's view: a person's coordinators may see what they declared
+(``permissions.can_view_perspectives``), and a project's coordinators see how many members declared
+each perspective, never who.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import Http404
+
+from coproduce.people.access import declared_perspectives, perspective_counts
+from coproduce.people.models import Person, Perspective
+
 from .models import Project
+from .permissions import can_view_perspectives
+
+
+def access_perspectives_by_person_id(user, person_id) -> tuple[Person, list[str]]:
+    """The person and their perspectives, or "not found" for anyone who may not see them."""
+    try:
+        person = Person.objects.get(pk=person_id, is_active=True)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person.") from None
+    if not can_view_perspectives(user, person):
+        raise Http404("No such person.")
+    return person, declared_perspectives(person)
 
 
 @dataclass(frozen=True)
@@ -19,20 +38,12 @@ class PerspectiveCounts:
     members: int
 
 
-def project_perspective_counts(project: Project) -> PerspectiveCounts | None:
-    """How many members declared each perspective, or None when perspectives are not available.
+def project_perspective_counts(project: Project) -> PerspectiveCounts:
+    """How many members declared each perspective: counts only, never who declared what.
 
-    Only counts leave the people app, never who declared what. Exact counts, because within a
-    project its coordinators may see them. Call only for someone allowed to
-    (``permissions.can_see_member_perspectives``).
+    Exact counts, because within a project its coordinators may see them. Call only for someone
+    allowed to (``permissions.can_see_member_perspectives``).
     """
-    try:
-        from coproduce.people.access import perspective_counts
-        from coproduce.people.models import Perspective
-    except ImportError:
-        return None
-    from coproduce.people.models import Person
-
     counts = perspective_counts(Person.objects.filter(memberships__project=project))
     return PerspectiveCounts(
         rows=[(label, counts[code] or 0) for code, label in Perspective.Kind.choices],

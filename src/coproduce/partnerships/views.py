@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import add_action_error
 
@@ -22,6 +22,7 @@ from .actions import (
     do_change_member_role,
     do_create_organisation,
     do_create_project,
+    do_invite_person_to_project,
     do_publish_ground_rules,
     do_remove_member,
     do_save_ground_rules_draft,
@@ -31,6 +32,7 @@ from .actions import (
 from .forms import (
     AgreeForm,
     GroundRulesDraftForm,
+    InviteForm,
     MemberRoleForm,
     OrganisationForm,
     ProjectForm,
@@ -102,7 +104,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         {
             "project": project,
             "policy": policy,
-            "organisations": project.organisations.order_by("name"),
+            "organisations": access.organisations_of(project),
             "memberships": access.members_of(project),
             "ladder": LADDER,
             "current_rules": current,
@@ -124,7 +126,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         "title": project.title,
         "purpose": project.purpose,
         "ladder_rung": project.ladder_rung,
-        "organisations": list(project.organisations.all()),
+        "organisations": list(access.organisations_of(project)),
     }
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +177,7 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
             "title": project.title,
             "purpose": project.purpose,
             "ladder_rung": project.ladder_rung,
-            "organisations": list(project.organisations.all()),
+            "organisations": list(access.organisations_of(project)),
         }
     )
     return render(
@@ -191,14 +193,6 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 # --- members ----------------------------------------------------------------------------------------
-
-
-def _invite_url(project: Project) -> str | None:
-    """The people app's invitation page for this project, once that page exists."""
-    try:
-        return reverse("people:invite", args=[project.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _role_form(membership: Membership, data=None) -> MemberRoleForm:
@@ -219,7 +213,6 @@ def members(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "policy": policy,
             "rows": rows,
-            "invite_url": _invite_url(project),
         },
     )
 
@@ -288,7 +281,6 @@ def member_role(request: HttpRequest, project_id: int, membership_id: int) -> Ht
             "project": project,
             "policy": policy,
             "rows": rows,
-            "invite_url": _invite_url(project),
         },
     )
 
@@ -317,6 +309,51 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
             "project": project,
             "membership": membership,
             "error": error,
+        },
+    )
+
+
+# Invitations and perspective counts answer "not found" to people who are not signed in, rather than
+# sending them to sign in: these two addresses have always done so (they were the people app's).
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, policy = _project_for(request, project_id, "can_invite_people")
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = do_invite_person_to_project(project, acting_user=request.user, **form.cleaned_data)
+        except PartnershipError as error:
+            add_action_error(form, error)
+        else:
+            if invitation.already_member:
+                messages.info(
+                    request, f"{form.cleaned_data['email']} is already in this project: nothing was changed."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {form.cleaned_data['email']}. They will get an e-mail "
+                    "with a link to sign in.",
+                )
+            return redirect("partnerships:invite", project_id=project.pk)
+    return render(request, "partnerships/invite.html", {"form": form, "project": project, "policy": policy})
+
+
+@require_GET
+def project_perspectives(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, policy = _project_for(request, project_id, "can_see_member_perspectives")
+    counts = project_perspective_counts(project)
+    return render(
+        request,
+        "partnerships/project_perspectives.html",
+        {
+            "project": project,
+            "rows": counts.rows,
+            "not_declared": counts.not_declared,
+            "people": counts.members,
         },
     )
 

@@ -1,39 +1,51 @@
-"""Reads of people's private data with permission applied.
+"""Reads about people: who has an address, what a sign-in link would do, perspective counts.
 
-Perspectives are private: only the person and coordinators of projects they belong to see them,
-and only counts leave a project (:func:`perspective_counts`).
+Perspectives are private: only the person and the coordinators of projects they belong to see them
+(that second rule is the partnerships app's, in ``partnerships.access``), and only counts leave a
+project (:func:`perspective_counts`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
-from django.http import Http404
+from django.utils import timezone
 
-from coproduce.partnerships.access import access_project_by_id
-from coproduce.partnerships.models import Project
-
-from .models import Person, Perspective
-from .permissions import can_view_perspectives, can_view_project_perspective_counts
+from . import signin
+from .models import Person, Perspective, SignInToken
+from .signin import SignInResult
 
 #: Counts from 1 up to this number, minus one, can point at a person in a small group. Callers
 #: publishing counts beyond a project (reports, exports) pass ``suppress_below=SMALL_CELL``.
 SMALL_CELL = 3
 
 
-def perspectives_of(user, person: Person) -> list[str]:
-    """The perspective codes ``person`` declared, if ``user`` may see them; otherwise Http404."""
-    if not can_view_perspectives(user, person):
-        raise Http404("No such person.")
+def active_person_by_email(email: str) -> Person | None:
+    """The active person with this address (any case), or None. Only for sending them an e-mail."""
+    return Person.objects.filter(email__iexact=signin.normalise_email(email), is_active=True).first()
+
+
+def active_people_by_email(emails: Iterable[str]) -> dict[str, Person]:
+    """Active people with exactly these addresses, by address (the demo's one-click sign-in)."""
+    return {p.email: p for p in Person.objects.filter(email__in=list(emails), is_active=True)}
+
+
+def find_sign_in_link(token: str) -> SignInResult:
+    """What a link would do, without using it (the page before the "Sign in" button)."""
+    row = SignInToken.objects.select_related("person").filter(token_hash=signin.hash_token(token)).first()
+    if row is None or not row.person.is_active:
+        return SignInResult(problem="unknown")
+    if row.used_at is not None:
+        return SignInResult(problem="used", token=row)
+    if row.expires_at <= timezone.now():
+        return SignInResult(problem="expired", token=row)
+    return SignInResult(person=row.person, next_url=row.next_url, token=row)
+
+
+def declared_perspectives(person: Person) -> list[str]:
+    """The perspective codes ``person`` declared. Call only for someone allowed to see them."""
     return list(person.perspectives.values_list("perspective", flat=True))
-
-
-def access_perspectives_by_person_id(user, person_id) -> tuple[Person, list[str]]:
-    """The person and their perspectives, or "not found" for anyone who may not see them."""
-    try:
-        person = Person.objects.get(pk=person_id, is_active=True)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such person.") from None
-    return person, perspectives_of(user, person)
 
 
 def perspective_counts(people: QuerySet[Person], *, suppress_below: int = 0) -> dict[str, int | None]:
@@ -64,12 +76,3 @@ def perspective_counts(people: QuerySet[Person], *, suppress_below: int = 0) -> 
                 counts[key] = None
     counts["people"] = total
     return counts
-
-
-def access_project_perspective_counts_by_id(user, project_id) -> tuple[Project, dict[str, int | None]]:
-    """Perspective counts of a project's members, for its coordinators; "not found" for anyone else."""
-    project = access_project_by_id(user, project_id)
-    if not can_view_project_perspective_counts(user, project):
-        raise Http404("No such project.")
-    members = Person.objects.filter(memberships__project=project)
-    return project, perspective_counts(members)

@@ -1,22 +1,25 @@
-"""Every change to a person goes through here."""
+"""Every change to a person goes through here: creating them, signing in, their profile, data rights.
+
+Sign-in's pure parts (tokens, codes, hashes, lifetime) are in ``signin``; its e-mail is in ``emails``;
+how often a browser or an address may ask is the views' to decide.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from coproduce.core.audit import record
-from coproduce.partnerships.models import Membership, Project
 
-from . import data_rights, signin
+from . import data_rights, emails, signin
+from .access import active_person_by_email
 from .models import AccessNeed, Person, Perspective, SignInToken
+from .signin import IssuedSignIn, SignInResult
 
 
 def do_find_or_create_person(*, email: str, badge_name: str, acting_user) -> tuple[Person, bool]:
@@ -42,27 +45,6 @@ def do_find_or_create_person(*, email: str, badge_name: str, acting_user) -> tup
 # --- Sign-in ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IssuedSignIn:
-    """The only place a link token and code exist in plain text: in memory, on their way to an e-mail."""
-
-    token: str
-    code: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class SignInResult:
-    """``person`` when signed in (or, from ``find_sign_in_link``, when the link would sign them in);
-    otherwise ``problem`` is "unknown", "expired", "used" or "wrong_code". ``token`` is the matched row
-    when there was one. Too many wrong codes in one browser is the view's to say (it counts per session)."""
-
-    person: Person | None = None
-    next_url: str = ""
-    problem: str = ""
-    token: SignInToken | None = None
-
-
 def do_issue_sign_in(person: Person, *, next_url: str, acting_user) -> IssuedSignIn:
     """Create a single-use link token and code for ``person``; store only their hashes."""
     now = timezone.now()
@@ -77,22 +59,25 @@ def do_issue_sign_in(person: Person, *, next_url: str, acting_user) -> IssuedSig
             code_hash=signin.hash_code(token_hash, code),
             next_url=signin.safe_next_url(next_url),
             created_at=now,
-            expires_at=now + signin.LIFETIME,
+            expires_at=signin.expires_at(now),
         )
         record("person.sign_in_sent", person, acting_user=acting_user, sign_in=row.pk)
     return IssuedSignIn(token=token, code=code, expires_at=row.expires_at)
 
 
-def find_sign_in_link(token: str) -> SignInResult:
-    """What a link would do, without using it (the page before the "Sign in" button)."""
-    row = SignInToken.objects.select_related("person").filter(token_hash=signin.hash_token(token)).first()
-    if row is None or not row.person.is_active:
-        return SignInResult(problem="unknown")
-    if row.used_at is not None:
-        return SignInResult(problem="used", token=row)
-    if row.expires_at <= timezone.now():
-        return SignInResult(problem="expired", token=row)
-    return SignInResult(person=row.person, next_url=row.next_url, token=row)
+def do_send_sign_in_email(
+    person: Person, *, next_url: str = "", subject: str = "", intro: str = "", acting_user
+) -> IssuedSignIn:
+    """Issue a fresh link and code for ``person`` (:func:`do_issue_sign_in`) and e-mail them.
+
+    ``next_url`` (a path on this site) is where the link leads after signing in; ``subject`` and
+    ``intro`` let a caller say why the e-mail was sent (e.g. an invitation). The e-mail goes out once
+    the sign-in is committed, so call this where there is nothing left to roll back: from a view, or
+    from ``transaction.on_commit`` inside another action. Rate limits are the calling view's concern.
+    """
+    issued = do_issue_sign_in(person, next_url=next_url, acting_user=acting_user)
+    emails.send_sign_in(person, issued, subject=subject, intro=intro)
+    return issued
 
 
 def do_sign_in_with_link(token: str) -> SignInResult:
@@ -126,7 +111,7 @@ def do_sign_in_with_code(*, email: str, code: str) -> SignInResult:
     """
     code = signin.normalise_code(code)
     with transaction.atomic():
-        person = Person.objects.filter(email__iexact=signin.normalise_email(email), is_active=True).first()
+        person = active_person_by_email(email)
         if person is None:
             return SignInResult(problem="wrong_code")
         now = timezone.now()
@@ -221,61 +206,6 @@ def do_set_perspectives(person: Person, perspectives: list[str], *, acting_user)
         )
         # Which perspectives were chosen is private: the audit row only says that they changed.
         record("person.perspectives_updated", person, acting_user=acting_user)
-
-
-# --- Invitations -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Invitation:
-    person: Person
-    membership: Membership
-    already_member: bool
-
-
-def do_invite_person_to_project(
-    project: Project, *, email: str, badge_name: str, role: str, acting_user
-) -> Invitation:
-    """Invite someone to ``project`` by e-mail: find or create them, make them a member, e-mail a link.
-
-    Someone already in the project keeps their role and gets no e-mail. The coordinator's suggested
-    badge name is used only for a new person; they can change it on their profile.
-    The e-mail is sent after the transaction commits.
-    """
-    if role not in Membership.Role.values:
-        raise ValueError(f"unknown role {role!r}")
-    with transaction.atomic():
-        person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=acting_user)
-        existing = Membership.objects.filter(project=project, person=person).first()
-        if existing:
-            return Invitation(person=person, membership=existing, already_member=True)
-        from coproduce.partnerships.actions import do_add_member  # one place adds members, and audits it
-
-        membership = do_add_member(project, person, role=role, acting_user=acting_user)
-        inviter = getattr(acting_user, "badge_name", "") or "A coordinator"
-        intro = (
-            f'{inviter} has invited you to join "{project.title}" on Coproduce, where people '
-            "plan and run co-production together as equals."
-        )
-        next_url = _project_path(project)
-        transaction.on_commit(
-            lambda: signin.send_sign_in_email(
-                person,
-                next_url=next_url,
-                subject=f"You are invited to join {project.title}",
-                intro=intro,
-            )
-        )
-    return Invitation(person=person, membership=membership, already_member=False)
-
-
-def _project_path(project: Project) -> str:
-    for name, args in (("partnerships:project_detail", [project.pk]), ("partnerships:project_list", [])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return "/"
 
 
 # --- Data rights -----------------------------------------------------------------------------------

@@ -18,6 +18,12 @@ app's ``data_rights`` module. For example, in ``events/data_rights.py``::
 
     register("events", export=export, erase=erase)
 
+This is a plug-in point, not a happening (``core.happenings``): a happening tells downstream apps
+after the fact and expects nothing back, and a subscriber's failure never undoes the change. Here the
+people app needs every app's answer, at once and in the caller's transaction: the export is the
+sections the apps return, and erasure must fail as a whole if any app cannot erase its part. So each
+app registers two functions that return something, and the people app calls them in a fixed order.
+
 Contract:
 - ``export(person)`` returns JSON-serialisable data (dates as ISO strings are fine; the export uses
   Django's JSON encoder). It runs with the person's own rights: include everything held about them.
@@ -32,7 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+
+from coproduce.core.models import AuditEntry
+
+from .models import AccessNeed
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,6 @@ def autodiscover() -> None:
 
 def export_person_data(person) -> dict[str, Any]:
     """Everything held about ``person``, one section per registered holder."""
-    from django.utils import timezone
-
     data: dict[str, Any] = {
         "about": "Everything Coproduce holds about you, exported at your request.",
         "exported_at": timezone.now().isoformat(),
@@ -78,8 +87,6 @@ def export_person_data(person) -> dict[str, Any]:
 
 
 def _export_people(person) -> dict[str, Any]:
-    from .models import AccessNeed
-
     labels = dict(AccessNeed.choices)
     return {
         "profile": {
@@ -122,7 +129,6 @@ def _erase_people(person, *, acting_user) -> dict[str, int]:
 
 def _export_audit(person) -> dict[str, Any]:
     """The audit trail about the person, and the changes they made (ids and field names only)."""
-    from coproduce.core.models import AuditEntry
 
     def row(entry):
         return {

@@ -1,12 +1,10 @@
-"""Forms for signing in, the profile, invitations and erasure. Every message says what to do next."""
+"""Forms for signing in, the profile and erasure. Every message says what to do next."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
-
-from coproduce.partnerships.models import Membership
 
 from . import signin
 from .models import AccessNeed, Person, Perspective
@@ -154,41 +152,6 @@ class ProfileForm(forms.Form):
                 "postal_address", "Enter your postal address, or choose another way for us to contact you"
             )
         return cleaned
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label="Their e-mail address",
-        error_messages={
-            "required": "Enter the e-mail address of the person you are inviting",
-            "invalid": "Enter an e-mail address in the right format, like name@example.org",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    badge_name = forms.CharField(
-        label="Suggested badge name",
-        required=False,
-        max_length=60,
-        help_text="Only used if they are new to Coproduce. They can change it; if you leave it empty, "
-        "they choose one when they first sign in.",
-        error_messages={"max_length": "Badge name must be 60 characters or fewer"},
-    )
-    role = forms.ChoiceField(
-        label="Role in this project",
-        choices=Membership.Role.choices,
-        initial=Membership.Role.MEMBER,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose their role in this project"},
-    )
-
-    def clean_email(self) -> str:
-        return signin.normalise_email(self.cleaned_data["email"])
-
-    def clean_badge_name(self) -> str:
-        name = " ".join(self.cleaned_data["badge_name"].split())
-        if "@" in name:
-            raise forms.ValidationError("Use a name rather than an e-mail address: other people will see it")
-        return name
 
 
 class EraseForm(forms.Form):

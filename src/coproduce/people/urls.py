@@ -13,6 +13,4 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/data.json", views.my_data, name="my_data"),
     path("me/erase/", views.erase_me, name="erase"),
-    path("projects/<int:project_id>/invite/", views.invite, name="invite"),
-    path("projects/<int:project_id>/perspectives/", views.project_perspectives, name="project_perspectives"),
 ]

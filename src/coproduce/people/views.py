@@ -1,4 +1,8 @@
-"""Sign-in, profile, data rights and invitations. Views parse input, check permission, call actions."""
+"""Sign-in, profile and data rights. Views parse input, check permission, call actions and access.
+
+How often a browser or an address may ask for sign-in e-mails or try codes is decided here (rate
+limits belong to the requests, not to the actions).
+"""
 
 from __future__ import annotations
 
@@ -14,26 +18,24 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from coproduce.core.views import rate_limited
-from coproduce.partnerships.access import access_project_by_id
 
 from . import signin
-from .access import access_project_perspective_counts_by_id
+from .access import active_people_by_email, active_person_by_email, declared_perspectives, find_sign_in_link
 from .actions import (
     do_erase_person,
     do_export_person_data,
-    do_invite_person_to_project,
+    do_send_sign_in_email,
     do_set_perspectives,
     do_sign_in_demo_person,
     do_sign_in_with_code,
     do_sign_in_with_link,
     do_update_profile,
-    find_sign_in_link,
 )
-from .forms import CodeForm, EraseForm, InviteForm, ProfileForm, SignInForm
-from .models import Person, Perspective
-from .permissions import can_invite_to_project
+from .forms import CodeForm, EraseForm, ProfileForm, SignInForm
+from .models import Person
 
 PENDING = "people.pending_sign_in"  # the address this browser asked a code for, and when
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -41,6 +43,41 @@ ADDRESS_LIMITED = (
     "We have sent several sign-in e-mails to this address in the last hour. Use the most "
     "recent one, or try again in an hour."
 )
+
+# Fixed-window limits (django-ratelimit; the cache is Redis in production so every worker shares them).
+# Per client generous enough for a workshop room sharing one wifi connection.
+RATE_PER_ADDRESS = "5/h"
+RATE_PER_CLIENT = "30/h"
+RATE_CODE_TRIES_PER_CLIENT = "20/10m"
+
+
+def _address_key(email: str):
+    return lambda group, request: f"address:{signin.normalise_email(email)}"
+
+
+def _sign_in_request_limit(request: HttpRequest, email: str) -> str | None:
+    """Count one request for a sign-in e-mail. Returns "client" or "address" when over a limit.
+
+    The same limits apply whether or not the address has an account, so they reveal nothing.
+    """
+    if is_ratelimited(request, group="people.sign_in.client", key="ip", rate=RATE_PER_CLIENT, increment=True):
+        return "client"
+    if is_ratelimited(
+        request,
+        group="people.sign_in.address",
+        key=_address_key(email),
+        rate=RATE_PER_ADDRESS,
+        increment=True,
+    ):
+        return "address"
+    return None
+
+
+def _code_try_limited(request: HttpRequest) -> bool:
+    """Count one typed code from this client; True when over the limit."""
+    return is_ratelimited(
+        request, group="people.sign_in.code", key="ip", rate=RATE_CODE_TRIES_PER_CLIENT, increment=True
+    )
 
 
 # --- Sign-in ---------------------------------------------------------------------------------------
@@ -52,9 +89,7 @@ def _demo_people() -> list[tuple]:
         return []
     from coproduce.demo.cast import DEMO_PEOPLE
 
-    found = {
-        p.email: p for p in Person.objects.filter(email__in=[d.email for d in DEMO_PEOPLE], is_active=True)
-    }
+    found = active_people_by_email(d.email for d in DEMO_PEOPLE)
     return [(demo, found[demo.email]) for demo in DEMO_PEOPLE if demo.email in found]
 
 
@@ -77,7 +112,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form = SignInForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            limit = signin.sign_in_request_limit(request, email)
+            limit = _sign_in_request_limit(request, email)
             if limit == "client":
                 return rate_limited(request)
             if limit == "address":
@@ -86,9 +121,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 next_url = signin.safe_next_url(form.cleaned_data["next"])
                 # Only people who already have an account get an e-mail; the page that follows is the
                 # same either way, so it never reveals whether an address is known.
-                person = Person.objects.filter(email__iexact=email, is_active=True).first()
+                person = active_person_by_email(email)
                 if person is not None:
-                    signin.send_sign_in_email(person, next_url=next_url)
+                    do_send_sign_in_email(person, next_url=next_url, acting_user=None)
                 request.session[PENDING] = {
                     "email": email,
                     "requested_at": timezone.now().isoformat(),
@@ -115,7 +150,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         problem = "too_many"
     form = CodeForm()
     if request.method == "POST" and not problem:
-        if signin.code_try_limited(request):
+        if _code_try_limited(request):
             return rate_limited(request)
         form = CodeForm(request.POST)
         if form.is_valid():
@@ -138,7 +173,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             "email": pending["email"],
             "next": pending["next"],
             "problem": problem,
-            "minutes": int(signin.LIFETIME.total_seconds() // 60),
+            "minutes": signin.lifetime_minutes(),
         },
     )
 
@@ -165,11 +200,11 @@ def sign_in_link_renew(request: HttpRequest, token: str) -> HttpResponse:
     if result.token is None:
         return redirect("people:sign_in")
     person = result.token.person
-    limit = signin.sign_in_request_limit(request, person.email)
+    limit = _sign_in_request_limit(request, person.email)
     if limit == "client":
         return rate_limited(request)
     if limit is None:
-        signin.send_sign_in_email(person, next_url=result.token.next_url)
+        do_send_sign_in_email(person, next_url=result.token.next_url, acting_user=None)
     return render(
         request,
         "people/sign_in_link.html",
@@ -210,7 +245,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     person: Person = request.user
-    perspectives = list(person.perspectives.values_list("perspective", flat=True))
+    perspectives = declared_perspectives(person)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
@@ -270,45 +305,3 @@ def erase_me(request: HttpRequest) -> HttpResponse:
         )
         return redirect("core:home")
     return render(request, "people/erase.html", {"form": form})
-
-
-# --- Coordinators ----------------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = access_project_by_id(request.user, project_id)
-    if not can_invite_to_project(request.user, project):
-        raise Http404("No such project.")
-    form = InviteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        invitation = do_invite_person_to_project(project, acting_user=request.user, **form.cleaned_data)
-        if invitation.already_member:
-            messages.info(
-                request, f"{form.cleaned_data['email']} is already in this project: nothing was changed."
-            )
-        else:
-            messages.success(
-                request,
-                f"Invitation sent to {form.cleaned_data['email']}. They will get an e-mail "
-                "with a link to sign in.",
-            )
-        return redirect("people:invite", project_id=project.pk)
-    return render(request, "people/invite.html", {"form": form, "project": project})
-
-
-@require_GET
-def project_perspectives(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, counts = access_project_perspective_counts_by_id(request.user, project_id)
-    rows = [(label, counts[code]) for code, label in Perspective.Kind.choices]
-    return render(
-        request,
-        "people/project_perspectives.html",
-        {
-            "project": project,
-            "rows": rows,
-            "not_declared": counts["not_declared"],
-            "people": counts["people"],
-        },
-    )

@@ -8,8 +8,7 @@ from django.test import Client
 from coproduce.core.models import AuditEntry
 from coproduce.partnerships.models import Membership
 from coproduce.people.models import Person
-
-from .conftest import link_and_code, signed_in_id
+from tests.people.conftest import link_and_code, signed_in_id
 
 pytestmark = pytest.mark.django_db
 
