@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
+from coproduce.core import outbox
 from coproduce.partnerships.models import Membership, Organisation, Project
 from coproduce.people.models import Person
 
@@ -28,6 +29,26 @@ def _fast_and_quiet(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def outbox_worker_standing_by():
+    """E-mail is queued in the outbox and sent by a background worker (``core.outbox``). In tests a
+    worker stands by: each message is sent the moment it is queued, into ``mail.outbox`` as before.
+
+    Queueing still happens where the code queues it (after commit, for actions: wrap the action in
+    ``django_capture_on_commit_callbacks(execute=True)``). A test of the outbox itself takes
+    ``no_outbox_worker`` to see messages wait until a worker runs.
+    """
+    outbox.add_queued_listener(outbox.send_due)
+    yield
+    outbox.remove_queued_listener(outbox.send_due)
+
+
+@pytest.fixture
+def no_outbox_worker(outbox_worker_standing_by):
+    """No worker stands by: queued e-mail waits in the outbox until the test runs one."""
+    outbox.remove_queued_listener(outbox.send_due)
 
 
 def make_person(email: str, badge_name: str) -> Person:

@@ -2,6 +2,7 @@
 
 coproduce demo            set up the embedded database with demo data and serve on 127.0.0.1:8000
 coproduce serve           serve (production: set DATABASE_URL, REDIS_URL, SECRET_KEY first)
+coproduce worker          background work: send queued e-mail, release expired holds, ... (production)
 coproduce manage ARGS...  Django management commands (migrate, createsuperuser, ...)
 coproduce analyse PATH    analyse a Polis export folder without the web platform
 """
@@ -23,8 +24,38 @@ def _setup_django() -> None:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _embedded_database() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+
+
+def _refuse_public_development_key(host: str) -> bool:
+    """True (with a message) when the public development key would be served beyond this machine."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY != settings.DEVELOPMENT_SECRET_KEY or host in LOOPBACK_ADDRESSES:
+        return False
+    print(
+        f"Refusing to serve on {host} with the development SECRET_KEY, which is public: anyone who can "
+        "reach this server could forge a sign-in. Set SECRET_KEY, or serve on 127.0.0.1.",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _serve(host: str, port: int, workers: int, *, background_worker: bool) -> None:
     import uvicorn
+
+    if background_worker:
+        # E-mail is sent and held places are released by background work (core.worker); here it runs
+        # in a thread of this process, so the demo needs nothing else started.
+        from coproduce.core import worker
+
+        worker.start_in_process()
 
     uvicorn.run(
         "coproduce.asgi:application",
@@ -40,6 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["COPRODUCE_DEMO"] = "1"
     os.environ.setdefault("COPRODUCE_SITE_URL", f"http://{args.host}:{args.port}")
     _setup_django()
+    if _refuse_public_development_key(args.host):
+        return 2
     from django.conf import settings
     from django.core.management import call_command
 
@@ -57,18 +90,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_demo_data()
     print(sign_in_instructions(f"http://{args.host}:{args.port}"))
     sys.stdout.flush()
-    _serve(args.host, args.port, 1)
+    _serve(args.host, args.port, 1, background_worker=True)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
+    if _refuse_public_development_key(args.host):
+        return 2
     if args.migrate:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-    _serve(args.host, args.port, args.workers)
+    background_worker = args.worker if args.worker is not None else _embedded_database()
+    if not background_worker:
+        print(
+            "Background work (e-mail, releasing held places) does not run in this process: "
+            "run `coproduce worker` beside it.",
+            file=sys.stderr,
+        )
+    _serve(args.host, args.port, args.workers, background_worker=background_worker)
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    rest = [
+        "run_worker",
+        *(["--once"] if args.once else []),
+        *(["--poll", str(args.poll)] if args.poll else []),
+    ]
+    return cmd_manage(argparse.Namespace(rest=rest))
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -102,7 +153,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="ASGI worker processes (needs REDIS_URL above 1)"
     )
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the background work (e-mail, ...) in this process too "
+        "(default: yes on the embedded SQLite database, no otherwise: run `coproduce worker`)",
+    )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="run the background work: send queued e-mail, release places held too long"
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (e.g. from cron)")
+    worker.add_argument(
+        "--poll",
+        type=float,
+        default=None,
+        help="seconds between passes (default: COPRODUCE_WORKER_POLL_SECONDS)",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

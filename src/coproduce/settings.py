@@ -3,31 +3,77 @@
 Everything an operator changes comes from the environment (see README, "Operators"):
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL-style SMTP settings, COPRODUCE_DATA_DIR.
 With none set, Coproduce runs embedded: SQLite under the data directory, an in-memory channel
-layer, e-mail printed to the console.
+layer, e-mail printed to the console, on loopback only. As soon as a real deployment is configured
+(another database, Redis, or a public host name) production settings are on and a SECRET_KEY is
+required, unless COPRODUCE_PRODUCTION=0 says otherwise (docs/operators.md, "Security settings").
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COPRODUCE_DATA_DIR", Path.cwd() / "var")).resolve()
 
 DEBUG = os.environ.get("COPRODUCE_DEBUG", "0") == "1"
-PRODUCTION = os.environ.get("COPRODUCE_PRODUCTION", "0") == "1"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise RuntimeError("SECRET_KEY must be set when COPRODUCE_PRODUCTION=1")
-    SECRET_KEY = "coproduce-embedded-development-key-not-for-production"
+# --- Production or development: decided from what is configured, never left to be forgotten -----------
+# pytest sets PYTEST_VERSION for its whole run: then the test client's "testserver" host is allowed, a
+# key is made up for the run, and production is on only when COPRODUCE_PRODUCTION=1 says so.
+TESTING = "PYTEST_VERSION" in os.environ
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+DEVELOPMENT_SECRET_KEY = "coproduce-embedded-development-key-not-for-production"
 
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+EMBEDDED_DATABASE = not DATABASE_URL or dj_database_url.parse(DATABASE_URL)["ENGINE"].endswith("sqlite3")
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
+LOOPBACK_ONLY = set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+
+# COPRODUCE_PRODUCTION=1 or =0 decides. Unset, a shared database, Redis or a host name other than
+# loopback means a real deployment: production (secure cookies, HSTS, HTTPS redirect, no demo mode).
+_production = os.environ.get("COPRODUCE_PRODUCTION", "").strip()
+if _production not in ("", "0", "1"):
+    raise ImproperlyConfigured(f"COPRODUCE_PRODUCTION must be 1 or 0, not {_production!r}.")
+if _production:
+    PRODUCTION = _production == "1"
+else:
+    PRODUCTION = not TESTING and (
+        not EMBEDDED_DATABASE or bool(os.environ.get("REDIS_URL")) or not LOOPBACK_ONLY
+    )
+
+if PRODUCTION:
+    ALLOWED_HOSTS = [h for h in ALLOWED_HOSTS if h != "testserver"]  # Django's test client only
+elif TESTING and "testserver" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append("testserver")
+
+# The development key is public (it is in this file): anyone could forge sessions and sign-in codes
+# with it. It is allowed only where nobody else can reach: the embedded SQLite database, served on
+# loopback. A test run makes up its own key.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a long random string in production "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if TESTING:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    elif EMBEDDED_DATABASE and LOOPBACK_ONLY:
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set: the development key is allowed only with the embedded SQLite "
+            "database served on loopback (ALLOWED_HOSTS of 127.0.0.1 and localhost), and this "
+            "configuration has "
+            + (f"ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}" if EMBEDDED_DATABASE else "another database")
+            + ". Set SECRET_KEY (and COPRODUCE_PRODUCTION=0 for a development server)."
+        )
+
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 SITE_URL = os.environ.get("COPRODUCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -83,7 +129,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'coproduce.sqlite3'}",
+        DATABASE_URL or f"sqlite:///{DATA_DIR / 'coproduce.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
@@ -143,14 +189,15 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
-# Content-Security-Policy: our own scripts, styles and images only; websockets to ourselves.
+# Content-Security-Policy: our own scripts, styles and images only; connections (fetch, websockets) only
+# to this same site: in CSP Level 3, 'self' also matches ws:// and wss:// to the same host and port.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        "connect-src": ["'self'"],  # covers websockets to this same host (ws: and wss:)
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
@@ -186,6 +233,16 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@coproduce.invalid>")
 
+# E-mail is queued in an outbox and sent by the background worker, never inside a request (core.outbox).
+# A failed attempt is retried after COPRODUCE_EMAIL_RETRY_SECONDS, doubling each time (at most an hour
+# apart), until COPRODUCE_EMAIL_MAX_ATTEMPTS; sent and failed messages are deleted after
+# COPRODUCE_EMAIL_KEEP_DAYS (a sent message's body is erased at once).
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("COPRODUCE_EMAIL_MAX_ATTEMPTS", "10"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("COPRODUCE_EMAIL_RETRY_SECONDS", "60"))
+OUTBOX_KEEP_DAYS = int(os.environ.get("COPRODUCE_EMAIL_KEEP_DAYS", "7"))
+# How often the background worker (core.worker) looks for due work: e-mail, places held too long.
+WORKER_POLL_SECONDS = float(os.environ.get("COPRODUCE_WORKER_POLL_SECONDS", "5"))
+
 RATELIMIT_VIEW = "coproduce.core.views.rate_limited"
 
 LOGGING = {
@@ -198,6 +255,10 @@ LOGGING = {
 # `coproduce demo` sets this: the sign-in page then offers one-click sign-in as each demo person.
 # Never set it on a real deployment.
 DEMO_MODE = os.environ.get("COPRODUCE_DEMO", "0") == "1" and not PRODUCTION
+
+# Events: a visitor who signs up without signing in has this long to confirm their e-mail address;
+# until then their place is held (it counts as taken), after it the place goes to the next person.
+EVENTS_PLACE_HOLD_MINUTES = int(os.environ.get("COPRODUCE_PLACE_HOLD_MINUTES", "30"))
 
 # Sense-making: the largest source file accepted, and how long withdrawn words are kept (so a
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
@@ -213,7 +274,7 @@ COPRODUCE_JOIN_CODE_FAILURES = os.environ.get("COPRODUCE_JOIN_CODE_FAILURES", "6
 # The most people who can join a live session whose facilitator left its capacity empty (0: no limit).
 COPRODUCE_LIVE_DEFAULT_CAPACITY = int(os.environ.get("COPRODUCE_LIVE_DEFAULT_CAPACITY", "500"))
 
-# What a live session's opinion map may show (see docs/operators.md, "What the map shows").
+# What a live session's opinion map may show (see docs/operators.md, "What the live map shows").
 # Groups with fewer people than this are shown without what they think, so nobody's votes can be
 # worked out from a group's summary.
 COPRODUCE_MIN_GROUP_SIZE = int(os.environ.get("COPRODUCE_MIN_GROUP_SIZE", "3"))

@@ -3,13 +3,19 @@ on a phone. Every page visited passes an axe audit with zero violations."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from coproduce.events.actions import do_add_agenda_item, do_create_event, do_register_for_event
+from coproduce.events.actions import (
+    do_add_agenda_item,
+    do_create_event,
+    do_register_for_event,
+    do_register_visitor_for_event,
+)
 from coproduce.events.models import Event, Registration
 from coproduce.people.models import Person
 
@@ -115,7 +121,7 @@ def audit_without_javascript(page, auditor, context: str) -> None:
     assert_no_axe_violations(auditor, context)
 
 
-def test_sign_up_without_javascript(new_page, live_server, events):
+def test_sign_up_without_javascript(new_page, live_server, events, mailoutbox):
     page = new_page(java_script_enabled=False)
     auditor = new_page()
     page.goto(f"{live_server.url}/events/{events['workshop'].pk}/")
@@ -141,10 +147,22 @@ def test_sign_up_without_javascript(new_page, live_server, events):
     audit_without_javascript(page, auditor, "signed-up page (no JavaScript)")
     registration = Registration.objects.get(person__email="vi@example.org")
     assert (registration.status, registration.attendance, registration.access_needs) == (
-        "registered",
+        "held",
         "in_person",
         ["step_free"],
     )
+
+    # The place is the visitor's once they confirm with the link in the e-mail.
+    [request] = mailoutbox
+    link = re.search(r"http://\S+(/events/confirm/\S+/)", request.body).group(1)
+    page.goto(live_server.url + link)
+    assert page.locator("h1").inner_text() == "Confirm your sign-up"
+    audit_without_javascript(page, auditor, "confirm sign-up page (no JavaScript)")
+    page.get_by_role("button", name="Confirm my place").click()
+    assert page.locator("h1").inner_text() == "Your sign-up is confirmed"
+    audit_without_javascript(page, auditor, "sign-up confirmed page (no JavaScript)")
+    registration.refresh_from_db()
+    assert registration.status == "registered"
 
 
 def test_sign_up_with_javascript_when_full_shows_the_waitlist_position(page, live_server, events, member):
@@ -219,7 +237,11 @@ def test_check_in_works_without_javascript(new_page, live_server, events, coordi
 def test_organiser_pages_are_accessible(page, live_server, events, coordinator, project):
     sign_in_browser(page, live_server, coordinator)
     workshop = events["workshop"]
+    do_register_visitor_for_event(
+        workshop, email="vi@example.org", badge_name="Vi", access_needs=[], details="", attendance="online"
+    )
     for path, name in [
+        (f"/events/{workshop.pk}/registrations/", "registrations with a held place"),
         (f"/events/project/{project.pk}/", "project events"),
         (f"/events/project/{project.pk}/new/", "create event"),
         (f"/events/{workshop.pk}/edit/", "edit event"),

@@ -38,8 +38,8 @@ def postgres():
 def slow_counting(monkeypatch):
     count_places = actions._status_for_new_registration
 
-    def slowly(event):
-        status = count_places(event)
+    def slowly(event, **how):
+        status = count_places(event, **how)
         time.sleep(0.05)  # widen the window between reading the count and writing the sign-up
         return status
 

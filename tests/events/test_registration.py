@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail as django_mail
+from django.core.management import call_command
 from django.utils import timezone
 
-from coproduce.core.models import AuditEntry
+from coproduce.core.models import AuditEntry, OutboxMessage
 from coproduce.events.access import waitlist_position
 from coproduce.events.actions import (
     EventActionError,
@@ -55,6 +57,28 @@ def test_signing_up_gives_a_place_and_emails_a_confirmation_with_an_invitation(
     assert filename == f"event-{public_event.pk}.ics"
     assert mimetype.startswith("text/calendar")
     assert "SUMMARY:Open cuppa" in (content.decode() if isinstance(content, bytes) else content)
+
+
+def test_the_confirmation_is_sent_after_the_response_by_the_worker(
+    client, member, public_event, commit_callbacks, no_outbox_worker
+):
+    client.force_login(member)
+    with commit_callbacks():
+        response = client.post(f"/events/{public_event.pk}/sign-up/", {})
+    assert response.status_code == 302
+    assert django_mail.outbox == [], "no e-mail is sent inside the request"
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.to, queued.subject, queued.status) == (
+        "member@example.org",
+        "Your place: Open cuppa",
+        "queued",
+    )
+
+    call_command("run_worker", "--once")
+    [sent] = django_mail.outbox
+    assert sent.subject == "Your place: Open cuppa"
+    [(filename, content, _)] = sent.attachments
+    assert filename == f"event-{public_event.pk}.ics" and "SUMMARY:Open cuppa" in content
 
 
 def test_sign_up_form_starts_with_the_access_needs_from_the_profile(client, member, public_event):
@@ -254,11 +278,13 @@ def test_a_visitor_signs_up_with_just_a_name_and_an_e_mail_address(
         )
     assert response["Location"] == f"/events/{public_event.pk}/signed-up/"
     page = client.get(response["Location"]).content.decode()
-    assert "We have sent the details to Vi@Example.org." in page
+    assert "We have sent an e-mail to Vi@Example.org." in page
+    assert "Open the link in it within 30 minutes to confirm your sign-up" in page
     visitor = Person.objects.get(email="vi@example.org")
     assert visitor.badge_name == "Vi"
     registration = Registration.objects.get(person=visitor)
-    assert (registration.status, registration.access_needs) == ("registered", ["large_print"])
+    # Anyone can type any address: the place is held until the visitor confirms it (see test_holds.py).
+    assert (registration.status, registration.access_needs) == ("held", ["large_print"])
     assert mailoutbox[0].to == ["vi@example.org"]
     assert "_auth_user_id" not in client.session, "signing up must not sign anybody in"
 

@@ -117,15 +117,25 @@ class Server:
 def server_env(
     *, database_url: str, data_dir: Path, redis_url: str | None = None, **extra: str
 ) -> dict[str, str]:
+    """The environment of a test server: configured as an operator would run a development server.
+
+    Not a pytest run (no PYTEST_VERSION), so settings apply their real rules: with a database URL and
+    Redis that means production unless COPRODUCE_PRODUCTION=0, and a SECRET_KEY, which is the test
+    process's own so that sessions made here are valid there.
+    """
+    from django.conf import settings
+
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        if k not in ("REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_VERSION")
     }
     env.update(
         {
             "DATABASE_URL": database_url,
             "COPRODUCE_DATA_DIR": str(data_dir),
+            "COPRODUCE_PRODUCTION": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_CONN_MAX_AGE": "60",
             "PYTHONPATH": str(PROJECT_ROOT / "src"),

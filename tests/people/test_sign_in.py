@@ -7,8 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import Client
 
+from coproduce.core.models import OutboxMessage
 from coproduce.people.models import Person, SignInToken
 
 from .conftest import ask_for_sign_in, link_and_code, signed_in_id
@@ -205,6 +209,41 @@ def test_sign_in_never_reveals_whether_an_address_is_known(member, mailoutbox):
     assert _without_tokens(known_page, member.email) == _without_tokens(unknown_page, "nobody@example.org")
 
 
+class SlowMailServer(BaseEmailBackend):
+    """A mail server that hangs and then fails: contacting it inside a request would show."""
+
+    contacted = 0
+
+    def open(self):
+        type(self).contacted += 1
+        raise TimeoutError("the mail server did not answer")
+
+    def send_messages(self, email_messages):
+        self.open()
+
+
+def test_the_sign_in_e_mail_is_sent_after_the_response_so_a_slow_mail_server_reveals_nothing(
+    member, settings, no_outbox_worker
+):
+    settings.EMAIL_BACKEND = "tests.people.test_sign_in.SlowMailServer"
+    SlowMailServer.contacted = 0
+    known_response = ask_for_sign_in(Client(), member.email)
+    unknown_response = ask_for_sign_in(Client(), "nobody@example.org")
+    assert (known_response.status_code, known_response["Location"]) == (302, "/sign-in/code/")
+    assert (unknown_response.status_code, unknown_response["Location"]) == (302, "/sign-in/code/")
+    assert SlowMailServer.contacted == 0, "no mail server is contacted inside the request"
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.to, queued.status) == (member.email, "queued")
+
+    # The worker sends it after the response.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_outbox")
+    [message] = mail.outbox
+    assert message.to == [member.email]
+    path, _ = link_and_code(message)
+    assert Client().post(path)["Location"] == "/"
+
+
 def test_signing_in_does_not_create_accounts(client, db, mailoutbox):
     ask_for_sign_in(client, "new.person@example.org")
     assert not Person.objects.filter(email="new.person@example.org").exists()
@@ -259,6 +298,9 @@ def test_tokens_and_codes_are_stored_only_as_hashes_and_never_logged(client, mem
     row = SignInToken.objects.values().get()
     stored = " ".join(str(v) for v in row.values())
     assert token not in stored and code.replace(" ", "") not in stored
+    # Nor does the e-mail that carried them stay in the outbox once sent.
+    sent = " ".join(str(v) for v in OutboxMessage.objects.values().get().values())
+    assert token not in sent and code not in sent
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert token not in logged and code.replace(" ", "") not in logged
 

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "coproduce.core"
     label = "core"
     verbose_name = "Coproduce core"
+
+    def ready(self) -> None:
+        from . import outbox, worker
+
+        worker.register_job("core.send_outbox", outbox.send_due)

@@ -169,9 +169,11 @@ member_removed = _happening(
 )
 place_confirmed = _happening(
     "place_confirmed",
-    publisher="events.actions (sign-up, or promotion from the waitlist)",
+    publisher="events.actions (signed-in sign-up, a visitor confirming their address, or promotion)",
     payload={"registration": "the events.Registration that now holds a place"},
-    description="A person has a place at an event: on sign-up, or when a place opened for them.",
+    description="A person has a confirmed place at an event: on signing up while signed in, when a "
+    "visitor confirms the place held for them, or when a place opened for them on the waitlist. "
+    "Never for a place merely held for a visitor.",
 )
 registration_cancelled = _happening(
     "registration_cancelled",

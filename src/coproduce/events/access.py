@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from coproduce.partnerships.models import Project
 
-from . import permissions
+from . import confirmation, permissions
 from .availability import with_place_counts
 from .models import AgendaItem, CalendarFeed, Event, Registration
 
@@ -107,6 +107,25 @@ def access_own_registration_by_id(user, registration_id) -> Registration:
     return registration
 
 
+def access_registration_by_confirmation_token(token: str) -> Registration:
+    """The sign-up a confirmation link names; "not found" for a link we did not make.
+
+    The token is the only key (like a calendar feed's): whoever holds the e-mail may confirm.
+    """
+    registration_id = confirmation.registration_id_from_token(token)
+    if registration_id is None:
+        raise Http404("No such sign-up.")
+    try:
+        return Registration.objects.select_related("event", "person").get(pk=registration_id)
+    except Registration.DoesNotExist:
+        raise Http404("No such sign-up.") from None
+
+
+def _active(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Not cancelled, and not a visitor's sign-up whose time to confirm is over (it is being released)."""
+    return registrations.exclude(status=Registration.Status.CANCELLED).exclude(confirm_by__lte=timezone.now())
+
+
 def agenda_items(event: Event) -> QuerySet[AgendaItem]:
     """The event's agenda, in running order. Call after the event's own access check."""
     return event.agenda_items.all()
@@ -115,17 +134,14 @@ def agenda_items(event: Event) -> QuerySet[AgendaItem]:
 def active_registration(person, event: Event) -> Registration | None:
     if not getattr(person, "is_authenticated", False):
         return None
-    return (
-        Registration.objects.filter(event=event, person=person)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
+    return _active(Registration.objects.filter(event=event, person=person)).first()
 
 
 def waitlist(event: Event) -> QuerySet[Registration]:
-    """People waiting for a place, first in the queue first."""
+    """People waiting for a place, first in the queue first (visitors still to confirm included)."""
     return (
-        Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+        Registration.objects.filter(event=event)
+        .waiting()
         .select_related("person")
         .order_by("created_at", "id")
     )
@@ -135,20 +151,30 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not on the waitlist."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, id__lt=registration.id)
+    ahead = (
+        Registration.objects.filter(event_id=registration.event_id)
+        .waiting()
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, id__lt=registration.id)
+        )
     )
     return ahead.count() + 1
 
 
 def registered_people(event: Event) -> QuerySet[Registration]:
+    """People whose place is confirmed: the check-in list, the access plan."""
     return (
         Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
         .select_related("person")
         .order_by("person__badge_name", "id")
+    )
+
+
+def held_places(event: Event) -> QuerySet[Registration]:
+    """Places held for visitors who have not yet confirmed their e-mail address, soonest to lapse first."""
+    return (
+        Registration.objects.filter(event=event).held().select_related("person").order_by("confirm_by", "id")
     )
 
 
@@ -169,8 +195,7 @@ def my_events(person, now: datetime | None = None) -> MyEvents:
     now = now or timezone.now()
     result = MyEvents()
     registrations = (
-        Registration.objects.filter(person=person)
-        .exclude(status=Registration.Status.CANCELLED)
+        _active(Registration.objects.filter(person=person))
         .select_related("event", "event__project")
         .order_by("event__starts_at", "id")
     )
@@ -204,8 +229,7 @@ def feed_registrations(person, now: datetime | None = None) -> QuerySet[Registra
     """What a calendar feed lists: active sign-ups for events that ended no more than 90 days ago."""
     now = now or timezone.now()
     return (
-        Registration.objects.filter(person=person, event__ends_at__gte=now - timedelta(days=90))
-        .exclude(status=Registration.Status.CANCELLED)
+        _active(Registration.objects.filter(person=person, event__ends_at__gte=now - timedelta(days=90)))
         .select_related("event", "event__project")
         .prefetch_related("event__agenda_items")
         .order_by("event__starts_at")

@@ -5,16 +5,23 @@ locks the event's row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every 
 already takes the database's write lock when it begins). So two people signing up for the last place
 at the same moment are served one after the other, and the capacity is never exceeded.
 
-E-mails are sent only after the transaction commits, so nobody is told about a place that a rollback
+E-mails are queued only after the transaction commits, so nobody is told about a place that a rollback
 took away.
+
+A visitor (not signed in) must confirm their e-mail address before a place is theirs: see
+``do_register_visitor_for_event``. Every change to an event's places first releases the visitors'
+sign-ups whose time to confirm is over (``_release_lapsed``), and the background worker does the same
+for every event (``do_release_expired_holds``), so a stale hold never keeps a place from anyone.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -135,7 +142,9 @@ def do_update_event(event: Event, *, acting_user, notify: bool = True, **changes
         if changed:
             locked.save(update_fields=changed)
             record("event.updated", locked, acting_user=acting_user, fields=sorted(changed))
-        promoted = _fill_free_places(locked, acting_user=acting_user) if "capacity" in changed else []
+        _, promoted = _release_lapsed(locked, now=timezone.now())
+        if "capacity" in changed:
+            promoted += _fill_free_places(locked, acting_user=acting_user)
         if notify:
             _after_commit_send_promoted(promoted)
     for name in changed:
@@ -164,15 +173,59 @@ def _attendance_for(event: Event, attendance: str | None) -> str:
     return attendance
 
 
-def _status_for_new_registration(event: Event) -> str:
-    """Registered if a place is free, else waitlisted. Call only while holding the event's lock."""
-    if event.capacity is None:
-        return Registration.Status.REGISTERED
-    taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
-    return Registration.Status.REGISTERED if taken < event.capacity else Registration.Status.WAITLISTED
+def _status_for_new_registration(event: Event, *, confirmed: bool, now: datetime) -> str:
+    """A place (held, for a visitor yet to confirm) if one is free, else the waitlist.
+
+    Call only while holding the event's lock, after releasing lapsed sign-ups.
+    """
+    if event.capacity is not None:
+        taken = Registration.objects.filter(event=event).taking_places(now).count()
+        if taken >= event.capacity:
+            return Registration.Status.WAITLISTED
+    return Registration.Status.REGISTERED if confirmed else Registration.Status.HELD
 
 
-def do_register_for_event(
+def _release_lapsed(event: Event, *, now: datetime) -> tuple[int, list[Registration]]:
+    """Release visitors' sign-ups whose time to confirm is over; give freed places to people waiting.
+
+    Call holding the event's lock (every change to an event's places does, first). Returns how many
+    sign-ups lapsed and who was given a place.
+    """
+    lapsed = list(Registration.objects.select_for_update().filter(event=event).lapsed(now))
+    freed = False
+    for registration in lapsed:
+        had_place = registration.status == Registration.Status.HELD
+        freed = freed or had_place
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        # Nobody was told of a place (place_confirmed is announced on confirmation), so no happening.
+        record("registration.lapsed", registration, acting_user=None, event=event.pk, had_place=had_place)
+    return len(lapsed), (_fill_free_places(event, acting_user=None) if freed else [])
+
+
+def _confirm(registration: Registration, *, acting_user, notify: bool) -> None:
+    """Confirm a locked, unconfirmed, unlapsed sign-up: a held place becomes the person's."""
+    registration.confirm_by = None
+    fields = ["confirm_by"]
+    if registration.status == Registration.Status.HELD:
+        registration.status = Registration.Status.REGISTERED
+        fields.append("status")
+    registration.save(update_fields=fields)
+    record(
+        "registration.confirmed",
+        registration,
+        acting_user=acting_user,
+        event=registration.event_id,
+        status=registration.status,
+    )
+    if registration.status == Registration.Status.REGISTERED:
+        happenings.place_confirmed.announce(registration=registration)
+        if notify:
+            transaction.on_commit(lambda: emails.send_place_confirmed(registration))
+
+
+def _register(
     event: Event,
     person,
     *,
@@ -180,24 +233,27 @@ def do_register_for_event(
     details: str,
     attendance: str | None,
     acting_user,
-    notify: bool = True,
+    notify: bool,
+    confirm_by: datetime | None,
 ) -> tuple[Registration, bool]:
-    """Sign ``person`` up: a place if one is free, otherwise the back of the waitlist.
-
-    Returns ``(registration, created)``. Signing up again while registered or waiting changes nothing
-    and returns the existing registration with ``created=False``. ``access_needs`` are AccessNeed codes
-    that apply to this event; ``attendance`` ("in_person" or "online") matters only at hybrid events.
-    Sends the confirmation (with an .ics invitation) or the waitlist notice after commit.
-    Raises EventActionError when sign-up is not open or the input is invalid.
-    """
     with transaction.atomic():
         locked = _lock(event)
+        now = timezone.now()
+        _, promoted = _release_lapsed(locked, now=now)
+        if notify:
+            _after_commit_send_promoted(promoted)
         existing = (
-            Registration.objects.filter(event=locked, person=person)
+            Registration.objects.select_for_update()
+            .filter(event=locked, person=person)
             .exclude(status=Registration.Status.CANCELLED)
             .first()
         )
         if existing:
+            if not existing.is_confirmed:
+                if confirm_by is None:  # signed in now: the address is theirs
+                    _confirm(existing, acting_user=acting_user, notify=notify)
+                elif notify:  # the visitor again: perhaps the first e-mail went astray
+                    transaction.on_commit(lambda: emails.send_confirmation_request(existing))
             return existing, False
         window = registration_window(locked)
         if window is Window.NOT_YET_OPEN:
@@ -207,10 +263,11 @@ def do_register_for_event(
         registration = Registration.objects.create(
             event=locked,
             person=person,
-            status=_status_for_new_registration(locked),
+            status=_status_for_new_registration(locked, confirmed=confirm_by is None, now=now),
             attendance=_attendance_for(locked, attendance),
             access_needs=_clean_access_needs(access_needs),
             access_needs_details=(details or "").strip(),
+            confirm_by=confirm_by,
         )
         record(
             "registration.created",
@@ -225,9 +282,48 @@ def do_register_for_event(
         if notify:
             if registration.status == Registration.Status.REGISTERED:
                 transaction.on_commit(lambda: emails.send_place_confirmed(registration))
+            elif not registration.is_confirmed:
+                transaction.on_commit(lambda: emails.send_confirmation_request(registration, position))
             else:
                 transaction.on_commit(lambda: emails.send_waitlist_notice(registration, position))
     return registration, True
+
+
+def do_register_for_event(
+    event: Event,
+    person,
+    *,
+    access_needs: list[str],
+    details: str,
+    attendance: str | None,
+    acting_user,
+    notify: bool = True,
+) -> tuple[Registration, bool]:
+    """Sign up a signed-in ``person``: a place if one is free, otherwise the back of the waitlist.
+
+    Signing in proved the person's e-mail address, so the place is theirs at once (``place_confirmed``).
+    Returns ``(registration, created)``. Signing up again while registered or waiting changes nothing
+    and returns the existing registration with ``created=False`` — except that a sign-up still waiting
+    for its address to be confirmed (made as a visitor) is confirmed. ``access_needs`` are AccessNeed
+    codes that apply to this event; ``attendance`` ("in_person" or "online") matters only at hybrid
+    events. Queues the confirmation (with an .ics invitation) or the waitlist notice after commit.
+    Raises EventActionError when sign-up is not open or the input is invalid.
+    """
+    return _register(
+        event,
+        person,
+        access_needs=access_needs,
+        details=details,
+        attendance=attendance,
+        acting_user=acting_user,
+        notify=notify,
+        confirm_by=None,
+    )
+
+
+def place_hold() -> timedelta:
+    """How long a visitor has to confirm their e-mail address (settings.EVENTS_PLACE_HOLD_MINUTES)."""
+    return timedelta(minutes=settings.EVENTS_PLACE_HOLD_MINUTES)
 
 
 def do_register_visitor_for_event(
@@ -242,6 +338,10 @@ def do_register_visitor_for_event(
 ) -> tuple[Registration, bool]:
     """Sign up someone who is not signed in, from just a name and an e-mail address (public events only).
 
+    Anyone can type any address, so nothing is given until the address is confirmed: a free place is
+    *held* (it counts as taken) and they are e-mailed a link to confirm it within
+    :func:`place_hold`; if the event is full, they join the waitlist on the same terms. Unconfirmed
+    sign-ups lapse and free places go to the people waiting (see :func:`do_release_expired_holds`).
     Finds or creates the person by e-mail (an existing person's badge name is kept) and registers them,
     in one transaction: no account is left behind if the sign-up is refused.
     """
@@ -249,7 +349,7 @@ def do_register_visitor_for_event(
         raise EventActionError("Sign in to sign up for this event.")
     with transaction.atomic():
         person, _ = do_find_or_create_person(email=email, badge_name=badge_name, acting_user=None)
-        return do_register_for_event(
+        return _register(
             event,
             person,
             access_needs=access_needs,
@@ -257,32 +357,90 @@ def do_register_visitor_for_event(
             attendance=attendance,
             acting_user=None,
             notify=notify,
+            confirm_by=timezone.now() + place_hold(),
         )
 
 
+def do_confirm_registration(registration: Registration, *, acting_user, notify: bool = True) -> Registration:
+    """Confirm a visitor's sign-up: they opened the link we e-mailed, so the address is theirs.
+
+    A held place becomes theirs (``place_confirmed``; the e-mail with the calendar invitation is queued);
+    a waitlist spot keeps its position. Confirming again changes nothing. Raises EventActionError when
+    the time to confirm is over or the sign-up was cancelled (the place has gone to someone else).
+    """
+    with transaction.atomic():
+        _lock(registration.event)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED or current.has_lapsed:
+            raise EventActionError(
+                "The time to confirm this sign-up ran out, so the place went to the next person. "
+                "You can sign up again if there is still room."
+            )
+        if not current.is_confirmed:
+            _confirm(current, acting_user=acting_user, notify=notify)
+    registration.status, registration.confirm_by = current.status, current.confirm_by
+    return registration
+
+
+@dataclass(frozen=True)
+class ReleasedHolds:
+    lapsed: int
+    promoted: int
+
+    def __str__(self) -> str:
+        return f"{self.lapsed} unconfirmed sign-ups lapsed, {self.promoted} people given a place"
+
+
+def do_release_expired_holds(*, acting_user=None) -> ReleasedHolds:
+    """Release every visitor's sign-up whose time to confirm is over, at every event, and give the
+    freed places to the people waiting (who are e-mailed). Run by the background worker; safe to run
+    anywhere, at any time, in several processes at once (each event is changed under its lock)."""
+    now = timezone.now()
+    lapsed = promoted = 0
+    for event_id in set(Registration.objects.lapsed(now).values_list("event_id", flat=True)):
+        with transaction.atomic():
+            locked = Event.objects.select_for_update().get(pk=event_id)
+            count, given = _release_lapsed(locked, now=now)
+            _after_commit_send_promoted(given)
+        lapsed, promoted = lapsed + count, promoted + len(given)
+    return ReleasedHolds(lapsed=lapsed, promoted=promoted)
+
+
 def _fill_free_places(event: Event, *, acting_user) -> list[Registration]:
-    """Give free places to the people waiting, first in the queue first. Call holding the event's lock."""
+    """Give free places to the people waiting, first in the queue first. Call holding the event's lock.
+
+    A visitor still to confirm their address gets the place *held* until their own deadline.
+    """
     if event.starts_at <= timezone.now():
         return []
+    now = timezone.now()
     queue = (
-        Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+        Registration.objects.filter(event=event)
+        .waiting(now)
         .select_related("person", "event")
         .order_by("created_at", "id")
     )
     if event.capacity is not None:
-        taken = Registration.objects.filter(event=event, status=Registration.Status.REGISTERED).count()
-        free = event.capacity - taken
+        free = event.capacity - Registration.objects.filter(event=event).taking_places(now).count()
         if free <= 0:
             return []
         queue = queue[:free]
     promoted = []
-    now = timezone.now()
     for registration in queue:
-        registration.status = Registration.Status.REGISTERED
+        registration.status = (
+            Registration.Status.REGISTERED if registration.is_confirmed else Registration.Status.HELD
+        )
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        record("registration.promoted", registration, acting_user=acting_user, event=event.pk)
-        happenings.place_confirmed.announce(registration=registration)
+        record(
+            "registration.promoted",
+            registration,
+            acting_user=acting_user,
+            event=event.pk,
+            status=registration.status,
+        )
+        if registration.status == Registration.Status.REGISTERED:
+            happenings.place_confirmed.announce(registration=registration)
         promoted.append(registration)
     return promoted
 
@@ -302,17 +460,20 @@ def do_cancel_registration(
     """
     with transaction.atomic():
         event = _lock(registration.event)
+        _, promoted = _release_lapsed(event, now=timezone.now())
+        if notify:
+            _after_commit_send_promoted(promoted)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.status == Registration.Status.CANCELLED:
             registration.status, registration.cancelled_at = current.status, current.cancelled_at
-            return []
+            return promoted
         if event.starts_at <= timezone.now():
             raise EventActionError(
                 "This event has already started, so the sign-up can no longer be cancelled."
             )
         if current.checked_in_at is not None:
             raise EventActionError("You have already been checked in at this event.")
-        was_registered = current.status == Registration.Status.REGISTERED
+        was_registered = current.status in (Registration.Status.REGISTERED, Registration.Status.HELD)
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
@@ -324,11 +485,11 @@ def do_cancel_registration(
             had_place=was_registered,
         )
         happenings.registration_cancelled.announce(registration=current)
-        promoted = _fill_free_places(event, acting_user=acting_user) if was_registered else []
+        freed = _fill_free_places(event, acting_user=acting_user) if was_registered else []
         if notify:
-            _after_commit_send_promoted(promoted)
+            _after_commit_send_promoted(freed)
     registration.status, registration.cancelled_at = current.status, current.cancelled_at
-    return promoted
+    return promoted + freed
 
 
 def do_check_in(registration: Registration, *, acting_user) -> Registration:

@@ -79,17 +79,56 @@ class AgendaItem(models.Model):
         return f"{self.title} ({self.duration_minutes} min)"
 
 
-class Registration(models.Model):
-    """One person's sign-up to one event: a place, a place on the waitlist, or a cancelled sign-up.
+class RegistrationQuerySet(models.QuerySet):
+    """Who holds a place and who waits, counting a visitor's unconfirmed sign-up only until it lapses.
 
-    A person has at most one *active* (registered or waitlisted) registration per event; cancelled ones
-    are kept as history and a person who signs up again gets a new row at the back of the queue.
-    The waitlist order is ``created_at`` then ``id``: a position is derived, never stored, so it cannot
-    go stale when someone ahead cancels or is promoted.
+    A lapsed sign-up (``confirm_by`` passed) is released by the next change to the event's places or by
+    the background worker; until then these reads already treat it as gone, so a stale hold never
+    blocks a place.
+    """
+
+    def lapsed(self, now=None):
+        """Unconfirmed sign-ups (a held place or a waitlist spot) whose time to confirm is over."""
+        return self.filter(
+            status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED],
+            confirm_by__lte=now or timezone.now(),
+        )
+
+    def taking_places(self, now=None):
+        """Confirmed places and places held for a visitor who may still confirm."""
+        return self.filter(
+            Q(status=Registration.Status.REGISTERED)
+            | Q(status=Registration.Status.HELD, confirm_by__gt=now or timezone.now())
+        )
+
+    def held(self, now=None):
+        return self.filter(status=Registration.Status.HELD, confirm_by__gt=now or timezone.now())
+
+    def waiting(self, now=None):
+        """The waitlist, without visitors whose time to confirm is over."""
+        return self.filter(status=Registration.Status.WAITLISTED).filter(
+            Q(confirm_by__isnull=True) | Q(confirm_by__gt=now or timezone.now())
+        )
+
+
+class Registration(models.Model):
+    """One person's sign-up to one event: a place, a held place, a place on the waitlist, or cancelled.
+
+    A person has at most one *active* (registered, held or waitlisted) registration per event;
+    cancelled ones are kept as history and a person who signs up again gets a new row at the back of
+    the queue. The waitlist order is ``created_at`` then ``id``: a position is derived, never stored,
+    so it cannot go stale when someone ahead cancels or is promoted.
+
+    A visitor who signs up without signing in must confirm their e-mail address by ``confirm_by``
+    (the link in their e-mail): until then a free place is *held* for them (it counts as taken, so
+    two visitors cannot overbook) or they keep their spot on the waitlist; after it, the sign-up
+    lapses and the place goes to the first person waiting. Signed-in people proved their address
+    when they signed in: they get a place (or a waitlist spot) at once, with no ``confirm_by``.
     """
 
     class Status(models.TextChoices):
         REGISTERED = "registered", "Registered"
+        HELD = "held", "Place held until the e-mail address is confirmed"
         WAITLISTED = "waitlisted", "On the waitlist"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -117,6 +156,14 @@ class Registration(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    confirm_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A visitor's sign-up lapses unless their e-mail address is confirmed by then. "
+        "Empty once confirmed, and for people who were signed in.",
+    )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "created_at", "id"]
@@ -127,8 +174,16 @@ class Registration(models.Model):
                 name="one_active_registration_per_person",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["registered", "waitlisted", "cancelled"]),
+                condition=Q(status__in=["registered", "held", "waitlisted", "cancelled"]),
                 name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(confirm_by__isnull=False),
+                name="held_place_has_a_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="registered") | Q(confirm_by__isnull=True),
+                name="registered_place_is_confirmed",
             ),
             models.CheckConstraint(
                 condition=Q(attendance__in=["in_person", "online"]), name="registration_attendance_valid"
@@ -151,6 +206,16 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def is_confirmed(self) -> bool:
+        """False while a visitor's sign-up waits for them to confirm their e-mail address."""
+        return self.confirm_by is None
+
+    @property
+    def has_lapsed(self) -> bool:
+        """A visitor's sign-up whose time to confirm is over (released, or about to be)."""
+        return self.confirm_by is not None and self.confirm_by <= timezone.now()
 
     @property
     def attended(self) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "registrations/<int:registration_id>/cancel/", views.cancel_registration, name="cancel_registration"
     ),
+    path("confirm/<str:token>/", views.confirm_sign_up, name="confirm_sign_up"),
     path("project/<int:project_id>/", views.project_events, name="project_events"),
     path("project/<int:project_id>/new/", views.event_create, name="event_create"),
     path("<int:event_id>/", views.event_detail, name="event_detail"),

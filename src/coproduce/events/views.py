@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -18,7 +19,16 @@ from coproduce.core.errors import add_action_error
 from coproduce.people.models import AccessNeed
 
 from . import access, actions, permissions
-from .availability import Window, format_time, local, places_for, registration_window, when_text, window_text
+from .availability import (
+    Window,
+    deadline_text,
+    format_time,
+    local,
+    places_for,
+    registration_window,
+    when_text,
+    window_text,
+)
 from .calendar import event_ics as build_event_ics
 from .calendar import feed_ics
 from .forms import AgendaItemForm, EventFilterForm, EventForm, RegistrationForm
@@ -91,7 +101,20 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 def register(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.access_event_for_registration_by_id(request.user, event_id)
     signed_in = request.user.is_authenticated
-    if signed_in and access.active_registration(request.user, event):
+    existing = access.active_registration(request.user, event) if signed_in else None
+    if existing and request.method == "POST" and not existing.is_confirmed:
+        # Signed in, the address is proven: signing up again confirms a sign-up made as a visitor.
+        registration_, _ = actions.do_register_for_event(
+            event,
+            request.user,
+            access_needs=existing.access_needs,
+            details=existing.access_needs_details,
+            attendance=existing.attendance,
+            acting_user=request.user,
+        )
+        messages.success(request, _confirmed_message(registration_))
+        return redirect("events:registration", event_id=event.pk)
+    if existing:
         messages.info(request, "You are already signed up for this event. Nothing has changed.")
         return redirect("events:registration", event_id=event.pk)
     window = registration_window(event)
@@ -157,6 +180,7 @@ def registration(request: HttpRequest, event_id: int) -> HttpResponse:
         "when": when_text(event),
         "registration": mine,
         "waitlist_position": access.waitlist_position(mine),
+        "deadline": deadline_text(event, mine.confirm_by) if mine.confirm_by else "",
         "needs": [NEED_LABELS[code] for code in mine.access_needs if code in NEED_LABELS],
     }
     return render(request, "events/registration.html", context)
@@ -174,7 +198,55 @@ def signed_up(request: HttpRequest, event_id: int) -> HttpResponse:
     if not email:
         return redirect("events:event_detail", event_id=event.pk)
     return render(
-        request, "events/signed_up.html", {"event": event, "when": when_text(event), "email": email}
+        request,
+        "events/signed_up.html",
+        {
+            "event": event,
+            "when": when_text(event),
+            "email": email,
+            "hold_minutes": int(actions.place_hold().total_seconds() // 60),
+        },
+    )
+
+
+def _confirmed_message(registration_: Registration) -> str:
+    if registration_.status == Registration.Status.REGISTERED:
+        return gettext("Thank you: your place is confirmed. We have e-mailed you a calendar invitation.")
+    return gettext("Thank you: your place on the waitlist is confirmed.")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_sign_up(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a visitor's e-mail. Opening it shows a button (so mail scanners that fetch links do
+    not confirm anything); pressing it confirms the sign-up. The token is the only key."""
+    registration_ = access.access_registration_by_confirmation_token(token)
+    event = registration_.event
+    problem = ""
+    if request.method == "POST" and not registration_.is_confirmed:
+        try:
+            actions.do_confirm_registration(registration_, acting_user=None)
+        except actions.EventActionError as error:
+            problem = error.message
+        else:
+            messages.success(request, _confirmed_message(registration_))
+            return redirect("events:confirm_sign_up", token=token)
+    elif registration_.status == Registration.Status.CANCELLED or registration_.has_lapsed:
+        problem = gettext(
+            "The time to confirm this sign-up ran out, so the place went to the next person. "
+            "You can sign up again if there is still room."
+        )
+    return render(
+        request,
+        "events/confirm_sign_up.html",
+        {
+            "event": event,
+            "when": when_text(event),
+            "registration": registration_,
+            "token": token,
+            "problem": problem,
+            "waitlist_position": access.waitlist_position(registration_),
+            "deadline": deadline_text(event, registration_.confirm_by) if registration_.confirm_by else "",
+        },
     )
 
 
@@ -186,7 +258,7 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
     body = build_event_ics(
         event,
         include_joining_link=has_place,
-        waitlisted=bool(mine and mine.status == Registration.Status.WAITLISTED),
+        waitlisted=bool(mine and mine.status != Registration.Status.REGISTERED),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(event.title) or "event"}.ics"'
@@ -391,6 +463,9 @@ def manage(request: HttpRequest, event_id: int) -> HttpResponse:
     for registration in registered:
         registration.need_labels = [NEED_LABELS[c] for c in registration.access_needs if c in NEED_LABELS]
     waiting = list(access.waitlist(event))
+    held = list(access.held_places(event))
+    for registration_ in held:
+        registration_.deadline = deadline_text(event, registration_.confirm_by)
     return render(
         request,
         "events/manage.html",
@@ -399,6 +474,7 @@ def manage(request: HttpRequest, event_id: int) -> HttpResponse:
             "when": when_text(event),
             "places": places_for(event),
             "registered": registered,
+            "held": held,
             "waiting": waiting,
             "plan": access_plan(event),
             "checked_in": sum(1 for r in registered if r.checked_in_at),

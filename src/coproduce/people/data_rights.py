@@ -147,5 +147,28 @@ def _export_audit(person) -> dict[str, Any]:
     }
 
 
+def _export_emails(person) -> list[dict[str, Any]]:
+    """E-mails to the person waiting in the outbox or sent in the last few days (``core.outbox``)."""
+    from coproduce.core.models import OutboxMessage
+
+    return [
+        {
+            "subject": m.subject,
+            "status": m.status,
+            "queued_at": m.created_at.isoformat(),
+            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+        }
+        for m in OutboxMessage.objects.filter(to__iexact=person.email).order_by("created_at", "id")
+    ]
+
+
+def _erase_emails(person, *, acting_user) -> dict[str, int]:
+    from coproduce.core.models import OutboxMessage
+
+    deleted, _ = OutboxMessage.objects.filter(to__iexact=person.email).delete()
+    return {"messages": deleted} if deleted else {}  # only what changed goes into the audit row
+
+
 register("people", export=_export_people, erase=_erase_people)
 register("audit", export=_export_audit)
+register("emails", export=_export_emails, erase=_erase_emails)

@@ -1,4 +1,8 @@
-"""The sign-in e-mail. Sent by ``people.actions.do_send_sign_in_email`` once the sign-in is stored.
+"""The sign-in e-mail. Queued by ``people.actions.do_send_sign_in_email`` once the sign-in is stored.
+
+It goes to the outbox (``core.outbox``) and the background worker sends it: no mail server is contacted
+inside the request, so the sign-in page takes as long whether or not an address has an account. The
+queued body (with the link and code) is erased as soon as it is sent.
 
 Other apps that write to someone who must sign in (an invitation to a project) pass their own
 ``subject`` and ``intro`` through that action rather than writing a second sign-in e-mail.
@@ -7,9 +11,10 @@ Other apps that write to someone who must sign in (an invitation to a project) p
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from coproduce.core.outbox import queue_email
 
 from .models import Person
 from .signin import IssuedSignIn, format_code, lifetime_minutes
@@ -20,7 +25,7 @@ def sign_in_link(token: str) -> str:
 
 
 def send_sign_in(person: Person, issued: IssuedSignIn, *, subject: str = "", intro: str = "") -> None:
-    """E-mail ``person`` the link and code of ``issued``; ``intro`` (if any) says why first."""
+    """Queue the e-mail with the link and code of ``issued``; ``intro`` (if any) says why first."""
     body = render_to_string(
         "people/email/sign_in.txt",
         {
@@ -31,6 +36,4 @@ def send_sign_in(person: Person, issued: IssuedSignIn, *, subject: str = "", int
             "minutes": lifetime_minutes(),
         },
     )
-    send_mail(
-        subject or "Your Coproduce sign-in link and code", body, settings.DEFAULT_FROM_EMAIL, [person.email]
-    )
+    queue_email(to=person.email, subject=subject or "Your Coproduce sign-in link and code", body=body)
