@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "coproduce.sensemaking",
     "coproduce.live",
     "coproduce.deliberation",
+    "coproduce.recognition",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,9 @@ EVENTS_PLACE_HOLD_MINUTES = int(os.environ.get("COPRODUCE_PLACE_HOLD_MINUTES", "
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
 SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_GRACE_DAYS", "14"))
+
+# Recognition: the largest receipt (photo or PDF) accepted with an expense.
+RECOGNITION_MAX_RECEIPT_BYTES = int(os.environ.get("RECOGNITION_MAX_RECEIPT_BYTES", str(10 * 1024 * 1024)))
 
 # Joining a live session by its code. A client address that has made this many failed code lookups
 # (wrong or made-up codes, by the join form or a /live/j/<code>/ link) in the window is refused every

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sensemaking/", include("coproduce.sensemaking.urls")),
     path("live/", include("coproduce.live.urls")),
     path("live/", include("coproduce.deliberation.urls")),
+    path("payments/", include("coproduce.recognition.urls")),
 ]
 
 handler404 = "coproduce.core.views.not_found"

@@ -126,6 +126,8 @@ def test_sense_making_pages_have_no_axe_violations(new_page, live_server):
     ensure_demo_data()
     crisis = project(CRISIS)
     grace_source = Source.objects.get(project=crisis, title="Listening session: Grace")
+    circle = Source.objects.get(project=crisis, title="Carers' circle, March")
+    sol_speaker = circle.speakers.get(label="Sol")
     theme = Theme.objects.get(name="Being listened to changes the night")
     heard = Code.objects.get(project=crisis, name="Being heard")
     base = f"{live_server.url}/sensemaking/project/{crisis.pk}"
@@ -135,6 +137,11 @@ def test_sense_making_pages_have_no_axe_violations(new_page, live_server):
     for path, what in [
         ("/", "sources overview"),
         (f"/sources/{grace_source.pk}/", "source page"),
+        (f"/sources/{grace_source.pk}/?names=real", "source page with real names"),
+        (f"/sources/{circle.pk}/", "group conversation with each speaker's consent"),
+        (f"/sources/{circle.pk}/speakers/", "speakers page"),
+        (f"/sources/{circle.pk}/speakers/{sol_speaker.pk}/consent/", "one speaker's consent"),
+        (f"/sources/{circle.pk}/speakers/{sol_speaker.pk}/withdraw/", "recording a speaker's withdrawal"),
         (f"/sources/{grace_source.pk}/code/", "coding page"),
         ("/agreement/", "agreement page"),
         (f"/agreement/sources/{grace_source.pk}/codes/{heard.pk}/", "side-by-side differences"),
@@ -154,7 +161,69 @@ def test_sense_making_pages_have_no_axe_violations(new_page, live_server):
     phone = new_page(viewport={"width": 375, "height": 740})
     sign_in_browser(phone, live_server, person("grace@example.org"))
     phone.goto(base + f"/sources/{grace_source.pk}/")
-    assert "These are your words." in phone.content()
+    # Grace is one of the speakers in her listening session: her own turns are marked as hers.
+    assert "Your turns are marked “Your words”" in phone.content()
     assert_no_axe_violations(phone, "narrator's source page on a phone")
     phone.goto(base + f"/sources/{grace_source.pk}/withdraw/")
     assert_no_axe_violations(phone, "withdrawal page on a phone")
+
+    # A speaker in a group conversation: their own turns under My words, and their own consent.
+    sign_in_browser(phone, live_server, person("sol@example.org"))
+    phone.goto(f"{live_server.url}/sensemaking/mine/")
+    assert "Carers' circle, March" in phone.content()
+    assert_no_axe_violations(phone, "my words of a speaker on a phone")
+    phone.goto(base + f"/sources/{circle.pk}/")
+    assert "Your turns are marked “Your words”" in phone.content()
+    assert_no_axe_violations(phone, "a speaker's own turns on a phone")
+    phone.goto(base + f"/sources/{circle.pk}/consent/")
+    assert_no_axe_violations(phone, "a speaker's own consent on a phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_selecting_part_of_a_pseudonym_codes_the_whole_real_name(page, live_server):
+    """A member sees "[her son]" where the transcript says "Daniel": selecting from inside the pseudonym
+    codes from the start of the real name, so a coding never cuts a name in two."""
+    from coproduce.sensemaking.actions.coding import do_add_code
+    from coproduce.sensemaking.actions.sources import ConsentDetails, NarratorDetails, do_add_source
+    from coproduce.sensemaking.actions.themes import do_add_identifier
+    from coproduce.sensemaking.importers import segment_text
+    from coproduce.sensemaking.models import Coding
+
+    project = Project.objects.create(title="Night support", purpose="Listen and change.")
+    coordinator = Person.objects.create_user(email="coordinator@example.org", badge_name="Sam")
+    member = Person.objects.create_user(email="member@example.org", badge_name="Jo")
+    Membership.objects.create(project=project, person=coordinator, role=Membership.Role.COORDINATOR)
+    Membership.objects.create(project=project, person=member, role=Membership.Role.MEMBER)
+    text = "Sol: My son Daniel sat with me all night.\nAsha: That sounds long.\nSol: It was.\n"
+    source = do_add_source(
+        project,
+        segment_text(text, "txt"),
+        title="Night call",
+        narrator=NarratorDetails(name="Sol", pseudonym="Parent S"),
+        consent=ConsentDetails(),
+        acting_user=coordinator,
+    )
+    do_add_identifier(project, term="Daniel", replacement="[her son]", acting_user=coordinator)
+    do_add_code(project, name="Family", acting_user=coordinator)
+
+    sign_in_browser(page, live_server, member)
+    page.goto(f"{live_server.url}/sensemaking/project/{project.pk}/sources/{source.pk}/code/")
+    assert "Daniel" not in page.content()
+    page.evaluate("""() => {
+        const pieces = [...document.querySelectorAll('#source-text [data-start]')];
+        const name = pieces.find(el => el.textContent === '[her son]');
+        const after = pieces[pieces.indexOf(name) + 1];
+        const range = document.createRange();
+        range.setStart(name.firstChild, 3);
+        range.setEnd(after.firstChild, ' sat'.length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""")
+    page.wait_for_function("document.querySelector('#selection-status').textContent.startsWith('Selected')")
+    assert page.locator("#selection-status").inner_text().startswith("Selected: “[her son] sat”")
+    page.select_option("select[name=selection-code]", label="Family")
+    page.click("text=Apply code to the selection")
+    page.wait_for_url("**#segment-*")
+    assert Coding.objects.get().text == "Daniel sat"
+    assert page.locator("mark.coded").first.inner_text() == "[her son]"

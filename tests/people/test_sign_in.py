@@ -369,7 +369,7 @@ def test_demo_mode_lists_the_cast_with_one_click_sign_in(client, demo_cast, sett
     settings.DEMO_MODE = True
     page = client.get("/sign-in/").content.decode()
     assert "Demo: sign in with one click" in page
-    assert page.count("Sign in as ") == 11
+    assert page.count("Sign in as ") == 12
     response = client.post("/sign-in/demo/", {"email": "priya@example.org"})
     assert response.status_code == 302
     assert signed_in_id(client) == str(Person.objects.get(email="priya@example.org").pk)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from coproduce.partnerships.models import Membership
 from coproduce.sensemaking.actions.coding import do_add_code, do_apply_code
@@ -77,6 +78,64 @@ def codes(project, coordinator):
     )
     kindness = do_add_code(project, name="Kindness", acting_user=coordinator)
     return {"waiting": waiting, "kindness": kindness}
+
+
+GROUP = (
+    "Tom: I rang the crisis line and nobody answered for an hour.\n"
+    "Sol: My son Daniel sat with me in the waiting room all night.\n"
+    "Kemi: Dr Okafor on Ward 9 was the first person who listened.\n"
+    "Tom: Sol is right, the nights are the worst.\n"
+    "Sol: I still think about that night.\n"
+    "Kemi: The café helped more than anything.\n"
+)
+REAL_NAMES = ("Tom", "Sol", "Kemi", "Daniel", "Okafor", "Ward 9")
+
+
+@pytest.fixture
+def group(client, project, coordinator):
+    """A group listening session uploaded by the coordinator with Tom (a member) as its narrator,
+    pseudonym "Carer T", as the upload form records it. Sol has an account but is not a member of the
+    project; Kemi has no account. Each speaker has a pseudonym, and the register holds three details."""
+    from coproduce.sensemaking.actions.sources import do_map_speaker
+    from coproduce.sensemaking.actions.themes import do_add_identifier
+    from coproduce.sensemaking.models import Source
+
+    tom = make_person("tom@example.org", "Tom")
+    Membership.objects.create(project=project, person=tom, role=Membership.Role.MEMBER)
+    sol = make_person("sol@example.org", "Sol")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("sensemaking:upload", args=[project.pk]),
+        {
+            "file": upload_file("group.txt", GROUP.encode("utf-8")),
+            "title": "Group listening session",
+            "narrator_kind": "member",
+            "narrator_person": str(tom.pk),
+            "narrator_pseudonym": "Carer T",
+            "consent_use": "pseudonym",
+            "consent_audiences": ["team", "partners"],
+            "consent_until": "",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    source = Source.objects.get(title="Group listening session")
+    speakers = {s.label: s for s in source.speakers.all()}
+    do_map_speaker(speakers["Tom"], person=tom, pseudonym="Carer T", acting_user=coordinator)
+    do_map_speaker(speakers["Sol"], person=sol, pseudonym="Parent S", acting_user=coordinator)
+    do_map_speaker(speakers["Kemi"], pseudonym="Friend K", acting_user=coordinator)
+    for term, replacement in (("Daniel", "[her son]"), ("Okafor", "[a doctor]"), ("Ward 9", "[the ward]")):
+        do_add_identifier(project, term=term, replacement=replacement, acting_user=coordinator)
+    return {"source": source, "tom": tom, "sol": sol}
+
+
+def words_on(page: str) -> str:
+    """The words of a source page or coding page as a reader sees them: tags stripped, entities decoded."""
+    import html
+    import re
+
+    passages = re.findall(r'<p class="segment__text">(.*?)</p>', page, re.DOTALL)
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in passages)
 
 
 def span_of(source, words: str) -> tuple[int, int]:

@@ -167,3 +167,92 @@ def test_theme_discovery_needs_enough_uncoded_passages(project, coded, member):
     ):
         do_discover_themes(project, acting_user=member)
     assert not ThemeCandidate.objects.exists()
+
+
+# --- Only what the person asking may read -------------------------------------------------------------
+
+PRIVATE = [
+    "Dr Okafor on Ward 9 told Daniel to wait outside",
+    "Daniel waited on Ward 9 until Dr Okafor came",
+    "Dr Okafor said Ward 9 had no beds for Daniel",
+    "Ward 9 again, Dr Okafor again, Daniel sent home",
+    "Daniel asked for Dr Okafor at the Ward 9 desk",
+    "Dr Okafor moved Daniel off Ward 9 at midnight",
+    "Ward 9 nurses paged Dr Okafor about Daniel",
+    "Daniel said Dr Okafor on Ward 9 was kind",
+    "Dr Okafor and Ward 9 let Daniel stay",
+    "Ward 9 lost Daniel's notes and Dr Okafor apologised",
+]
+
+
+def _responses(project, by, texts, *, title, audiences):
+    rows = [[text] for text in texts]
+    parsed = source_from_table(ParsedTable(file_format="csv", columns=["comment"], rows=rows), 0, [])
+    return do_add_source(
+        project,
+        parsed,
+        title=title,
+        narrator=NarratorDetails(),
+        consent=ConsentDetails(audiences=tuple(audiences)),
+        acting_user=by,
+    )
+
+
+def test_theme_discovery_learns_only_from_words_the_member_may_read(
+    client, project, coordinator, member, responses
+):
+    private = _responses(project, coordinator, PRIVATE, title="Ward notes", audiences=())
+    client.force_login(member)
+    assert client.get(reverse("sensemaking:source", args=[project.pk, private.pk])).status_code == 404
+    client.post(reverse("sensemaking:discover", args=[project.pk]))
+    candidates = list(ThemeCandidate.objects.all())
+    assert candidates
+    found = " ".join(c.label + " " + " ".join(c.keywords) for c in candidates).lower()
+    for word in ("okafor", "ward 9", "daniel"):
+        assert word not in found, word
+    assert all(c.source_ids == [responses.pk] for c in candidates)
+    page = client.get(reverse("sensemaking:assisted", args=[project.pk])).content.decode()
+    assert "Okafor" not in page and "Daniel" not in page
+
+
+def test_suggestions_learn_only_from_coding_the_member_may_read(client, project, coordinator, member):
+    private = _responses(project, coordinator, WAITING + KIND, title="Private cards", audiences=())
+    _responses(project, coordinator, UNCODED, title="Team cards", audiences=("team",))
+    waiting = do_add_code(project, name="Waiting", acting_user=coordinator)
+    kindness = do_add_code(project, name="Kindness", acting_user=coordinator)
+    for number, segment in enumerate(private.segments.order_by("index")):
+        code = waiting if number < len(WAITING) else kindness
+        do_apply_code(private, code, start=segment.speech_start, end=segment.end, acting_user=coordinator)
+    client.force_login(member)
+    response = client.post(reverse("sensemaking:generate_suggestions", args=[project.pk]), follow=True)
+    assert "Code at least 6 passages, with at least two different codes" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_discovered_keywords_carry_pseudonyms_not_registered_names(project, coordinator, member):
+    from coproduce.sensemaking.actions.themes import do_add_identifier
+
+    texts = [t.replace("The nurse", "Nurse Bexley").replace("nurse", "Nurse Bexley") for t in UNCODED] + [
+        f"Nurse Bexley helped at night {n} times" for n in range(6)
+    ]
+    _responses(project, coordinator, texts, title="Cards", audiences=("team",))
+    do_add_identifier(project, term="Bexley", replacement="[a nurse]", acting_user=coordinator)
+    candidates = do_discover_themes(project, acting_user=member)
+    found = " ".join(c.label + " " + " ".join(c.keywords) for c in candidates).lower()
+    assert "bexley" not in found
+    assert "nurse" in found
+
+
+def test_a_candidate_is_shown_only_to_those_who_may_read_every_source_it_came_from(
+    client, project, coordinator, member, responses
+):
+    private = _responses(project, coordinator, PRIVATE, title="Ward notes", audiences=())
+    ThemeCandidate.objects.create(
+        project=project, label="waiting, beds", source_ids=[responses.pk, private.pk], size=3
+    )
+    client.force_login(member)
+    assert (
+        "waiting, beds" not in client.get(reverse("sensemaking:assisted", args=[project.pk])).content.decode()
+    )
+    client.force_login(coordinator)
+    assert "waiting, beds" in client.get(reverse("sensemaking:assisted", args=[project.pk])).content.decode()

@@ -12,7 +12,12 @@ def test_demo_listening_exercise(client):
     assert ensure_demo_data()
     crisis = project(CRISIS)
     sources = {s.title: s for s in Source.objects.filter(project=crisis)}
-    assert set(sources) == {"Listening session: Grace", "Listening session: Jordan", "Feedback cards, spring"}
+    assert set(sources) == {
+        "Listening session: Grace",
+        "Listening session: Jordan",
+        "Carers' circle, March",
+        "Feedback cards, spring",
+    }
     assert sources["Listening session: Jordan"].consent_use == "analysis_only"
     assert sources["Feedback cards, spring"].segments.count() == 8
     coders = set(
@@ -34,3 +39,14 @@ def test_demo_listening_exercise(client):
     assert sources["Listening session: Grace"].pk in page.context["report"].by_source
     client.force_login(person("grace@example.org"))
     assert "Listening session: Grace" in client.get("/sensemaking/mine/").content.decode()
+
+    # The carers' circle: each voice with its own consent, and members read pseudonyms, not names.
+    circle = sources["Carers' circle, March"]
+    consent = dict(circle.speakers.values_list("label", "consent_use"))
+    assert consent == {"Kemi": "pseudonym", "Tom": "pseudonym", "Sol": "analysis_only"}
+    assert circle.speakers.get(label="Tom").person == person("tom@example.org")
+    client.force_login(person("nadia@example.org"))
+    page = client.get(f"/sensemaking/project/{crisis.pk}/sources/{circle.pk}/").content.decode()
+    assert "Parent S" in page and "[his daughter]" in page and "Amara" not in page
+    client.force_login(person("sol@example.org"))
+    assert "Carers&#x27; circle, March" in client.get("/sensemaking/mine/").content.decode()

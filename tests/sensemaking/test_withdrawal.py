@@ -73,15 +73,22 @@ def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(
     client.force_login(narrator)
     page = client.get(reverse("sensemaking:withdraw", args=[project.pk, mine.pk]))
     assert "You do not have to give a reason." in page.content.decode()
+    assert "Only your own turns are withdrawn; the other speakers' words stay, as they decide." in (
+        page.content.decode()
+    )
     refused = client.post(reverse("sensemaking:withdraw", args=[project.pk, mine.pk]), {})
     assert refused.status_code == 400
     assert "Tick the box to confirm you want to withdraw these words." in refused.content.decode()
     response = client.post(reverse("sensemaking:withdraw", args=[project.pk, mine.pk]), {"confirm": "on"})
     assert response.status_code == 302
 
+    # Maya's own turns are withdrawn; the interviewer's words in the same source are not hers to withdraw.
     mine.refresh_from_db()
-    assert mine.is_withdrawn and mine.withdrawn_by == narrator
-    assert mine.erase_after - mine.withdrawn_at == dt.timedelta(days=14)
+    maya = mine.speakers.get(label="Maya")
+    assert not mine.is_withdrawn
+    assert maya.is_withdrawn and maya.withdrawn_by == narrator
+    assert maya.erase_after - maya.withdrawn_at == dt.timedelta(days=14)
+    assert not mine.speakers.get(label="Interviewer").is_withdrawn
     # Their codings left the analysis at once; everybody else's words are still in it.
     assert set(analysable_codings(project).values_list("source", flat=True)) == {used_everywhere["other"].pk}
     # The quote, the theme that quoted or coded their words, and the export are flagged; nothing else.
@@ -92,7 +99,10 @@ def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(
     }
     assert Flag.objects.count() == 3
     assert flagged == {("quote", theme.pk), ("theme", theme.pk), ("export", None)}
-    assert all(f.reason == Flag.Reason.WITHDRAWN and f.source == mine for f in Flag.objects.all())
+    assert all(
+        f.reason == Flag.Reason.WITHDRAWN and f.source == mine and f.speaker == maya
+        for f in Flag.objects.all()
+    )
 
     client.force_login(coordinator)
     flags_page = client.get(reverse("sensemaking:flags", args=[project.pk])).content.decode()
@@ -101,15 +111,16 @@ def test_narrator_withdraws_by_themselves_and_every_use_is_flagged(
     theme_page = client.get(reverse("sensemaking:theme", args=[project.pk, theme.pk])).content.decode()
     assert "These words were withdrawn: take this quote out of anything that used it." in theme_page
     assert WORDS not in theme_page.split("Passages you could quote")[0]
-    # Nobody but the narrator reads withdrawn words, not even a coordinator.
+    # Nobody but the narrator reads withdrawn words, not even a coordinator; the interviewer's remain.
     source_page = client.get(reverse("sensemaking:source", args=[project.pk, mine.pk])).content.decode()
-    assert "Withdrawn on" in source_page and WORDS not in source_page
-    assert client.get(reverse("sensemaking:code_source", args=[project.pk, mine.pk])).status_code == 404
+    assert WORDS not in source_page and "What happened when you first asked for help?" in source_page
+    coding_page = client.get(reverse("sensemaking:code_source", args=[project.pk, mine.pk])).content.decode()
+    assert WORDS not in coding_page and "What happened when you first asked for help?" in coding_page
 
 
 def test_withdrawn_words_are_left_out_of_later_exports(project, coordinator, used_everywhere):
     do_withdraw_source(used_everywhere["mine"], acting_user=coordinator)
-    data = do_export_codings(project, "csv", acting_user=coordinator).decode("utf-8-sig")
+    data = do_export_codings(project, "csv", acting_user=coordinator, real_names=True).decode("utf-8-sig")
     assert "Ade's interview" in data and "Maya's interview" not in data
     latest = ExportRecord.objects.order_by("-id").first()
     assert list(latest.sources.values_list("title", flat=True)) == ["Ade's interview"]
@@ -241,9 +252,13 @@ def test_a_persons_data_download_and_erasure_include_their_words(
     ]
 
     counts = do_erase_person(narrator, acting_user=narrator)
-    assert counts["sensemaking.sources_erased"] == 1
+    # Maya is a speaker in her interview: her turns are erased, the interviewer's questions are not hers.
+    assert counts["sensemaking.speakers_erased"] == 1
     erased = Source.objects.get(pk=mine.pk)
-    assert erased.is_erased and erased.text == "" and erased.narrator_person is None
+    assert WORDS not in erased.text and "Maya" not in erased.text and erased.narrator_person is None
+    assert (
+        erased.text == "Interviewer: What happened when you first asked for help?\nInterviewer: And then?\n"
+    )
     assert Flag.objects.filter(source=erased, reason=Flag.Reason.WITHDRAWN).count() == 3
 
     # A co-analyst's codings stay (their work counts); their memos go.
@@ -256,7 +271,10 @@ def test_the_daily_job_flags_quotes_whose_consent_has_run_out(
     project, coordinator, narrator, used_everywhere
 ):
     mine = used_everywhere["mine"]
-    Source.objects.filter(pk=mine.pk).update(consent_until=timezone.localdate() - dt.timedelta(days=1))
+    # Maya's own consent (her speaker's) ran out: the quote of her words is flagged.
+    Speaker.objects.filter(source=mine, label="Maya").update(
+        consent_until=timezone.localdate() - dt.timedelta(days=1)
+    )
     erase_withdrawn_sources()
     flag = Flag.objects.get(reason=Flag.Reason.CONSENT_EXPIRED)
     assert (flag.quote, flag.source) == (used_everywhere["quote"], mine)

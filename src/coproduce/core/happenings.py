@@ -205,6 +205,12 @@ phase_started = _happening(
     payload={"session": "the live.LiveSession", "phase": "the live.Phase now running"},
     description="A live session moved to a phase (its first on start, the next on advance).",
 )
+participant_joined = _happening(
+    "participant_joined",
+    publisher="live.actions.do_join_session",
+    payload={"participant": "the live.Participant, linked to a signed-in person"},
+    description="A signed-in person joined a live session: they take part. Payment for their time follows.",
+)
 session_finished = _happening(
     "session_finished",
     publisher="live.actions.do_finish_session",

@@ -17,6 +17,7 @@ STEPS: list[str] = [
     "coproduce.demo.events",
     "coproduce.demo.sensemaking",
     "coproduce.demo.live",
+    "coproduce.demo.recognition",
 ]
 
 

@@ -103,6 +103,13 @@ DEMO_PEOPLE = [
     ),
     DemoPerson("nadia@example.org", "Nadia", ("professional",), ((CRISIS, M),), "crisis team nurse"),
     DemoPerson("lee@example.org", "Lee", (), (), "not in any project (signs up to public events)"),
+    DemoPerson(
+        "morgan@example.org",
+        "Morgan",
+        ("professional",),
+        (),
+        "finance officer at the NHS trust (pays people)",
+    ),
 ]
 
 

@@ -1,8 +1,10 @@
 """Demo: a listening exercise for the crisis project, analysed together.
 
-Two short interviews and a set of feedback cards (all fictional, written for this demo), a shared
-codebook, the same interview coded by Dee and Tom (who read some of it differently), a theme with a
-de-identified, signed-off quote, and one narrator who agreed to analysis only.
+Two short interviews, a carers' circle and a set of feedback cards (all fictional, written for this
+demo), a shared codebook, the same interview coded by Dee and Tom (who read some of it differently), a
+theme with a de-identified, signed-off quote, and one narrator who agreed to analysis only. In the
+carers' circle each speaker has a pseudonym and their own consent: Sol agreed to analysis only, Tom to
+quotes with his pseudonym; members read every line with pseudonyms, coordinators may switch to names.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from coproduce.sensemaking.actions.sources import (
     ConsentDetails,
     NarratorDetails,
     do_add_source,
+    do_change_speaker_consent,
     do_map_speaker,
 )
 from coproduce.sensemaking.actions.themes import (
@@ -48,6 +51,16 @@ JORDAN_INTERVIEW = (
     "Jordan: The doctor talked to my mum instead of me. Like I wasn't in the room.\n"
 )
 
+CARERS_CIRCLE = """Kemi: Thanks for coming to the carers' circle. What has the last month been like?
+Tom: Hard. My dad was in crisis twice and each time I had to explain everything from the start.
+Sol: Same for us. My daughter Amara waited six hours before anyone from the team came.
+Tom: When the home treatment team came, they listened to me as well as to him. That helped.
+Sol: I just want one person who knows us.
+Kemi: What would make the biggest difference?
+Tom: A plan we wrote together, that every shift can read.
+Sol: Someone ringing back when they say they will.
+"""
+
 FEEDBACK_CARDS = """site,month,comment
 Home treatment,March,The team came when they said they would and explained everything.
 Crisis line,March,I was on hold for forty minutes at 3am.
@@ -69,6 +82,7 @@ def run() -> None:
     crisis = project(CRISIS)
     priya, dee, tom = person("priya@example.org"), person("dee@example.org"), person("tom@example.org")
     grace = person("grace@example.org")
+    sol, kemi = person("sol@example.org"), person("kemi@example.org")
 
     grace_source = do_add_source(
         crisis,
@@ -83,7 +97,9 @@ def run() -> None:
     )
     speaker = grace_source.speakers.get(label="Grace")
     do_map_speaker(speaker, person=grace, pseudonym="Robin", acting_user=priya)
-    do_map_speaker(grace_source.speakers.get(label="Dee"), person=dee, acting_user=priya)
+    do_map_speaker(
+        grace_source.speakers.get(label="Dee"), person=dee, pseudonym="Interviewer", acting_user=priya
+    )
 
     # Jordan has no Coproduce account and agreed to analysis only: never quoted anywhere.
     jordan_source = do_add_source(
@@ -95,6 +111,29 @@ def run() -> None:
         original_filename="jordan-interview.txt",
         acting_user=priya,
     )
+
+    do_map_speaker(
+        jordan_source.speakers.get(label="Kemi"), person=kemi, pseudonym="Interviewer", acting_user=priya
+    )
+
+    # A carers' circle: three voices in one transcript, each with their own pseudonym and consent.
+    circle = do_add_source(
+        crisis,
+        segment_text(CARERS_CIRCLE, "txt"),
+        title="Carers' circle, March",
+        narrator=NarratorDetails(person=tom, pseudonym="Carer T"),
+        consent=ConsentDetails(use=ConsentUse.PSEUDONYM, audiences=(Audience.TEAM, Audience.PARTNERS)),
+        original_filename="carers-circle.txt",
+        acting_user=priya,
+    )
+    do_map_speaker(circle.speakers.get(label="Sol"), person=sol, pseudonym="Parent S", acting_user=priya)
+    do_map_speaker(circle.speakers.get(label="Kemi"), person=kemi, pseudonym="Facilitator", acting_user=priya)
+    do_change_speaker_consent(
+        circle.speakers.get(label="Sol"),
+        ConsentDetails(use=ConsentUse.ANALYSIS_ONLY, audiences=(Audience.TEAM,)),
+        acting_user=sol,
+    )
+    do_add_identifier(crisis, term="Amara", replacement="[his daughter]", acting_user=priya)
 
     table = read_upload("feedback-cards.csv", FEEDBACK_CARDS.encode("utf-8"), max_bytes=1_000_000)
     cards = do_add_source(

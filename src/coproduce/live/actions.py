@@ -477,6 +477,8 @@ def do_join_session(session: LiveSession, *, badge_name: str, person=None, actin
                 acting_user=acting_user or person,
                 participant_id=participant.pk,
             )
+            if person is not None:
+                happenings.participant_joined.announce(participant=participant)
     except IntegrityError:  # the same name or person joined at the same instant
         if person is not None:
             existing = Participant.objects.filter(session=session, person=person).first()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coproduce.partnerships.models import Project
@@ -23,7 +23,6 @@ from coproduce.people.models import Person
 
 from . import permissions as perms
 from .models import (
-    Audience,
     Code,
     Coding,
     CorrectionRequest,
@@ -35,10 +34,12 @@ from .models import (
     ReplacementLog,
     Segment,
     Source,
+    Speaker,
     Suggestion,
     Theme,
     ThemeCandidate,
 )
+from .voices import Turns
 
 
 def _int(value) -> int:
@@ -126,7 +127,7 @@ def _seen_and(allowed: Callable[..., bool]) -> Callable[..., bool]:
 def _source_where(user, project_id, source_id, allowed: Callable[..., bool]) -> Source:
     source = (
         Source.objects.filter(project_id=_int(project_id), pk=_int(source_id))
-        .select_related("project")
+        .select_related("project", "narrator_person")
         .first()
     )
     return _allowed(user, source, _seen_and(allowed), "No such source.")
@@ -172,6 +173,33 @@ def access_source_for_cancelling_withdrawal(user, project_id, source_id) -> Sour
     return _source_where(user, project_id, source_id, perms.can_cancel_withdrawal)
 
 
+def _speaker_where(user, project_id, source_id, speaker_id, allowed: Callable[..., bool]) -> Speaker:
+    speaker = (
+        Speaker.objects.filter(
+            source__project_id=_int(project_id), source_id=_int(source_id), pk=_int(speaker_id)
+        )
+        .select_related("source", "source__project", "person")
+        .first()
+    )
+    if speaker is None or not perms.can_view_source(user, speaker.source) or not allowed(user, speaker):
+        raise Http404("No such speaker.")
+    return speaker
+
+
+def access_speaker_for_consent(user, project_id, source_id, speaker_id) -> Speaker:
+    """A speaker, for recording their consent: themselves, or a coordinator or facilitator for them."""
+    return _speaker_where(user, project_id, source_id, speaker_id, perms.can_change_speaker_consent)
+
+
+def access_speaker_for_withdrawal(user, project_id, source_id, speaker_id) -> Speaker:
+    """A speaker, for withdrawing their turns: themselves, or a coordinator on their behalf."""
+    return _speaker_where(user, project_id, source_id, speaker_id, perms.can_withdraw_speaker)
+
+
+def access_speaker_for_cancelling_withdrawal(user, project_id, source_id, speaker_id) -> Speaker:
+    return _speaker_where(user, project_id, source_id, speaker_id, perms.can_cancel_speaker_withdrawal)
+
+
 def _segment_where(user, project_id, segment_id, allowed: Callable[..., bool]) -> Segment:
     segment = (
         Segment.objects.filter(source__project_id=_int(project_id), pk=_int(segment_id))
@@ -179,6 +207,8 @@ def _segment_where(user, project_id, segment_id, allowed: Callable[..., bool]) -
         .first()
     )
     if segment is None or not _seen_and(allowed)(user, segment.source):
+        raise Http404("No such passage.")
+    if not Turns(user, segment.source).may_read(segment):  # another speaker's words, not for them
         raise Http404("No such passage.")
     return segment
 
@@ -271,13 +301,18 @@ def access_suggestion_for_decision(user, project_id, suggestion_id) -> Suggestio
 
 
 def access_theme_candidate_for_decision(user, project_id, candidate_id) -> ThemeCandidate:
-    """A candidate theme found by discovery; adopting it adds a code, so it is for codebook editors."""
+    """A candidate theme found by discovery; adopting it adds a code, so it is for codebook editors who
+    may see it (who may read every source it was found in)."""
     candidate = (
         ThemeCandidate.objects.filter(project_id=_int(project_id), pk=_int(candidate_id))
         .select_related("project")
         .first()
     )
-    if candidate is None or not perms.can_edit_codebook(user, candidate.project):
+    if (
+        candidate is None
+        or not perms.can_edit_codebook(user, candidate.project)
+        or candidate not in open_theme_candidates(user, candidate.project)
+    ):
         raise Http404("No such candidate.")
     return candidate
 
@@ -328,30 +363,42 @@ def access_identifier_entry_by_id(user, project_id, entry_id) -> IdentifierEntry
 
 
 def sources_visible_to(user, project: Project) -> QuerySet[Source]:
-    """Sources this person may see in the project, per role, narration and consent audience."""
+    """Sources this person may see in the project: per role, their own words (as narrator or speaker),
+    and what each voice agreed to (see ``permissions.can_view_source``)."""
     if not getattr(user, "is_authenticated", False):
         return Source.objects.none()
     sources = Source.objects.filter(project=project)
     role = perms.role_of(user, project)
-    own = Q(narrator_person=user, erased_at__isnull=True)
     if role == "coordinator":
         return sources
+    own = Q(narrator_person=user) | Q(speakers__person=user, speakers__erased_at__isnull=True)
+    candidates = sources.filter(erased_at__isnull=True)
     if role is None:
-        return sources.filter(own)
-    # JSON "contains" is not on SQLite; the audience list is short, so filter in Python on ids.
-    team_ids = [
+        candidates = candidates.filter(own).distinct()
+    # Consent is per voice (JSON lists, and no JSON "contains" on SQLite): decide per source in Python.
+    ids = [
         s.pk
-        for s in sources.filter(withdrawn_at__isnull=True, erased_at__isnull=True).only(
-            "id", "consent_audiences"
-        )
-        if Audience.TEAM in (s.consent_audiences or [])
+        for s in candidates.prefetch_related("speakers")
+        if perms.speaks_in(user, s) or (role is not None and perms.team_may_read_some(s))
     ]
-    return sources.filter(Q(pk__in=team_ids) | own)
+    return sources.filter(pk__in=ids)
 
 
-def narrated_sources(user) -> QuerySet[Source]:
-    """Everything a person has said that any project holds, until erased."""
-    return Source.objects.filter(narrator_person=user, erased_at__isnull=True).select_related("project")
+def sources_spoken_in(user) -> QuerySet[Source]:
+    """Every source, in any project, that holds words of this person's (as narrator or as a speaker),
+    until erased."""
+    if not getattr(user, "is_authenticated", False):
+        return Source.objects.none()
+    return (
+        Source.objects.filter(
+            Q(narrator_person=user) | Q(speakers__person=user, speakers__erased_at__isnull=True),
+            erased_at__isnull=True,
+        )
+        .distinct()
+        .select_related("project", "narrator_person")
+        .prefetch_related("speakers__person")
+        .order_by("added_at", "id")
+    )
 
 
 def overview_sources(user, project: Project) -> QuerySet[Source]:
@@ -362,20 +409,44 @@ def overview_sources(user, project: Project) -> QuerySet[Source]:
             passages=Count("segments", distinct=True),
             my_codings=Count("codings", filter=Q(codings__coder=user), distinct=True),
         )
+        .select_related("project", "narrator_person")
+        .prefetch_related("speakers__person")  # to show titles with names pseudonymised
         .order_by("added_at", "id")
     )
 
 
+def withdrawn_turns(source_field: str = "source") -> Exists:
+    """For rows with ``start``/``end`` on a source: whether they touch a turn of a speaker who withdrew
+    (``source_field`` names the row's source)."""
+    return Exists(
+        Segment.objects.filter(
+            source=OuterRef(source_field),
+            speaker__withdrawn_at__isnull=False,
+            start__lt=OuterRef("end"),
+            end__gt=OuterRef("start"),
+        )
+    )
+
+
 def analysable_sources(project: Project) -> QuerySet[Source]:
-    """Sources whose words are in the analysis: not withdrawn, not erased."""
+    """Sources whose words are in the analysis: not withdrawn, not erased (a speaker may still have
+    withdrawn their own turns: see ``analysable_segments``)."""
     return Source.objects.filter(project=project, withdrawn_at__isnull=True, erased_at__isnull=True)
 
 
+def analysable_segments(project: Project) -> QuerySet[Segment]:
+    """Turns in the analysis: in a source in the analysis, and not of a speaker who withdrew."""
+    return Segment.objects.filter(source__in=analysable_sources(project)).filter(
+        Q(speaker__isnull=True) | Q(speaker__withdrawn_at__isnull=True, speaker__erased_at__isnull=True)
+    )
+
+
 def analysable_codings(project: Project) -> QuerySet[Coding]:
-    """Codings that count: withdrawn words leave the analysis the moment they are withdrawn."""
+    """Codings that count: withdrawn words — a whole source, or one speaker's turns — leave the analysis
+    the moment they are withdrawn."""
     return Coding.objects.filter(
         source__project=project, source__withdrawn_at__isnull=True, source__erased_at__isnull=True
-    )
+    ).filter(~withdrawn_turns())
 
 
 def open_flags(project: Project) -> QuerySet[Flag]:
@@ -397,32 +468,70 @@ def passages(source: Source) -> QuerySet[Segment]:
     return source.segments.select_related("speaker")
 
 
+def readable_passages(user, source: Source, turns: Turns | None = None) -> list[Segment]:
+    """The passages of the source this person may read, in order: their own turns, and other voices'
+    while in the analysis and (for members other than coordinators) shared with the project team."""
+    turns = turns or Turns(user, source)
+    return turns.readable(source.segments.all())
+
+
 @dataclass
 class SourceRecord:
-    """What a person may see on a source's page besides its consent: its words, cut into passages
-    (empty when they may not read them), and the notes, corrections, edits and quotes that are theirs
-    to see (empty otherwise). ``events`` is the history, shown to those the page shows it to."""
+    """What a person may see on a source's page besides its consent: the passages they may read, and the
+    notes, corrections, edits and quotes that are theirs to see (empty otherwise). ``events`` is the
+    history, shown to those the page shows it to. ``turns`` says which turns are whose."""
 
     passages: list[Segment]
+    hidden_passages: int
     notes: QuerySet | list
     corrections: QuerySet | list
     edits: QuerySet | list
     quotes: QuerySet | list
     events: QuerySet
+    turns: Turns
+    speakers: list[Speaker]
 
 
 def source_record(user, source: Source) -> SourceRecord:
-    """The source's record as ``user`` may see it. Querysets stay lazy: the page reads only what it shows."""
-    narrator = perms.is_narrator(user, source)
-    answers_for_it = narrator or perms.can_manage_source(user, source)
-    member_or_narrator = narrator or perms.can_view_project_sensemaking(user, source.project)
+    """The source's record as ``user`` may see it. A speaker in a group transcript sees their own turns,
+    notes, corrections and quotes; a narrator whose every word it is, and those who answer for the
+    source, see all of them. Querysets stay lazy: the page reads only what it shows."""
+    speakers = source.speaker_list()
+    turns = Turns(user, source, speakers)
+    own = turns.own
+    whole = own == [source]
+    own_speakers = [v for v in own if isinstance(v, Speaker)]
+    manages = perms.can_manage_source(user, source)
+    answers_for_it = whole or manages
+    all_passages = list(passages(source)) if perms.can_read_source_text(user, source) else []
+    readable = turns.readable(all_passages)
+    if answers_for_it:
+        corrections, edits = source.corrections.all(), source.edits.all()
+        quotes = source.quotes.select_related("theme")
+    elif own_speakers:
+        corrections = source.corrections.filter(requested_by=user)
+        edits = source.edits.filter(correction__speaker__in=own_speakers)
+        quotes = [
+            q
+            for q in source.quotes.select_related("theme")
+            if any(v in own_speakers for v in source.voices_in(q.start, q.end))
+        ]
+    else:
+        corrections, edits, quotes = [], [], []
+    if whole or perms.can_view_project_sensemaking(user, source.project):
+        notes = source.notes.select_related("author")
+    else:
+        notes = source.notes.filter(author=user) if own else []
     return SourceRecord(
-        passages=list(passages(source)) if perms.can_read_source_text(user, source) else [],
-        notes=source.notes.select_related("author") if member_or_narrator else [],
-        corrections=source.corrections.all() if answers_for_it else [],
-        edits=source.edits.all() if answers_for_it else [],
-        quotes=source.quotes.select_related("theme") if answers_for_it else [],
+        passages=readable,
+        hidden_passages=len(all_passages) - len(readable),
+        notes=notes,
+        corrections=corrections,
+        edits=edits,
+        quotes=quotes,
         events=source.events.select_related("actor")[:50],
+        turns=turns,
+        speakers=speakers,
     )
 
 
@@ -440,14 +549,27 @@ def speakers_of(source: Source) -> list:
     return list(source.speakers.select_related("person"))
 
 
-def passage_in(source: Source, segment_id) -> Segment | None:
-    """The passage with this id if it belongs to this source."""
-    return source.segments.filter(pk=segment_id).first()
+def speech_spans(speaker: Speaker) -> list[tuple[int, int]]:
+    """Where the speaker's own words are: each of their turns, without the "Name: " label."""
+    return list(speaker.segments.order_by("index").values_list("speech_start", "end"))
 
 
-def passage_index(source: Source, segment_id) -> int:
-    """Where a passage sits in its source (0 for one that is not there), to find its page."""
-    return source.segments.filter(pk=segment_id).values_list("index", flat=True).first() or 0
+def passage_in(user, source: Source, segment_id) -> Segment | None:
+    """The passage with this id if it belongs to this source and this person may read it."""
+    segment = source.segments.filter(pk=segment_id).first()
+    return segment if segment is not None and Turns(user, source).may_read(segment) else None
+
+
+def passage_index(user, source: Source, segment_id) -> int:
+    """Where a passage sits among those this person may read (0 for one that is not there), to find its
+    page."""
+    ids = [s.pk for s in readable_passages(user, source)]
+    return ids.index(segment_id) if segment_id in ids else 0
+
+
+def may_read_span(user, source: Source, start: int, end: int) -> bool:
+    """Every turn the characters ``[start, end)`` touch is one this person may read."""
+    return Turns(user, source).may_read_span(start, end)
 
 
 def passage_at(source: Source, position: int) -> Segment | None:
@@ -508,7 +630,7 @@ def codes_by_id(project: Project) -> dict[int, Code]:
 
 def coded_count(code: Code) -> int:
     """How many codings use the code, leaving out withdrawn words."""
-    return Coding.objects.filter(code=code, source__withdrawn_at__isnull=True).count()
+    return analysable_codings(code.project).filter(code=code).count()
 
 
 def project_coders(project: Project) -> list[Person]:
@@ -521,26 +643,60 @@ def codings_between(source: Source, code: Code, coders: list[Person]) -> list[Co
     return list(Coding.objects.filter(source=source, code=code, coder__in=coders))
 
 
-def pending_suggestions(project: Project, visible: QuerySet[Source]) -> QuerySet[Suggestion]:
-    """Suggestions waiting for a decision on sources the person may see, in reading order."""
-    return (
-        Suggestion.objects.filter(
+class _Readable:
+    """Whether a person may read passages of several sources, reading each source's speakers once."""
+
+    def __init__(self, user):
+        self.user = user
+        self.turns: dict[int, Turns] = {}
+
+    def __call__(self, segment: Segment) -> bool:
+        if segment.source_id not in self.turns:
+            self.turns[segment.source_id] = Turns(self.user, segment.source)
+        return self.turns[segment.source_id].may_read(segment)
+
+
+def pending_suggestions(user, project: Project, visible: QuerySet[Source]) -> list[Suggestion]:
+    """Suggestions waiting for a decision on passages the person may read, in reading order."""
+    readable = _Readable(user)
+    return [
+        s
+        for s in Suggestion.objects.filter(
             project=project, status=Suggestion.Status.PENDING, segment__source__in=visible
         )
-        .select_related("segment", "segment__source", "code")
+        .select_related("segment", "segment__source", "segment__source__project", "code")
         .order_by("segment__source__added_at", "segment__source_id", "segment__index", "-confidence")
+        if readable(s.segment)
+    ]
+
+
+def open_theme_candidates(user, project: Project) -> list[ThemeCandidate]:
+    """Candidate themes not set aside, whose every source this person may see: a candidate's label and
+    keywords come from all the words it was found in."""
+    visible = set(
+        sources_visible_to(user, project)
+        .filter(withdrawn_at__isnull=True, erased_at__isnull=True)
+        .values_list("pk", flat=True)
     )
+    return [
+        c
+        for c in ThemeCandidate.objects.filter(project=project, dismissed=False).select_related(
+            "adopted_code"
+        )
+        if set(c.source_ids or []) <= visible
+    ]
 
 
-def open_theme_candidates(project: Project) -> list[ThemeCandidate]:
-    return list(
-        ThemeCandidate.objects.filter(project=project, dismissed=False).select_related("adopted_code")
-    )
-
-
-def segments_by_id(ids, visible: QuerySet[Source]) -> dict[int, Segment]:
-    """Passages by id, from sources the person may see only."""
-    return {s.pk: s for s in Segment.objects.filter(pk__in=ids, source__in=visible).select_related("source")}
+def segments_by_id(user, ids, visible: QuerySet[Source]) -> dict[int, Segment]:
+    """Passages by id, that the person may read only."""
+    readable = _Readable(user)
+    return {
+        s.pk: s
+        for s in Segment.objects.filter(pk__in=ids, source__in=visible).select_related(
+            "source", "source__project"
+        )
+        if readable(s)
+    }
 
 
 def segments_by_source(source_ids) -> dict[int, list[Segment]]:

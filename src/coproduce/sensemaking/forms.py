@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.partnerships.models import Membership
 
@@ -242,16 +243,56 @@ class CorrectionApplyForm(forms.Form):
         label="Message to the narrator", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, source_text: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        source_text: str,
+        spans: list[tuple[int, int]] | None = None,
+        shown=None,
+        **kwargs,
+    ):
+        """``spans``: where the words may be (the turns of the speaker who asked); None: anywhere.
+        ``shown``: (text as the person answering reads it, its ``redaction.PositionMap``), so words
+        copied with pseudonyms in them are found too."""
         super().__init__(*args, **kwargs)
         self.source_text = source_text
+        self.spans = spans if spans is not None else [(0, len(source_text))]
+        self.shown = shown
+
+    @staticmethod
+    def _find_all(text: str, words: str, spans) -> list[int]:
+        found = []
+        for start, end in spans:
+            at = text.find(words, start, end)
+            while at >= 0 and at + len(words) <= end:
+                found.append(at)
+                at = text.find(words, at + 1, end)
+        return found
+
+    def _found(self, words: str) -> list[tuple[int, int]]:
+        """Every ``[start, end)`` of the stored text the words may stand for."""
+        found = [(at, at + len(words)) for at in self._find_all(self.source_text, words, self.spans)]
+        if found or self.shown is None:
+            return found
+        text, positions = self.shown
+        spans = [(positions.shown(s), positions.shown(e, end=True)) for s, e in self.spans]
+        return [
+            (positions.original(at), positions.original(at + len(words), end=True))
+            for at in self._find_all(text, words, spans)
+        ]
 
     def clean_words(self):
         words = self.cleaned_data["words"].replace("\r\n", "\n")
-        count = self.source_text.count(words)
+        count = len(self._found(words))
         if count == 0:
+            anywhere = self.spans == [(0, len(self.source_text))]
             raise forms.ValidationError(
                 "These words are not in the source. Copy them exactly as they are now."
+                if anywhere
+                else _(
+                    "These words are not in the turns of the person who asked. "
+                    "Copy them exactly as they are now."
+                )
             )
         if count > 1:
             raise forms.ValidationError(
@@ -261,9 +302,7 @@ class CorrectionApplyForm(forms.Form):
         return words
 
     def span(self) -> tuple[int, int]:
-        words = self.cleaned_data["words"]
-        start = self.source_text.index(words)
-        return start, start + len(words)
+        return self._found(self.cleaned_data["words"])[0]
 
 
 class CorrectionDeclineForm(forms.Form):
@@ -463,13 +502,42 @@ class ExportQuotesForm(forms.Form):
     )
 
 
-class ExportCodingsForm(forms.Form):
+class ExportNamesFields(forms.Form):
+    """Whether an export carries pseudonyms (as everyone in the project but coordinators reads the words)
+    or real names. Only coordinators export words at all; pseudonyms unless they choose otherwise."""
+
+    PSEUDONYMS, REAL = "pseudonyms", "real"
+    names = forms.ChoiceField(
+        label=_("Names in the export"),
+        choices=[
+            (PSEUDONYMS, _("Pseudonyms, as the project team reads the words (recommended)")),
+            (REAL, _("Real names, for coordinators' own use")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PSEUDONYMS,
+        required=False,
+        help_text=_(
+            "Speakers' and narrators' names, and every name in the de-identification register, are "
+            "replaced unless you choose real names."
+        ),
+    )
+
+    def real_names(self) -> bool:
+        return self.cleaned_data.get("names") == self.REAL
+
+
+class ExportProjectForm(ExportNamesFields):
+    pass
+
+
+class ExportCodingsForm(ExportNamesFields):
     file_format = forms.ChoiceField(
         label="Format",
         choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")],
         widget=forms.RadioSelect,
         initial="csv",
     )
+    field_order = ["file_format", "names"]
 
 
 class ImportCodebookForm(forms.Form):

@@ -19,6 +19,21 @@ urlpatterns = [
     path(P + "sources/<int:source_id>/correction/", sources.request_correction, name="request_correction"),
     path(P + "sources/<int:source_id>/withdraw/", sources.withdraw, name="withdraw"),
     path(P + "sources/<int:source_id>/withdraw/cancel/", sources.cancel_withdrawal, name="cancel_withdrawal"),
+    path(
+        P + "sources/<int:source_id>/speakers/<int:speaker_id>/consent/",
+        sources.speaker_consent,
+        name="speaker_consent",
+    ),
+    path(
+        P + "sources/<int:source_id>/speakers/<int:speaker_id>/withdraw/",
+        sources.speaker_withdraw,
+        name="speaker_withdraw",
+    ),
+    path(
+        P + "sources/<int:source_id>/speakers/<int:speaker_id>/withdraw/cancel/",
+        sources.speaker_cancel_withdrawal,
+        name="speaker_cancel_withdrawal",
+    ),
     path(P + "corrections/<int:correction_id>/", sources.correction, name="correction"),
     path(P + "flags/", sources.flags, name="flags"),
     path(P + "flags/<int:flag_id>/resolve/", sources.resolve_flag, name="resolve_flag"),

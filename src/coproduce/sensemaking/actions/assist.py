@@ -1,6 +1,11 @@
 """Help with volume: code suggestions people accept or reject, and theme discovery they may adopt.
 
 The numbers come from ``coproduce.engine.coding``; nothing here applies a code on anyone's behalf.
+
+Both learn only from what the person asking may read, and only from words whose voice agreed to the
+project team analysing them (a coordinator reads more, but what the help finds is shown to the team).
+The words go in pseudonymised (``redaction.py``, as nobody in particular sees them), so a discovered
+theme's label and keywords carry no name, and no word from anything else.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from django.utils import timezone
 from coproduce.core.audit import record
 from coproduce.engine import coding as engine
 
-from ..access import analysable_codings, analysable_sources
+from ..access import analysable_codings, analysable_segments, analysable_sources, sources_visible_to
 from ..errors import SensemakingError
 from ..models import Code, Segment, Suggestion, ThemeCandidate
+from ..redaction import Redactor
+from ..voices import Turns
 from .coding import do_add_code, do_apply_code
 
 MIN_CODED_PASSAGES = 6
@@ -24,24 +31,43 @@ SUGGESTIONS_PER_PASSAGE = 2
 MIN_PASSAGES_FOR_DISCOVERY = 10
 
 
-def _segments_in_analysis(project) -> list[Segment]:
-    return [
-        s
-        for s in Segment.objects.filter(source__in=analysable_sources(project))
-        .select_related("source")
+def segments_for_assistance(project, user) -> list[Segment]:
+    """Turns the help may learn from and work on for ``user``: in the analysis, readable by them, and
+    whose voice agreed to the project team reading (analysing) them. Each carries ``shown_speech``: its
+    words pseudonymised."""
+    visible = sources_visible_to(user, project).filter(withdrawn_at__isnull=True, erased_at__isnull=True)
+    turns: dict[int, Turns] = {}
+    redactor = Redactor()
+    result = []
+    for segment in (
+        analysable_segments(project)
+        .filter(source__in=visible)
+        .select_related("source", "source__project")
         .order_by("source__added_at", "source_id", "index")
-        if s.speech.strip()
-    ]
+    ):
+        if segment.source_id not in turns:
+            turns[segment.source_id] = Turns(user, segment.source)
+        access = turns[segment.source_id]
+        if not (access.may_read(segment) and access.voice(segment).team_may_read):
+            continue
+        segment.shown_speech = redactor.span(segment.source, segment.speech_start, segment.end)
+        if segment.shown_speech.strip():
+            result.append(segment)
+    return result
 
 
-def training_data(project) -> tuple[list[Segment], list[set[str]], list[Segment]]:
-    """(coded segments, their codes, uncoded segments). A coded segment's labels are every code anyone
-    applied to its words (passages often carry several codes); a segment nobody has coded is a
-    candidate for suggestions."""
-    segments = _segments_in_analysis(project)
+def training_data(project, user) -> tuple[list[Segment], list[set[str]], list[Segment]]:
+    """(coded segments, their codes, uncoded segments), among the turns ``user`` may have help with
+    (``segments_for_assistance``). A coded segment's labels are every code anyone applied to its words
+    (passages often carry several codes); a segment nobody has coded is a candidate for suggestions."""
+    segments = segments_for_assistance(project, user)
     coverage: dict[int, Counter] = defaultdict(Counter)
     by_source = defaultdict(list)
-    for coding in analysable_codings(project).values("source_id", "code_id", "start", "end"):
+    for coding in (
+        analysable_codings(project)
+        .filter(source_id__in={s.source_id for s in segments})
+        .values("source_id", "code_id", "start", "end")
+    ):
         by_source[coding["source_id"]].append(coding)
     for segment in segments:
         for coding in by_source.get(segment.source_id, ()):
@@ -59,12 +85,13 @@ def training_data(project) -> tuple[list[Segment], list[set[str]], list[Segment]
 
 
 def do_generate_suggestions(project, *, acting_user) -> int:
-    """Learn from what the team has coded and suggest codes for passages nobody has coded yet.
+    """Learn from what the team has coded and suggest codes for passages nobody has coded yet — both
+    among the words the acting person may read (see ``segments_for_assistance``).
 
-    Replaces earlier pending suggestions; rejected ones are remembered and not suggested again.
-    Returns how many suggestions are waiting for a decision.
+    Replaces earlier pending suggestions on those passages; rejected ones are remembered and not
+    suggested again. Returns how many suggestions were made.
     """
-    coded, labels, uncoded = training_data(project)
+    coded, labels, uncoded = training_data(project, acting_user)
     if len(coded) < MIN_CODED_PASSAGES or len(set().union(*labels)) < 2:
         raise SensemakingError(
             f"Code at least {MIN_CODED_PASSAGES} passages, with at least two different codes, "
@@ -75,9 +102,9 @@ def do_generate_suggestions(project, *, acting_user) -> int:
             "Every passage has been coded by someone: there is nothing left to suggest for."
         )
     try:
-        suggester = engine.CodeSuggester().fit([s.speech for s in coded], labels)
+        suggester = engine.CodeSuggester().fit([s.shown_speech for s in coded], labels)
         results = suggester.suggest(
-            [s.speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE, min_confidence=MIN_CONFIDENCE
+            [s.shown_speech for s in uncoded], top_k=SUGGESTIONS_PER_PASSAGE, min_confidence=MIN_CONFIDENCE
         )
     except engine.CodingDataError as error:
         raise SensemakingError(f"Suggestions could not be made from this coding: {error}") from None
@@ -88,7 +115,9 @@ def do_generate_suggestions(project, *, acting_user) -> int:
         )
     )
     with transaction.atomic():
-        Suggestion.objects.filter(project=project, status=Suggestion.Status.PENDING).delete()
+        Suggestion.objects.filter(
+            project=project, status=Suggestion.Status.PENDING, segment__in=[s.pk for s in uncoded]
+        ).delete()
         new = []
         for segment, suggestions in zip(uncoded, results, strict=True):
             for label, confidence in suggestions:
@@ -143,23 +172,31 @@ def do_reject_suggestion(suggestion: Suggestion, *, acting_user) -> Suggestion:
 
 
 def do_discover_themes(project, *, acting_user) -> list[ThemeCandidate]:
-    """Find candidate themes in the passages nobody has coded yet, for the team to read and adopt."""
-    _, _, uncoded = training_data(project)
+    """Find candidate themes in the passages nobody has coded yet, among those the acting person may
+    read (see ``segments_for_assistance``), for the team to read and adopt. Each candidate records the
+    sources it was found in: its label and keywords come from all of them, so it is shown only to those
+    who may read them all. Replaces the acting person's earlier candidates not yet decided on."""
+    _, _, uncoded = training_data(project, acting_user)
     if len(uncoded) < MIN_PASSAGES_FOR_DISCOVERY:
         raise SensemakingError(
             f"Theme discovery needs at least {MIN_PASSAGES_FOR_DISCOVERY} passages nobody has coded yet; "
             f"there are {len(uncoded)}."
         )
-    texts = [s.speech for s in uncoded]
+    texts = [s.shown_speech for s in uncoded]
+    source_ids = sorted({s.source_id for s in uncoded})
     try:
         themes = engine.discover_themes(texts, n_quotes=5)
     except engine.CodingDataError as error:
         raise SensemakingError(f"Themes could not be found in these passages: {error}") from None
     with transaction.atomic():
-        ThemeCandidate.objects.filter(project=project, adopted_code__isnull=True).delete()
+        ThemeCandidate.objects.filter(
+            project=project, adopted_code__isnull=True, discovered_by=acting_user
+        ).delete()
         candidates = [
             ThemeCandidate.objects.create(
                 project=project,
+                discovered_by=acting_user,
+                source_ids=source_ids,
                 label=theme.label[:200],
                 keywords=list(theme.terms)[:10],
                 segment_ids=[uncoded[i].pk for i in theme.quote_indices],

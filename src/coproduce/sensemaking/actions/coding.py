@@ -11,6 +11,7 @@ from coproduce.core.audit import record
 
 from ..errors import SensemakingError
 from ..models import Code, CodeRevision, Coding, Memo, Segment, Source
+from ..redaction import Redactor
 
 _COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 
@@ -137,9 +138,16 @@ def do_edit_code(
 
 
 def resolve_span(
-    source: Source, *, segment: Segment | None = None, words: str = "", start=None, end=None
+    source: Source,
+    *,
+    segment: Segment | None = None,
+    words: str = "",
+    start=None,
+    end=None,
+    redactor: Redactor | None = None,
 ) -> tuple[int, int]:
-    """The characters to code: an explicit ``[start, end)``; else ``words`` found in the segment; else the
+    """The characters to code: an explicit ``[start, end)``; else ``words`` found in the segment (as the
+    person read it: with ``redactor``, the words may hold the pseudonyms they were shown); else the
     whole segment's speech. Raises SensemakingError naming the field at fault."""
     length = len(source.text)
     if start not in (None, "") and end not in (None, ""):
@@ -166,13 +174,24 @@ def resolve_span(
     # Match across any run of spaces or line breaks, as people copy text.
     pattern = r"\s+".join(re.escape(part) for part in words.split(" "))
     match = re.search(pattern, passage) or re.search(pattern, passage, re.IGNORECASE)
-    if not match:
-        raise SensemakingError(
-            "These words are not in this passage. Copy them exactly, "
-            "or leave the box empty to code the whole passage.",
-            field="words",
-        )
-    return segment.start + match.start(), segment.start + match.end()
+    if match:
+        return segment.start + match.start(), segment.start + match.end()
+    if redactor is not None:
+        # The words as shown: find them there, then map back to the stored text.
+        positions = redactor.position_map(source)
+        shown_before = positions.shown(segment.start)
+        shown = redactor.span(source, segment.start, segment.end)
+        match = re.search(pattern, shown) or re.search(pattern, shown, re.IGNORECASE)
+        if match:
+            return (
+                positions.original(shown_before + match.start()),
+                positions.original(shown_before + match.end(), end=True),
+            )
+    raise SensemakingError(
+        "These words are not in this passage. Copy them exactly, "
+        "or leave the box empty to code the whole passage.",
+        field="words",
+    )
 
 
 def do_apply_code(source: Source, code: Code, *, start: int, end: int, acting_user) -> tuple[Coding, bool]:
@@ -183,6 +202,8 @@ def do_apply_code(source: Source, code: Code, *, start: int, end: int, acting_us
         raise SensemakingError("These words have been withdrawn and can no longer be coded.")
     if not 0 <= start < end <= len(source.text):
         raise SensemakingError("Select some text first.", field="start")
+    if any(not voice.in_analysis for voice in source.voices_in(start, end)):
+        raise SensemakingError("These words have been withdrawn and can no longer be coded.")
     existing = Coding.objects.filter(
         source=source, code=code, coder=acting_user, start=start, end=end
     ).first()

@@ -1,7 +1,9 @@
 """Exports (REFI-QDA, CSV, Excel) and imports (REFI-QDA project and codebook).
 
 Every export that carries words is recorded with the sources it used, so that a later withdrawal
-flags it. Withdrawn words are never exported.
+flags it. Withdrawn words — a whole source, or one speaker's turns — are never exported. Exports show
+names as pseudonyms, like the pages (see ``redaction.py``), unless a coordinator chooses real names;
+positions in an export count characters of the text as exported, so codings still sit on their words.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from coproduce.core.audit import record
 from coproduce.partnerships.models import Membership
 
 from .. import refi
-from ..access import analysable_codings, analysable_sources
+from ..access import analysable_codings, analysable_segments, analysable_sources
 from ..errors import SensemakingError
 from ..importers import ParsedSource, segment_text
-from ..models import Audience, Code, Coding, ExportRecord, Memo, Quote, Segment, Theme
+from ..models import Audience, Code, Coding, ExportRecord, Memo, Quote, Segment, Source, Theme
+from ..redaction import PositionMap, Redactor, Replacement, apply_replacements
 from .coding import do_add_code, do_add_memo
 from .sources import ConsentDetails, NarratorDetails, do_add_source
 from .themes import do_create_theme
@@ -72,20 +75,62 @@ def codebook_qdc(project) -> bytes:
         raise SensemakingError(str(error)) from None
 
 
-def _record_export(project, kind: str, source_ids, *, acting_user, audience: str = "") -> ExportRecord:
+def _record_export(
+    project, kind: str, source_ids, *, acting_user, audience: str = "", real_names: bool = False
+) -> ExportRecord:
     export = ExportRecord.objects.create(
         project=project, kind=kind, created_by=acting_user, audience=audience
     )
     export.sources.set(list(set(source_ids)))
-    record("sensemaking.exported", export, acting_user=acting_user, kind=kind, sources=len(set(source_ids)))
+    record(
+        "sensemaking.exported",
+        export,
+        acting_user=acting_user,
+        kind=kind,
+        sources=len(set(source_ids)),
+        real_names=real_names,
+    )
     return export
 
 
-def do_export_qdpx(project, *, acting_user) -> bytes:
+class ExportedText:
+    """A source's text as it leaves the project: withdrawn speakers' turns cut out, names replaced as
+    the redactor shows them; ``start``/``end`` move positions in the stored text to the exported one."""
+
+    def __init__(self, source: Source, redactor: Redactor):
+        withdrawn = []
+        for turn in Segment.objects.filter(source=source, speaker__withdrawn_at__isnull=False).order_by(
+            "start"
+        ):
+            end = turn.end + (1 if source.text[turn.end : turn.end + 1] == "\n" else 0)
+            withdrawn.append(Replacement(turn.start, end, ""))
+        names = [
+            r
+            for r in redactor.replacements(source)
+            if not any(w.start < r.end and r.start < w.end for w in withdrawn)
+        ]
+        self.replacements = sorted(withdrawn + names, key=lambda r: r.start)
+        self.text = apply_replacements(source.text, self.replacements)
+        self._map = PositionMap(self.replacements)
+
+    def start(self, position: int) -> int:
+        return self._map.shown(position)
+
+    def end(self, position: int) -> int:
+        return self._map.shown(position, end=True)
+
+    def span(self, start: int, end: int) -> str:
+        return self.text[self.start(start) : self.end(end)]
+
+
+def do_export_qdpx(project, *, acting_user, real_names: bool = False) -> bytes:
     """The whole analysis as a REFI-QDA project: codebook, sources in the analysis, every coder's codings,
-    memos, attributes of responses (as cases), and themes (as sets of codes)."""
+    memos, attributes of responses (as cases), and themes (as sets of codes). Names are pseudonyms unless
+    ``real_names`` (honoured for coordinators only)."""
+    redactor = Redactor(acting_user, real_names=real_names)
     with transaction.atomic():
-        sources = list(analysable_sources(project).order_by("added_at", "id"))
+        sources = list(analysable_sources(project).select_related("project").order_by("added_at", "id"))
+        exported = {source.pk: ExportedText(source, redactor) for source in sources}
         codes_tree, notes = _code_trees(project, with_notes=True)
         coders = {}
         selections_by_source: dict[int, dict] = {}
@@ -96,12 +141,13 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
             key = (coding.start, coding.end, coding.coder_id)
             selection = selections_by_source.setdefault(coding.source_id, {}).get(key)
             if selection is None:
+                text = exported[coding.source_id]
                 selection = refi.RefiSelection(
                     guid=refi.stable_guid(
                         "selection", f"{coding.source_id}:{coding.start}:{coding.end}:{coding.coder_id}"
                     ),
-                    start=coding.start,
-                    end=coding.end,
+                    start=text.start(coding.start),
+                    end=text.end(coding.end),
                     creating_user=person_guid(coding.coder),
                     created=coding.created_at,
                 )
@@ -118,13 +164,13 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
         cases = []
         segment_selections: dict[int, refi.RefiSelection] = {}
         source_ids = {s.pk for s in sources}
-        for segment in (
-            Segment.objects.filter(source_id__in=source_ids)
-            .exclude(attributes={})
-            .order_by("source", "index")
-        ):
+        in_analysis = analysable_segments(project).filter(source_id__in=source_ids)
+        for segment in in_analysis.exclude(attributes={}).order_by("source", "index"):
+            text = exported[segment.source_id]
             selection = refi.RefiSelection(
-                guid=refi.stable_guid("segment", segment.pk), start=segment.speech_start, end=segment.end
+                guid=refi.stable_guid("segment", segment.pk),
+                start=text.start(segment.speech_start),
+                end=text.end(segment.end),
             )
             if segment.speech_start >= segment.end:
                 continue
@@ -142,22 +188,23 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
                 )
                 case.values.append((variable.guid, str(value)))
             cases.append(case)
-        for memo in Memo.objects.filter(segment__source_id__in=source_ids).select_related(
-            "segment", "author"
+        for memo in Memo.objects.filter(segment__in=in_analysis).select_related(
+            "segment", "segment__source", "author"
         ):
             segment = memo.segment
             selection = segment_selections.get(segment.pk)
             if selection is None:
+                text = exported[segment.source_id]
                 selection = refi.RefiSelection(
                     guid=refi.stable_guid("segment", segment.pk),
-                    start=segment.start,
-                    end=max(segment.end, segment.start + 1),
+                    start=text.start(segment.start),
+                    end=max(text.end(segment.end), text.start(segment.start) + 1),
                 )
                 segment_selections[segment.pk] = selection
                 selections_by_source.setdefault(segment.source_id, {})[("segment", segment.pk)] = selection
             note = refi.RefiNote(
                 guid=refi.stable_guid("memo", memo.pk),
-                text=memo.text,
+                text=redactor.text(memo.text, source=segment.source),
                 name="Memo on a passage",
                 creating_user=person_guid(memo.author) if memo.author else None,
                 created=memo.created_at,
@@ -166,7 +213,7 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
             selection.note_guids.append(note.guid)
         refi_sources = []
         for source in sources:
-            if not source.text:
+            if not exported[source.pk].text:
                 continue
             selections = sorted(
                 selections_by_source.get(source.pk, {}).values(), key=lambda s: (s.start, s.end, s.guid)
@@ -174,8 +221,8 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
             refi_sources.append(
                 refi.RefiSource(
                     guid=str(source.guid),
-                    name=source.title,
-                    text=source.text,
+                    name=redactor.text(source.title, source=source),
+                    text=exported[source.pk].text,
                     created=source.added_at,
                     selections=selections,
                 )
@@ -204,7 +251,13 @@ def do_export_qdpx(project, *, acting_user) -> bytes:
             sets=sets,
         )
         data = refi.write_qdpx(project_data)
-        _record_export(project, ExportRecord.Kind.QDPX, [s.pk for s in sources], acting_user=acting_user)
+        _record_export(
+            project,
+            ExportRecord.Kind.QDPX,
+            [s.pk for s in sources],
+            acting_user=acting_user,
+            real_names=redactor.shows_real_names(project),
+        )
     return data
 
 
@@ -220,21 +273,28 @@ def _table_bytes(columns: list[str], rows: list[list], file_format: str) -> byte
     return spreadsheets.xlsx_bytes(columns, rows)
 
 
-def do_export_codings(project, file_format: str, *, acting_user) -> bytes:
-    """Every coding in the analysis (withdrawn words excluded), one row each."""
+def do_export_codings(project, file_format: str, *, acting_user, real_names: bool = False) -> bytes:
+    """Every coding in the analysis (withdrawn words excluded), one row each. Names are pseudonyms
+    unless ``real_names`` (coordinators only); start and end count characters of the source as a
+    .qdpx export made with the same choice holds it."""
     if file_format not in ("csv", "xlsx"):
         raise SensemakingError("Choose CSV or Excel.")
+    redactor = Redactor(acting_user, real_names=real_names)
     with transaction.atomic():
         codings = list(
             analysable_codings(project)
-            .select_related("source", "code", "coder")
+            .select_related("source", "source__project", "code", "coder")
             .order_by("source__added_at", "source_id", "start", "end", "id")
         )
         segments = {}
         for segment in Segment.objects.filter(source_id__in={c.source_id for c in codings}).order_by("index"):
             segments.setdefault(segment.source_id, []).append(segment)
+        exported: dict[int, ExportedText] = {}
         rows = []
         for coding in codings:
+            if coding.source_id not in exported:
+                exported[coding.source_id] = ExportedText(coding.source, redactor)
+            text = exported[coding.source_id]
             passage = next(
                 (
                     s.index + 1
@@ -245,19 +305,25 @@ def do_export_codings(project, file_format: str, *, acting_user) -> bytes:
             )
             rows.append(
                 [
-                    coding.source.title,
+                    redactor.text(coding.source.title, source=coding.source),
                     passage,
                     coding.code.name,
                     coding.code.path,
                     coding.coder.badge_name,
-                    coding.start,
-                    coding.end,
-                    coding.text,
+                    text.start(coding.start),
+                    text.end(coding.end),
+                    text.span(coding.start, coding.end),
                     timezone.localtime(coding.created_at).strftime("%Y-%m-%d %H:%M"),
                 ]
             )
         kind = ExportRecord.Kind.CODINGS_CSV if file_format == "csv" else ExportRecord.Kind.CODINGS_XLSX
-        _record_export(project, kind, [c.source_id for c in codings], acting_user=acting_user)
+        _record_export(
+            project,
+            kind,
+            [c.source_id for c in codings],
+            acting_user=acting_user,
+            real_names=redactor.shows_real_names(project),
+        )
     return _table_bytes(CODING_COLUMNS, rows, file_format)
 
 
@@ -270,7 +336,7 @@ def exportable_quotes(project, audience: str) -> list[Quote]:
         .order_by("theme__position", "position", "id")
     )
     quotes = quotes.filter(theme__audience=audience)
-    return [q for q in quotes if q.source.allows_quotes_for(audience)]
+    return [q for q in quotes if q.source.allows_quoting(q.start, q.end, audience)]
 
 
 def do_export_quotes(project, audience: str, file_format: str, *, acting_user) -> bytes:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coproduce.core.audit import record
 
@@ -27,6 +28,7 @@ from ..models import (
     SourceEvent,
     SourceNote,
     Speaker,
+    ThemeCandidate,
 )
 
 
@@ -75,6 +77,22 @@ def _validate_consent(consent: ConsentDetails) -> None:
     unknown = set(consent.audiences) - set(Audience.values)
     if unknown:
         raise SensemakingError("Choose audiences from the list.", field="consent_audiences")
+
+
+def _names_match(label: str, name: str) -> bool:
+    label, name = " ".join(label.split()).casefold(), " ".join(name.split()).casefold()
+    return bool(name) and (label == name or label == name.split(" ")[0])
+
+
+def _link_narrator(source: Source, speakers: list[Speaker], narrator: NarratorDetails) -> None:
+    """The narrator's own turns are the speaker whose label is their name (or first name): link it, so
+    their consent and withdrawal cover their turns and nobody else's. Unsaved speakers are changed."""
+    names = [narrator.name] + ([narrator.person.badge_name] if narrator.person is not None else [])
+    for speaker in speakers:
+        if any(_names_match(speaker.label, name) for name in names if name):
+            speaker.person = narrator.person
+            speaker.pseudonym = speaker.pseudonym or narrator.pseudonym.strip()[:60]
+            return
 
 
 def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
@@ -129,9 +147,16 @@ def do_add_source(
             consent_until=consent.until,
             consent_recorded_by=acting_user,
         )
-        speakers = {
-            label: Speaker.objects.create(source=source, label=label[:80]) for label in parsed.speakers
-        }
+        speakers = {}
+        for position, label in enumerate(parsed.speakers, start=1):
+            speaker = Speaker(source=source, label=label[:80], position=position)
+            # Everyone starts with the consent recorded on the upload, on their behalf, until their own
+            # is recorded (by them once linked to their account, or for them alone on the Speakers page).
+            speaker.copy_consent_from(source)
+            speakers[label] = speaker
+        _link_narrator(source, list(speakers.values()), narrator)
+        for speaker in speakers.values():
+            speaker.save()
         Segment.objects.bulk_create(
             [
                 Segment(
@@ -261,28 +286,23 @@ def do_change_narrator(source: Source, narrator: NarratorDetails, *, acting_user
 
 
 def do_change_consent(source: Source, consent: ConsentDetails, *, acting_user) -> Source:
-    """Record what the narrator agreed to now. Quotes the new consent no longer covers are flagged."""
+    """Record consent for the source as a whole: it covers the words no speaker claims, and every speaker
+    whose own consent has not been recorded separately. Quotes the new consent no longer covers are
+    flagged."""
     _validate_consent(consent)
     if source.is_withdrawn or source.is_erased:
         raise SensemakingError("These words have been withdrawn, so their consent cannot be changed.")
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
-        source.consent_use = consent.use
-        source.consent_audiences = list(consent.audiences)
-        source.consent_until = consent.until
-        source.consent_recorded_at = timezone.now()
-        source.consent_recorded_by = acting_user
-        source.save(
-            update_fields=[
-                "consent_use",
-                "consent_audiences",
-                "consent_until",
-                "consent_recorded_at",
-                "consent_recorded_by",
-            ]
-        )
+        _record_consent(source, consent, acting_user)
+        for speaker in source.speakers.filter(
+            consent_follows_source=True, withdrawn_at__isnull=True, erased_at__isnull=True
+        ):
+            speaker.copy_consent_from(source)
+            speaker.save(update_fields=CONSENT_FIELDS)
         log_event(source, "consent", f"Consent changed: {consent.describe()}.", actor=acting_user)
         flagged = flag_quotes_no_longer_allowed(source, Flag.Reason.CONSENT_CHANGED)
+        drop_candidates_drawn_from(source)
         record(
             "sensemaking.consent_changed",
             source,
@@ -294,11 +314,74 @@ def do_change_consent(source: Source, consent: ConsentDetails, *, acting_user) -
     return source
 
 
+CONSENT_FIELDS = [
+    "consent_use",
+    "consent_audiences",
+    "consent_until",
+    "consent_recorded_at",
+    "consent_recorded_by",
+]
+
+
+def _record_consent(voice, consent: ConsentDetails, acting_user) -> None:
+    voice.consent_use = consent.use
+    voice.consent_audiences = list(consent.audiences)
+    voice.consent_until = consent.until
+    voice.consent_recorded_at = timezone.now()
+    voice.consent_recorded_by = acting_user
+    voice.save(update_fields=CONSENT_FIELDS)
+
+
+def do_change_speaker_consent(speaker: Speaker, consent: ConsentDetails, *, acting_user) -> Speaker:
+    """Record what one speaker agreed to, for their turns only; from now on it is theirs alone (a change
+    for the whole source no longer alters it). Quotes of their words it no longer covers are flagged."""
+    _validate_consent(consent)
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().select_related("source").get(pk=speaker.pk)
+        source = speaker.source
+        if source.is_withdrawn or source.is_erased or speaker.is_withdrawn or speaker.is_erased:
+            raise SensemakingError("These words have been withdrawn, so their consent cannot be changed.")
+        _record_consent(speaker, consent, acting_user)
+        speaker.consent_follows_source = False
+        speaker.save(update_fields=["consent_follows_source"])
+        log_event(
+            source,
+            "consent",
+            f"Consent changed for {speaker.pseudonymised}: {consent.describe()}.",
+            actor=acting_user,
+        )
+        flagged = flag_quotes_no_longer_allowed(source, Flag.Reason.CONSENT_CHANGED)
+        drop_candidates_drawn_from(source)
+        record(
+            "sensemaking.speaker_consent_changed",
+            speaker,
+            acting_user=acting_user,
+            use=consent.use,
+            audiences=list(consent.audiences),
+            quotes_flagged=flagged,
+        )
+    return speaker
+
+
+def drop_candidates_drawn_from(source: Source) -> int:
+    """Candidate themes not yet adopted whose label and keywords came partly from this source's words:
+    after a withdrawal or a change of consent those words may no longer be used, so the candidates go
+    (discovery can be run again). Returns how many were dropped."""
+    stale = [
+        c.pk
+        for c in ThemeCandidate.objects.filter(project=source.project, adopted_code__isnull=True)
+        if source.pk in (c.source_ids or [])
+    ]
+    ThemeCandidate.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
 def flag_quotes_no_longer_allowed(source: Source, reason: str) -> int:
-    """Flag every quote from ``source`` its consent no longer allows (once per quote and reason)."""
+    """Flag every quote from ``source`` that the consent of the voices in it no longer allows (once per
+    quote and reason)."""
     flagged = 0
     for quote in Quote.objects.filter(source=source).select_related("theme"):
-        if source.allows_quotes_for(quote.theme.audience):
+        if source.allows_quoting(quote.start, quote.end, quote.theme.audience):
             continue
         if Flag.objects.filter(quote=quote, reason=reason, resolved_at__isnull=True).exists():
             continue
@@ -326,8 +409,10 @@ def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
 
 
 def do_request_correction(
-    source: Source, *, passage: str, requested_change: str, acting_user
+    source: Source, *, passage: str, requested_change: str, speaker: Speaker | None = None, acting_user
 ) -> CorrectionRequest:
+    """A narrator or speaker asks for their words to be corrected. ``speaker``: the turns it is about
+    (the asker's own speaker in a transcript), so only their words can be changed in answer."""
     passage, requested_change = passage.strip(), requested_change.strip()
     if not passage:
         raise SensemakingError("Copy the words you want corrected.", field="passage")
@@ -338,6 +423,7 @@ def do_request_correction(
     with transaction.atomic():
         correction = CorrectionRequest.objects.create(
             source=source,
+            speaker=speaker,
             requested_by=acting_user,
             passage=passage,
             requested_change=requested_change,
@@ -369,6 +455,19 @@ def do_apply_correction(
             raise SensemakingError("These words have been withdrawn.")
         if not (0 <= start < end <= len(source.text)):
             raise SensemakingError("Choose words that are in the source.", field="start")
+        if (
+            correction.speaker_id
+            and not source.segments.filter(
+                speaker_id=correction.speaker_id, speech_start__lte=start, end__gte=end
+            ).exists()
+        ):
+            raise SensemakingError(
+                gettext(
+                    "Choose words from one turn of the person who asked: only their own words can be "
+                    "corrected at their request."
+                ),
+                field="words",
+            )
         old = source.text[start:end]
         new_length = len(replacement)
         source.text = source.text[:start] + replacement + source.text[end:]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,6 +10,7 @@ from coproduce.core.audit import record
 
 from ..errors import SensemakingError
 from ..models import Audience, Code, ConsentUse, IdentifierEntry, Quote, ReplacementLog, Source, Theme
+from ..redaction import Redactor, Term, apply_replacements, find_replacements
 
 
 def do_create_theme(
@@ -55,7 +54,9 @@ def do_edit_theme(
         raise SensemakingError("Choose who this theme is for.", field="audience")
     with transaction.atomic():
         blocked = [
-            q for q in theme.quotes.select_related("source") if not q.source.allows_quotes_for(audience)
+            q
+            for q in theme.quotes.select_related("source")
+            if not q.source.allows_quoting(q.start, q.end, audience)
         ]
         if audience != theme.audience and blocked:
             raise SensemakingError(
@@ -105,16 +106,24 @@ def do_move_quote(quote: Quote, direction: str, *, acting_user) -> bool:
     return moved
 
 
-def quote_refusal(source: Source, audience: str) -> str | None:
-    """Why words from ``source`` may not be quoted to ``audience``, or None if they may."""
+def quote_refusal(
+    source: Source, audience: str, start: int | None = None, end: int | None = None
+) -> str | None:
+    """Why ``source.text[start:end]`` (default: all of it) may not be quoted to ``audience``, or None if it
+    may. Every voice whose words it holds must agree: one speaker's consent never covers another's."""
     label = dict(Audience.choices)[audience].lower()
     if not source.in_analysis or source.is_erased:
         return "These words have been withdrawn."
-    if source.consent_use == ConsentUse.ANALYSIS_ONLY:
+    start = 0 if start is None else start
+    end = len(source.text) if end is None else end
+    voices = source.voices_in(start, end)
+    if any(not voice.in_analysis for voice in voices):
+        return "These words have been withdrawn."
+    if any(voice.consent_use == ConsentUse.ANALYSIS_ONLY for voice in voices):
         return "The narrator agreed to analysis only: their words cannot be quoted."
-    if audience not in (source.consent_audiences or []):
+    if any(audience not in (voice.consent_audiences or []) for voice in voices):
         return f"The narrator did not agree to quotes being shown to {label}."
-    if not source.consent_current():
+    if any(not voice.consent_current() for voice in voices):
         return "The narrator's consent has run out."
     return None
 
@@ -125,7 +134,7 @@ def do_attach_quote(theme: Theme, source: Source, *, start: int, end: int, actin
         raise SensemakingError("Choose words from this project.")
     if not 0 <= start < end <= len(source.text):
         raise SensemakingError("Choose some words to quote.", field="start")
-    refusal = quote_refusal(source, theme.audience)
+    refusal = quote_refusal(source, theme.audience, start, end)
     if refusal:
         raise SensemakingError(refusal)
     with transaction.atomic():
@@ -170,37 +179,29 @@ def do_remove_identifier(entry: IdentifierEntry, *, acting_user) -> None:
         entry.delete()
 
 
-def _term_pattern(term: str) -> re.Pattern:
-    body = r"\s+".join(re.escape(part) for part in term.split(" "))
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
 def deidentify(text: str, replacements: list[tuple[str, str]]) -> tuple[str, list[int]]:
     """Replace each term (whole words, any case, longest first) by its replacement. Returns the new text
-    and, per replacement in the order given, how many times it was applied."""
-    order = sorted(range(len(replacements)), key=lambda i: -len(replacements[i][0]))
+    and, per replacement in the order given, how many times it was applied. A replacement is never
+    itself replaced (see ``redaction.find_replacements``)."""
+    terms = [Term(term, replacement, False, i) for i, (term, replacement) in enumerate(replacements)]
+    found = find_replacements(text, terms)
     counts = [0] * len(replacements)
-    # Replace through unique markers first so a replacement is never itself replaced.
-    markers = {}
-    for n, i in enumerate(order):
-        term, replacement = replacements[i]
-        marker = f"\ue000{n}\ue001"
-        text, count = _term_pattern(term).subn(marker, text)
-        counts[i] = count
-        markers[marker] = replacement
-    for marker, replacement in markers.items():
-        text = text.replace(marker, replacement)
-    return text, counts
+    for r in found:
+        counts[r.origin] += 1
+    return apply_replacements(text, found), counts
 
 
 def do_deidentify_quote(quote: Quote, *, acting_user) -> Quote:
-    """Apply the register (and the transcript's speaker pseudonyms) to the quote, log each replacement,
-    and clear any earlier sign-off: the new wording needs reviewing."""
-    project = quote.theme.project
-    entries = list(IdentifierEntry.objects.filter(project=project))
-    pairs = [(e.term, e.replacement) for e in entries]
-    speakers = [(s.label, s.pseudonym) for s in quote.source.speakers.exclude(pseudonym="")]
-    text, counts = deidentify(quote.original_text, pairs + speakers)
+    """Apply the pseudonymised view to the quote — the register, the transcript's speakers' pseudonyms
+    and the narrator's, exactly as everyone who may not see real names reads them — log each
+    replacement, and clear any earlier sign-off: the new wording needs reviewing."""
+    redactor = Redactor()  # nobody's view: no real names, nobody's own label kept
+    source = quote.source
+    text = redactor.span(source, quote.start, quote.end)
+    used: dict[tuple[int | None, str], int] = {}
+    for r in redactor.replacements_in(source, quote.start, quote.end):
+        entry_id = r.origin.pk if isinstance(r.origin, IdentifierEntry) else None
+        used[(entry_id, r.shown)] = used.get((entry_id, r.shown), 0) + 1
     with transaction.atomic():
         quote.deidentified_text = text
         quote.deidentified_by = acting_user
@@ -216,17 +217,17 @@ def do_deidentify_quote(quote: Quote, *, acting_user) -> Quote:
                 "signed_off_at",
             ]
         )
-        applied = [(e, e.replacement) for e in entries] + [(None, pseudonym) for _, pseudonym in speakers]
         ReplacementLog.objects.bulk_create(
             [
                 ReplacementLog(
-                    quote=quote, entry=entry, replacement=replacement, count=count, applied_by=acting_user
+                    quote=quote, entry_id=entry_id, replacement=shown, count=count, applied_by=acting_user
                 )
-                for (entry, replacement), count in zip(applied, counts, strict=True)
-                if count
+                for (entry_id, shown), count in used.items()
             ]
         )
-        record("sensemaking.quote_deidentified", quote, acting_user=acting_user, replacements=sum(counts))
+        record(
+            "sensemaking.quote_deidentified", quote, acting_user=acting_user, replacements=sum(used.values())
+        )
     return quote
 
 
@@ -258,7 +259,7 @@ def do_sign_off_quote(quote: Quote, *, acting_user) -> Quote:
     """A reviewer confirms the de-identified wording may leave the project."""
     if not quote.deidentified_at:
         raise SensemakingError("De-identify this quote before signing it off.")
-    refusal = quote_refusal(quote.source, quote.theme.audience)
+    refusal = quote_refusal(quote.source, quote.theme.audience, quote.start, quote.end)
     if refusal:
         raise SensemakingError(refusal)
     with transaction.atomic():

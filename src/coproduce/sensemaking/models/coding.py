@@ -169,9 +169,17 @@ class Suggestion(models.Model):
 
 
 class ThemeCandidate(models.Model):
-    """A theme found by discovery, waiting for the team to adopt it into the codebook or set it aside."""
+    """A theme found by theme discovery, waiting for the team to adopt it into the codebook or set it aside.
+
+    Its label and keywords come only from the passages it was found in (``source_ids`` are their
+    sources, pseudonymised before discovery), so it is shown only to people who may read all of them.
+    """
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
+    discovered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_ids = models.JSONField(default=list, blank=True, help_text="Sources the passages came from.")
     label = models.CharField(max_length=200)
     keywords = models.JSONField(default=list, blank=True)
     segment_ids = models.JSONField(default=list, help_text="Representative segments, best first.")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 from .coding import Code
-from .sources import Audience, Source
+from .sources import Audience, ConsentUse, Source, Speaker
 
 
 class Theme(models.Model):
@@ -75,25 +77,45 @@ class Quote(models.Model):
     def original_text(self) -> str:
         return self.source.text[self.start : self.end]
 
+    @cached_property
+    def withdrawn_voice(self):
+        """The source (withdrawn as a whole), or a speaker whose words these are who withdrew; else None."""
+        if not self.source.in_analysis:
+            return self.source
+        return next((v for v in self.source.voices_in(self.start, self.end) if not v.in_analysis), None)
+
     @property
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
 
     @property
     def may_leave_project(self) -> bool:
-        """Signed off, still consented for the theme's audience, and not withdrawn."""
-        return self.is_signed_off and self.source.allows_quotes_for(self.theme.audience)
+        """Signed off, still consented for the theme's audience by every voice in it, and not withdrawn."""
+        return self.is_signed_off and self.source.allows_quoting(self.start, self.end, self.theme.audience)
 
     def attribution(self) -> str:
-        """How the speaker is credited, as they chose: by name, pseudonym, or not at all."""
-        source = self.source
-        if source.consent_use == "named":
+        """How the speaker is credited, as they chose: by name, pseudonym, or not at all. Words of
+        several people are credited to none of them."""
+        voices = self.source.voices_in(self.start, self.end)
+        if len(voices) != 1:
+            return gettext("Several participants")
+        voice = voices[0]
+        if isinstance(voice, Speaker):
+            if voice.consent_use == ConsentUse.NAMED and voice.person_id:
+                return voice.person.badge_name
+            if voice.consent_use == ConsentUse.NAMED:
+                return voice.label
+            if voice.consent_use == ConsentUse.PSEUDONYM:
+                return voice.pseudonymised
+            return gettext("A participant")
+        source = voice
+        if source.consent_use == ConsentUse.NAMED:
             if source.narrator_person_id:
                 return source.narrator_person.badge_name
-            return source.narrator_name or "A participant"
-        if source.consent_use == "pseudonym":
-            return source.narrator_pseudonym or "A participant"
-        return "A participant"
+            return source.narrator_name or gettext("A participant")
+        if source.consent_use == ConsentUse.PSEUDONYM:
+            return source.narrator_pseudonym or gettext("A participant")
+        return gettext("A participant")
 
 
 class IdentifierEntry(models.Model):
@@ -177,6 +199,14 @@ class Flag(models.Model):
 
     project = models.ForeignKey("partnerships.Project", on_delete=models.CASCADE, related_name="+")
     source = models.ForeignKey(Source, null=True, on_delete=models.SET_NULL, related_name="flags")
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags",
+        help_text="The speaker whose words these were, when one speaker withdrew their turns.",
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
     quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")

@@ -21,6 +21,7 @@ from ..access import (
     analysable_codings,
     codes_by_id,
     codings_between,
+    may_read_span,
     open_theme_candidates,
     passages,
     pending_suggestions,
@@ -32,7 +33,7 @@ from ..actions import assist
 from ..comparison import compare, differences
 from ..errors import SensemakingError
 from ..forms import AdoptCandidateForm, AgreementForm, MemoForm
-from .common import render_project
+from .common import redactor_for, render_project
 
 
 def _coder_choices(project):
@@ -97,8 +98,13 @@ def differences_view(request, project_id, source_id, code_id):
     diffs = []
     if len(coders) >= 2:
         diffs = differences(source, code, coders, codings_between(source, code, coders))
+    # Only words this person may read (a speaker who withdrew, or did not agree to the team reading
+    # their words, is left out), with names as they may see them.
+    diffs = [d for d in diffs if may_read_span(request.user, source, d.start, d.end)]
+    redactor = redactor_for(request)
     segments = list(passages(source))
     for number, diff in enumerate(diffs):
+        diff.text = redactor.span(source, diff.start, diff.end).strip()
         diff.segment = next((s for s in segments if s.start <= diff.start < max(s.end, s.start + 1)), None)
         diff.memo_form = MemoForm(auto_id=f"d{number}_%s")
     return render_project(
@@ -121,9 +127,10 @@ def differences_view(request, project_id, source_id, code_id):
 def assisted(request, project_id):
     project = access_project_for_assistance(request.user, project_id)
     visible = sources_visible_to(request.user, project).filter(withdrawn_at__isnull=True)
-    page = Paginator(pending_suggestions(project, visible), 30).get_page(request.GET.get("page"))
-    candidates = open_theme_candidates(project)
-    segments = segments_by_id([i for c in candidates for i in c.segment_ids[:3]], visible)
+    suggestions = pending_suggestions(request.user, project, visible)
+    page = Paginator(suggestions, 30).get_page(request.GET.get("page"))
+    candidates = open_theme_candidates(request.user, project)
+    segments = segments_by_id(request.user, [i for c in candidates for i in c.segment_ids[:3]], visible)
     for candidate in candidates:
         candidate.quotes = [segments[i] for i in candidate.segment_ids[:3] if i in segments]
         candidate.form = AdoptCandidateForm(

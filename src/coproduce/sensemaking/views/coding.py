@@ -24,16 +24,18 @@ from ..access import (
     code_tree,
     coded_count,
     coding_work,
+    may_read_span,
     passage_at,
     passage_in,
     passage_index,
-    passages,
+    readable_passages,
 )
 from ..actions import coding as coding_actions
 from ..display import segment_views
 from ..errors import SensemakingError
 from ..forms import ApplyCodeForm, CodeForm, ImportCodebookForm, MemoForm, SelectionCodeForm, code_choices
-from .common import posted, render_project
+from ..voices import Turns
+from .common import posted, redactor_for, render_project
 
 PASSAGES_PER_PAGE = 150
 
@@ -45,11 +47,22 @@ def _coding_page(request, project, source, *, selection_form=None, segment_form=
     failed_segment = int(segment_form.data.get("segment") or 0) if segment_form is not None else None
     page_number = request.GET.get("page")
     if failed_segment:  # show the page holding the form that needs correcting
-        page_number = passage_index(source, failed_segment) // PASSAGES_PER_PAGE + 1
-    page = Paginator(passages(source), PASSAGES_PER_PAGE).get_page(page_number)
+        page_number = passage_index(request.user, source, failed_segment) // PASSAGES_PER_PAGE + 1
+    # Only the turns this person may read: a speaker who withdrew, or did not agree to the team reading
+    # their words, is not on the page at all.
+    turns = Turns(request.user, source)
+    page = Paginator(readable_passages(request.user, source, turns), PASSAGES_PER_PAGE).get_page(page_number)
     segments = list(page.object_list)
     work = coding_work(request.user, source)
-    views = segment_views(source, segments, work.my_codings, work.memos, work.suggestions)
+    views = segment_views(
+        source,
+        segments,
+        work.my_codings,
+        work.memos,
+        work.suggestions,
+        redactor=redactor_for(request),
+        turns=turns,
+    )
     choices = code_choices(project, blank="Choose a code")
     for view in views:
         pk = view.segment.pk
@@ -85,10 +98,10 @@ def code_source(request, project_id, source_id):
     return _coding_page(request, source.project, source)
 
 
-def _back_to(project, source, segment_id=None):
+def _back_to(request, project, source, segment_id=None):
     url = reverse("sensemaking:code_source", kwargs={"project_id": project.pk, "source_id": source.pk})
     if segment_id:
-        page = passage_index(source, segment_id) // PASSAGES_PER_PAGE + 1
+        page = passage_index(request.user, source, segment_id) // PASSAGES_PER_PAGE + 1
         return redirect(
             f"{url}?page={page}#segment-{segment_id}" if page > 1 else f"{url}#segment-{segment_id}"
         )
@@ -106,12 +119,12 @@ def apply_code(request, project_id, source_id):
         request.POST, project=project, auto_id=f"s{int(segment_id) if segment_id.isdigit() else 0}_%s"
     )
     if form.is_valid():
-        segment = passage_in(source, form.cleaned_data["segment"])
+        segment = passage_in(request.user, source, form.cleaned_data["segment"])
         if segment is None:
             raise Http404("No such passage.")
         try:
             start, end = coding_actions.resolve_span(
-                source, segment=segment, words=form.cleaned_data["words"]
+                source, segment=segment, words=form.cleaned_data["words"], redactor=redactor_for(request)
             )
             _, created = coding_actions.do_apply_code(
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
@@ -122,7 +135,7 @@ def apply_code(request, project_id, source_id):
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
             )
-            return _back_to(project, source, segment.pk)
+            return _back_to(request, project, source, segment.pk)
     return _coding_page(request, project, source, segment_form=form, status=400)
 
 
@@ -138,6 +151,9 @@ def apply_selection(request, project_id, source_id):
             start, end = coding_actions.resolve_span(
                 source, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
             )
+            if not may_read_span(request.user, source, start, end):
+                # Words one may not read are not there to be coded (another speaker's, withdrawn...).
+                raise SensemakingError("Select some text first.", field="start")
             _, created = coding_actions.do_apply_code(
                 source, form.chosen_code(), start=start, end=end, acting_user=request.user
             )
@@ -148,7 +164,7 @@ def apply_selection(request, project_id, source_id):
             messages.success(
                 request, f"Coded “{form.chosen_code().name}”." if created else "You had already coded this."
             )
-            return _back_to(project, source, segment.pk if segment else None)
+            return _back_to(request, project, source, segment.pk if segment else None)
     return _coding_page(request, project, source, selection_form=form, status=400)
 
 
@@ -161,7 +177,7 @@ def remove_coding(request, project_id, coding_id):
     segment = passage_at(source, coding.start)
     coding_actions.do_remove_coding(coding, acting_user=request.user)
     messages.success(request, "Your coding was removed.")
-    return _back_to(project, source, segment.pk if segment else None)
+    return _back_to(request, project, source, segment.pk if segment else None)
 
 
 @login_required
@@ -180,7 +196,7 @@ def segment_memo(request, project_id, segment_id):
     next_url = request.POST.get("next", "")
     if next_url.startswith("/sensemaking/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
         return redirect(next_url)
-    return _back_to(project, segment.source, segment.pk)
+    return _back_to(request, project, segment.source, segment.pk)
 
 
 @login_required

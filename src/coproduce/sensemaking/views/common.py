@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import render
 
 from .. import permissions as perms
 from ..importers import human_size
+from ..redaction import Redactor
+
+NAMES_PARAMETER = "names"
+REAL_NAMES = "real"
+
+
+def redactor_for(request) -> Redactor:
+    """How this request shows people's words: pseudonyms, unless a coordinator asked for real names
+    with ``?names=real`` (anyone else asking is shown pseudonyms all the same). One per request."""
+    redactor = getattr(request, "_sensemaking_redactor", None)
+    if redactor is None:
+        redactor = Redactor(request.user, real_names=request.GET.get(NAMES_PARAMETER) == REAL_NAMES)
+        request._sensemaking_redactor = redactor
+    return redactor
+
+
+def names_switch(request, project) -> dict:
+    """The link that switches between real names and pseudonyms, for those who may (works without
+    JavaScript: it is the same page with or without ``?names=real``)."""
+    redactor = redactor_for(request)
+    if not redactor.may_switch(project):
+        return {"names_switch_url": None, "real_names": False}
+    real = redactor.shows_real_names(project)
+    query = [(k, v) for k, v in request.GET.items() if k != NAMES_PARAMETER]
+    if not real:
+        query.append((NAMES_PARAMETER, REAL_NAMES))
+    return {"names_switch_url": request.path + ("?" + urlencode(query) if query else ""), "real_names": real}
+
 
 SECTIONS = {
     "overview": "sources",
@@ -17,6 +47,8 @@ SECTIONS = {
     "narrator": "sources",
     "speakers": "sources",
     "withdraw": "sources",
+    "speaker_consent": "sources",
+    "speaker_withdraw": "sources",
     "correction": "sources",
     "code_source": "sources",
     "apply_code": "sources",
@@ -53,6 +85,8 @@ def project_context(request, project) -> dict:
         "can_manage_register": perms.can_manage_register(user, project),
         "can_export_words": perms.can_export_words(user, project),
         "is_member": perms.can_view_project_sensemaking(user, project),
+        "redactor": redactor_for(request),
+        **names_switch(request, project),
     }
 
 

@@ -22,7 +22,13 @@ from ..access import (
 )
 from ..actions import exchange
 from ..errors import SensemakingError
-from ..forms import ExportCodingsForm, ExportQuotesForm, ImportCodebookForm, ImportProjectForm
+from ..forms import (
+    ExportCodingsForm,
+    ExportProjectForm,
+    ExportQuotesForm,
+    ImportCodebookForm,
+    ImportProjectForm,
+)
 from ..importers import human_size
 from .common import render_project
 
@@ -48,6 +54,7 @@ def _exchange_page(request, project, *, codebook_form=None, project_form=None, s
         project,
         {
             "codings_form": ExportCodingsForm(prefix="codings"),
+            "project_export_form": ExportProjectForm(prefix="qdpx"),
             "quotes_form": ExportQuotesForm(prefix="quotes"),
             "codebook_form": codebook_form or ImportCodebookForm(prefix="codebook"),
             "project_form": project_form or ImportProjectForm(prefix="project"),
@@ -79,7 +86,11 @@ def export_codebook(request, project_id):
 @require_POST
 def export_project(request, project_id):
     project = access_project_for_word_export(request.user, project_id)
-    return _download(project, "project", exchange.do_export_qdpx(project, acting_user=request.user), "qdpx")
+    form = ExportProjectForm(request.POST, prefix="qdpx")
+    if not form.is_valid():
+        return _exchange_page(request, project, status=400)
+    data = exchange.do_export_qdpx(project, acting_user=request.user, real_names=form.real_names())
+    return _download(project, "project", data, "qdpx")
 
 
 @login_required
@@ -93,7 +104,9 @@ def export_codings(request, project_id):
     return _download(
         project,
         "codings",
-        exchange.do_export_codings(project, file_format, acting_user=request.user),
+        exchange.do_export_codings(
+            project, file_format, acting_user=request.user, real_names=form.real_names()
+        ),
         file_format,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coproduce.core.errors import add_action_error
@@ -24,13 +25,17 @@ from ..access import (
     access_source_for_consent,
     access_source_for_narrator,
     access_source_for_withdrawal,
-    narrated_sources,
+    access_speaker_for_cancelling_withdrawal,
+    access_speaker_for_consent,
+    access_speaker_for_withdrawal,
     open_corrections,
     open_flags,
     overview_sources,
     resolved_flags,
     source_record,
+    sources_spoken_in,
     speakers_of,
+    speech_spans,
 )
 from ..actions import sources as source_actions
 from ..actions import withdrawal
@@ -50,14 +55,23 @@ from ..forms import (
     WithdrawForm,
 )
 from ..importers import ParsedTable
-from ..models import CorrectionRequest
-from .common import posted, posted_files, render_project
+from ..models import CorrectionRequest, Speaker
+from .common import posted, posted_files, redactor_for, render_project
 
 
 @login_required
 def my_words(request):
-    """Everything a person has said that a project holds, across projects: their own words, their choices."""
-    return render(request, "sensemaking/my_words.html", {"sources": narrated_sources(request.user)})
+    """Everything a person has said that a project holds, across projects: every source they narrated
+    or speak in, with what each of their voices in it agreed to."""
+    entries = [
+        {"source": source, "voices": perms.own_voices(request.user, source)}
+        for source in sources_spoken_in(request.user)
+    ]
+    return render(
+        request,
+        "sensemaking/my_words.html",
+        {"entries": [e for e in entries if e["voices"]], "redactor": redactor_for(request)},
+    )
 
 
 @login_required
@@ -178,18 +192,25 @@ def choose_columns(request, project_id, pending_id):
 
 @login_required
 def source_detail(request, project_id, source_id):
-    """Read a source: its words (if this person may read them), consent, history, notes and corrections."""
+    """Read a source: the turns this person may read (names as they may see them), consent per voice,
+    history, notes and corrections."""
     source = access_source_by_id(request.user, project_id, source_id)
     project = source.project
     user = request.user
     record = source_record(user, source)
-    is_narrator = perms.is_narrator(user, source)
+    own = record.turns.own
+    is_narrator = bool(own)
+    own_speakers = [v for v in own if isinstance(v, Speaker)]
     can_manage = perms.can_manage_source(user, source)
     context = {
         "source": source,
         "can_read": perms.can_read_source_text(user, source),
-        "views": segment_views(source, record.passages),
+        "views": segment_views(source, record.passages, redactor=redactor_for(request), turns=record.turns),
+        "hidden_turns": record.hidden_passages,
         "is_narrator": is_narrator,
+        "whole_source_is_theirs": own == [source],
+        "own_speakers": own_speakers,
+        "speakers": record.speakers if (can_manage or perms.can_resolve_flags(user, project)) else [],
         "can_manage": can_manage,
         "can_code": perms.can_code_source(user, source),
         "can_change_consent": perms.can_change_consent(user, source),
@@ -203,34 +224,57 @@ def source_detail(request, project_id, source_id):
         "quotes": record.quotes,
         "note_form": NoteForm(prefix="note") if is_narrator else None,
         "correction_form": CorrectionRequestForm(prefix="correction") if is_narrator else None,
-        "narrator_visible": perms.can_resolve_flags(user, project) or is_narrator,
     }
     return render_project(request, "sensemaking/source_detail.html", project, context)
 
 
 @login_required
 def change_consent(request, project_id, source_id):
+    """Change what was agreed: a narrator or speaker for their own words; a coordinator or facilitator
+    for the source as a whole (and every speaker whose own consent has not been recorded separately)."""
     source = access_source_for_consent(request.user, project_id, source_id)
+    own = [v for v in perms.own_voices(request.user, source) if not v.is_withdrawn]
+    return _consent_page(request, source, own[0] if own else source)
+
+
+@login_required
+def speaker_consent(request, project_id, source_id, speaker_id):
+    """Record one speaker's own consent: on their behalf (coordinators and facilitators), or their own."""
+    speaker = access_speaker_for_consent(request.user, project_id, source_id, speaker_id)
+    return _consent_page(request, speaker.source, speaker)
+
+
+def _consent_page(request, source, voice):
     project = source.project
     initial = {
-        "consent_use": source.consent_use,
-        "consent_audiences": source.consent_audiences,
-        "consent_until": source.consent_until,
+        "consent_use": voice.consent_use,
+        "consent_audiences": voice.consent_audiences,
+        "consent_until": voice.consent_until,
     }
     form = ConsentForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
+            if isinstance(voice, Speaker):
+                source_actions.do_change_speaker_consent(voice, form.consent(), acting_user=request.user)
+            else:
+                source_actions.do_change_consent(source, form.consent(), acting_user=request.user)
         except SensemakingError as error:
             add_action_error(form, error)
         else:
             messages.success(request, "Consent was updated. The change is in the history.")
             return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    own = perms.own_voices(request.user, source)
     return render_project(
         request,
         "sensemaking/consent.html",
         project,
-        {"form": form, "source": source},
+        {
+            "form": form,
+            "source": source,
+            "speaker": voice if isinstance(voice, Speaker) else None,
+            "own": voice in own,
+            "has_speakers": bool(speakers_of(source)),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -277,11 +321,19 @@ def speakers(request, project_id, source_id):
                 )
         messages.success(request, "Speakers were saved.")
         return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    narrator_unlinked = bool(source.narrator_person_id) and not any(
+        s.person_id == source.narrator_person_id for s in speaker_list
+    )
     return render_project(
         request,
         "sensemaking/speakers.html",
         project,
-        {"form": form, "source": source},
+        {
+            "form": form,
+            "source": source,
+            "narrator_unlinked": narrator_unlinked,
+            "can_record_withdrawal": perms.can_resolve_flags(request.user, project),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -307,10 +359,12 @@ def request_correction(request, project_id, source_id):
     project = source.project
     form = CorrectionRequestForm(request.POST, prefix="correction")
     if form.is_valid():
+        own_speakers = [v for v in perms.own_voices(request.user, source) if isinstance(v, Speaker)]
         source_actions.do_request_correction(
             source,
             passage=form.cleaned_data["passage"],
             requested_change=form.cleaned_data["requested_change"],
+            speaker=own_speakers[0] if own_speakers else None,
             acting_user=request.user,
         )
         messages.success(request, "Your correction was sent. You will see the answer here.")
@@ -324,11 +378,14 @@ def correction(request, project_id, correction_id):
     item = access_correction_for_answer(request.user, project_id, correction_id)
     source = item.source
     project = source.project
+    redactor = redactor_for(request)
     apply_form = CorrectionApplyForm(
         request.POST if "apply" in request.POST else None,
         source_text=source.text,
+        spans=speech_spans(item.speaker) if item.speaker_id else None,
+        shown=(redactor.source_text(source), redactor.position_map(source)),
         prefix="apply",
-        initial={"words": item.passage},
+        initial={"words": redactor.text(item.passage, source=source)},
     )
     decline_form = CorrectionDeclineForm(
         request.POST if "decline" in request.POST else None, prefix="decline"
@@ -367,13 +424,18 @@ def correction(request, project_id, correction_id):
 
 @login_required
 def withdraw(request, project_id, source_id):
+    """Withdraw "my words": a narrator or speaker their own, and nobody else's. A coordinator without
+    words of their own here records the withdrawal of the whole source on someone's behalf."""
     source = access_source_for_withdrawal(request.user, project_id, source_id)
     project = source.project
+    own = perms.own_voices(request.user, source)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        on_behalf = not perms.is_narrator(request.user, source)
         try:
-            source = withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=on_behalf)
+            if own:
+                withdrawal.do_withdraw_own_words(source, acting_user=request.user)
+            else:
+                withdrawal.do_withdraw_source(source, acting_user=request.user, on_behalf=True)
         except SensemakingError as error:
             add_action_error(form, error)
         else:
@@ -391,7 +453,47 @@ def withdraw(request, project_id, source_id):
             "form": form,
             "source": source,
             "grace_days": withdrawal.grace_period().days,
-            "on_behalf": not perms.is_narrator(request.user, source),
+            "on_behalf": not own,
+            "only_own_turns": bool(own) and own != [source],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def speaker_withdraw(request, project_id, source_id, speaker_id):
+    """Record that one speaker withdrew their turns (a coordinator, on their behalf), or withdraw one's
+    own."""
+    speaker = access_speaker_for_withdrawal(request.user, project_id, source_id, speaker_id)
+    source = speaker.source
+    project = source.project
+    on_behalf = speaker not in perms.own_voices(request.user, source)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawal.do_withdraw_speaker(speaker, acting_user=request.user, on_behalf=on_behalf)
+        except SensemakingError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "This speaker's words were withdrawn. They are no longer part of the analysis, and "
+                    "everything that used them has been flagged. Everyone else's words stay."
+                ),
+            )
+            return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+    return render_project(
+        request,
+        "sensemaking/withdraw.html",
+        project,
+        {
+            "form": form,
+            "source": source,
+            "speaker": speaker,
+            "grace_days": withdrawal.grace_period().days,
+            "on_behalf": on_behalf,
+            "only_own_turns": True,
         },
         status=400 if form.errors else 200,
     )
@@ -402,9 +504,23 @@ def withdraw(request, project_id, source_id):
 def cancel_withdrawal(request, project_id, source_id):
     source = access_source_for_cancelling_withdrawal(request.user, project_id, source_id)
     project = source.project
-    withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
+    if source.is_withdrawn:
+        withdrawal.do_cancel_withdrawal(source, acting_user=request.user)
+    else:
+        withdrawal.do_cancel_own_withdrawal(source, acting_user=request.user)
     messages.success(request, "Your words are back in the analysis.")
     return redirect("sensemaking:source", project_id=project.pk, source_id=source.pk)
+
+
+@login_required
+@require_POST
+def speaker_cancel_withdrawal(request, project_id, source_id, speaker_id):
+    """A coordinator puts back the turns of a speaker without an account (who told them they changed
+    their mind); a speaker with an account does it themselves."""
+    speaker = access_speaker_for_cancelling_withdrawal(request.user, project_id, source_id, speaker_id)
+    withdrawal.do_cancel_speaker_withdrawal(speaker, acting_user=request.user)
+    messages.success(request, gettext("The speaker's words are back in the analysis."))
+    return redirect("sensemaking:source", project_id=speaker.source.project_id, source_id=speaker.source_id)
 
 
 @login_required

@@ -20,6 +20,7 @@ from ..access import (
     access_theme_for_editing,
     analysable_codings,
     identifier_entries,
+    may_read_span,
     quoted_spans,
     quotes_waiting_for_sign_off,
     replacement_log,
@@ -32,7 +33,7 @@ from ..actions import themes as theme_actions
 from ..actions.coding import resolve_span
 from ..errors import SensemakingError
 from ..forms import IdentifierForm, QuoteWordingForm, QuoteWordsForm, ThemeForm
-from .common import posted, render_project
+from .common import posted, redactor_for, render_project
 
 REVIEWER_ACTIONS = {"deidentify", "reword", "sign_off"}
 
@@ -78,8 +79,8 @@ def move_theme(request, project_id, theme_id):
 
 
 def _candidate_passages(request, project, theme):
-    """Passages coded with the theme's codes, each with whether its narrator's consent allows quoting it
-    to the theme's audience."""
+    """Passages coded with the theme's codes, among the words this person may read, each with whether
+    the consent of every voice in it allows quoting it to the theme's audience."""
     visible = sources_visible_to(request.user, project)
     codings = (
         analysable_codings(project)
@@ -91,10 +92,10 @@ def _candidate_passages(request, project, theme):
     passages = []
     for coding in codings:
         key = (coding.source_id, coding.start, coding.end)
-        if key in seen:
+        if key in seen or not may_read_span(request.user, coding.source, coding.start, coding.end):
             continue
         seen.add(key)
-        refusal = theme_actions.quote_refusal(coding.source, theme.audience)
+        refusal = theme_actions.quote_refusal(coding.source, theme.audience, coding.start, coding.end)
         passages.append({"coding": coding, "refusal": refusal})
     segments = segments_by_source({p["coding"].source_id for p in passages})
     for passage in passages:
@@ -168,7 +169,14 @@ def add_quote(request, project_id, theme_id):
         if request.POST.get("start") and request.POST.get("end"):
             start, end = resolve_span(segment.source, start=request.POST["start"], end=request.POST["end"])
         else:
-            start, end = resolve_span(segment.source, segment=segment, words=form.cleaned_data["words"])
+            start, end = resolve_span(
+                segment.source,
+                segment=segment,
+                words=form.cleaned_data["words"],
+                redactor=redactor_for(request),
+            )
+        if not may_read_span(request.user, segment.source, start, end):
+            raise SensemakingError("Choose some words to quote.", field="start")
         theme_actions.do_attach_quote(theme, segment.source, start=start, end=end, acting_user=request.user)
     except SensemakingError as error:
         messages.error(request, error.message)

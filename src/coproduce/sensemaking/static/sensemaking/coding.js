@@ -8,6 +8,8 @@
  * Every piece of text on the page is an element with data-start="N" holding exactly the characters
  * from N onwards, so a selection maps back to Unicode code points, which is how the server (and
  * REFI-QDA) counts. JavaScript strings count UTF-16 units, hence Array.from(...).length below.
+ * A pseudonym shown in place of a name also has data-end="M": it stands for the characters N to M,
+ * whatever its own length, so selecting any part of it selects the whole name.
  */
 (function () {
   "use strict";
@@ -40,7 +42,14 @@
     return parseInt(piece.getAttribute("data-start"), 10);
   }
 
+  function isPseudonym(piece) {
+    return piece.hasAttribute("data-end");
+  }
+
   function pieceEnd(piece) {
+    if (isPseudonym(piece)) {
+      return parseInt(piece.getAttribute("data-end"), 10);
+    }
     return pieceStart(piece) + codePoints(piece.textContent);
   }
 
@@ -53,6 +62,17 @@
   /* The character position of a DOM selection boundary, or null when there is no text near it. */
   function positionOf(node, offset, isEnd) {
     var piece = pieceOf(node);
+    if (piece && isPseudonym(piece)) {
+      var atStart = offset === 0;
+      var atEnd = node.nodeType === Node.TEXT_NODE ? offset >= node.data.length : offset >= node.childNodes.length;
+      if (atStart && !atEnd) {
+        return pieceStart(piece);
+      }
+      if (atEnd && !atStart) {
+        return pieceEnd(piece);
+      }
+      return isEnd ? pieceEnd(piece) : pieceStart(piece);
+    }
     if (piece) {
       if (node.nodeType === Node.TEXT_NODE) {
         return pieceStart(piece) + codePoints(node.data.slice(0, offset));
@@ -88,11 +108,15 @@
     pieces().forEach(function (piece) {
       var s = pieceStart(piece);
       var chars = Array.from(piece.textContent);
-      var e = s + chars.length;
+      var e = pieceEnd(piece);
       if (e <= start || s >= end) {
         return;
       }
-      parts.push({ start: s, text: chars.slice(Math.max(0, start - s), Math.min(chars.length, end - s)).join("") });
+      if (isPseudonym(piece)) {
+        parts.push({ start: s, end: e, text: piece.textContent });
+        return;
+      }
+      parts.push({ start: s, end: Math.min(e, end), text: chars.slice(Math.max(0, start - s), Math.min(chars.length, end - s)).join("") });
     });
     var out = "";
     var last = null;
@@ -101,7 +125,7 @@
         out += " … ";
       }
       out += part.text;
-      last = part.start + codePoints(part.text);
+      last = part.end;
     });
     return out;
   }
