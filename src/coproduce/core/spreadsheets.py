@@ -15,18 +15,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import _xlsx
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number such as "-12.50" is read as that number, never run: it is left as it is.
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 UTF8_BOM = "\ufeff"
 
 
 def neutralise_cell(value: Any) -> Any:
     """``value`` made safe to put in a spreadsheet cell: text that a spreadsheet program would run as a
-    formula gets a leading ``'``; anything else (numbers, dates, None, other text) is returned as given."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    formula gets a leading ``'``; anything else (numbers, a plain number written as text such as
+    ``"-12.50"``, dates, None, other text) is returned as given."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -63,15 +69,12 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]]) -> bytes:
     return (UTF8_BOM + csv_text(header, rows)).encode("utf-8")
 
 
-def xlsx_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+def xlsx_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]], *, sheet: str = "Sheet1") -> bytes:
     """A one-sheet Excel workbook, every cell neutralised."""
-    import openpyxl  # a few MB to import; only exports need it
+    return workbook_bytes([(sheet, [header, *rows])])
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(neutralise_row(header))
-    for row in rows:
-        sheet.append(neutralise_row(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+
+def workbook_bytes(sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> bytes:
+    """An Excel workbook with one sheet per ``(name, rows)``, every cell neutralised. Cells may be text,
+    whole numbers, floats, ``Decimal`` (written exactly, e.g. money), booleans or None."""
+    return _xlsx.workbook((name, (neutralise_row(row) for row in rows)) for name, rows in sheets)
