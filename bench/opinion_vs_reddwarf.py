@@ -14,6 +14,14 @@ representative statements, consensus, group-informed consensus, priority); ``sta
 red-dwarf counterpart and is printed separately. ``--quick`` skips red-dwarf on the 50k × 2k case
 (it takes minutes and gigabytes).
 
+Where the export has vote times (``votes.csv``), ours is ``OpinionMap.fit_history`` — Polis's sticky
+``in-conv`` replayed update by update — and its time includes the replay; ``now ARI`` is the
+present-only ``fit`` beside it. ``in-conv J`` is the Jaccard overlap of the participants we group with
+those Polis grouped (Polis groups exactly its ``in-conv``), or with the ``in-conv`` of a Polis math
+blob (``math-pca2.json``, see ``polis_io.find_polis_math``) saved in the folder; ``rep J`` is the
+Jaccard overlap of representative statements, as (statement, agree/disagree) over all groups, with
+the blob's ``repness`` — only where such a blob exists (the open-data exports carry no repness).
+
 Needs the ``bench`` extra: ``pip install -e ".[bench]"`` (red-dwarf==0.4.0).
 """
 
@@ -29,7 +37,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OPENDATA = HERE.parent.parent / "shared" / "data" / "polis-opendata"
+# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, with no ../shared beside it)
+OPENDATA = Path(
+    os.environ.get("COPRODUCE_POLIS_OPENDATA") or HERE.parent.parent / "shared" / "data" / "polis-opendata"
+)
 SYNTHETIC = {"synthetic-10k-1k": (10_000, 1_000, 500_000), "synthetic-50k-2k": (50_000, 2_000, 2_000_000)}
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -38,7 +49,8 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NU
 
 
 def _load(case: str):
-    """(participant_ids, statement_ids, values, excluded, polis_groups) — latest votes, in time order."""
+    """(participant_ids, statement_ids, values, times, excluded, polis_groups, polis_math) — the latest
+    votes, in time order; times are None without a votes.csv."""
     import numpy as np
 
     if case in SYNTHETIC:
@@ -47,17 +59,29 @@ def _load(case: str):
 
         n_p, n_s, n_v = SYNTHETIC[case]
         p, s, v, _ = synthetic_conversation(n_p, n_s, n_v, seed=0)
-        return p, s, v, [], {}
+        return p, s, v, None, [], {}, None
     from coproduce.engine._votes import latest_votes
-    from coproduce.engine.polis_io import read_polis_export
+    from coproduce.engine.polis_io import find_polis_math, read_polis_export, read_polis_math
 
     export = read_polis_export(OPENDATA / case)
     p, s, v = export.participant_ids, export.statement_ids, export.values
     # red-dwarf cannot take repeated votes: give both engines the latest vote of each pair, in time order
+    # (a repeated vote never changes Polis's in-conv: it counts statements voted on, not votes)
     order = np.arange(p.size)
     _, _, last = latest_votes(p, s, order, int(s.max()) + 1)
     last = np.sort(last)
-    return p[last], s[last], v[last], sorted(export.excluded), export.polis_groups
+    times = export.vote_times[last] if export.has_history else None
+    blob = find_polis_math(OPENDATA / case)
+    math = read_polis_math(blob) if blob else None
+    return p[last], s[last], v[last], times, sorted(export.excluded), export.polis_groups, math
+
+
+def _jaccard(a: set, b: set) -> float | None:
+    return len(a & b) / len(a | b) if a | b else None
+
+
+def _repness_pairs(model) -> set:
+    return {(int(r.statement_id), r.direction) for group in model.repness_ for r in group}
 
 
 def _ari_vs_polis(labels: dict, polis_groups: dict) -> float | None:
@@ -72,7 +96,7 @@ def _ari_vs_polis(labels: dict, polis_groups: dict) -> float | None:
 def _worker(engine: str, case: str, repeat: int) -> dict:
     import resource
 
-    p, s, v, excluded, polis_groups = _load(case)
+    p, s, v, vote_times, excluded, polis_groups, polis_math = _load(case)
     result: dict = {"engine": engine, "case": case, "votes": int(len(v))}
     times = []
     if engine == "ours":
@@ -80,9 +104,23 @@ def _worker(engine: str, case: str, repeat: int) -> dict:
 
         for _ in range(repeat):
             t = time.perf_counter()
-            m = OpinionMap().fit(p, s, v, excluded_statements=excluded)
+            if vote_times is not None:
+                m = OpinionMap().fit_history(p, s, v, vote_times, excluded_statements=excluded)
+            else:
+                m = OpinionMap().fit(p, s, v, excluded_statements=excluded)
             times.append(time.perf_counter() - t)
         labels = dict(zip(m.participants_.tolist(), m.groups_.tolist(), strict=True))
+        result["history"] = vote_times is not None
+        if polis_groups or polis_math:
+            published = polis_math.in_conversation if polis_math else set(polis_groups)
+            result["in_conv_j"] = _jaccard(set(m.participants_[m.in_conversation_].tolist()), published)
+        if polis_math and polis_math.repness:
+            result["rep_j"] = _jaccard(_repness_pairs(m), {(t, d) for _, t, d in polis_math.repness})
+        if vote_times is not None and polis_groups:
+            now = OpinionMap(n_resamples=0).fit(p, s, v, excluded_statements=excluded)
+            result["now_ari"] = _ari_vs_polis(
+                dict(zip(now.participants_.tolist(), now.groups_.tolist(), strict=True)), polis_groups
+            )
         t = time.perf_counter()
         result["stability"] = m.stability_
         result["stability_seconds"] = time.perf_counter() - t
@@ -179,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"OMP_NUM_THREADS=1, {os.cpu_count()} cores, best of {args.repeat} fits (1 for 50k × 2k)\n")
     head = (
         f"{'case':34s} {'votes':>9s} {'ours s':>8s} {'red-dwarf s':>11s} {'ratio':>7s} "
-        f"{'ours MB':>8s} {'rd MB':>7s} {'ours ARI':>8s} {'rd ARI':>7s}  groups (ours | rd)"
+        f"{'ours MB':>8s} {'rd MB':>7s} {'fit':>4s} {'ours ARI':>8s} {'now ARI':>7s} {'rd ARI':>7s} "
+        f"{'in-conv J':>9s} {'rep J':>5s}  groups (ours | rd)"
     )
     print(head)
     print("-" * len(head))
@@ -198,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{case[:34]:34s} {ours.get('votes', 0):9,d} {_fmt(ours.get('seconds'), '8.3f')} "
             f"{_fmt(rd.get('seconds'), '11.3f')} {_fmt(ratio, '6.1f')}× {_fmt(ours.get('peak_mb'), '8.0f')} "
-            f"{_fmt(rd.get('peak_mb'), '7.0f')} {_fmt(ours.get('ari'), '8.3f')} "
-            f"{_fmt(rd.get('ari'), '7.3f')}  "
+            f"{_fmt(rd.get('peak_mb'), '7.0f')} {'hist' if ours.get('history') else 'now':>4s} "
+            f"{_fmt(ours.get('ari'), '8.3f')} {_fmt(ours.get('now_ari'), '7.3f')} "
+            f"{_fmt(rd.get('ari'), '7.3f')} {_fmt(ours.get('in_conv_j'), '9.3f')} "
+            f"{_fmt(ours.get('rep_j'), '5.2f')}  "
             f"{ours.get('groups', ours.get('error'))} | {rd.get('groups', rd.get('error'))}",
             flush=True,
         )
@@ -226,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         if worst:
             print(f"largest shortfall against red-dwarf: {worst[0]:+.3f} ({worst[1]})")
+        timed = [r["seconds"] / o["seconds"] for _, o, r in rows if "seconds" in o and "seconds" in r]
+        if timed:
+            median_ratio = statistics.median(timed)
+            print(
+                f"time ratio red-dwarf / ours over {len(timed)} cases: median {median_ratio:.1f}×, "
+                f"lowest {min(timed):.1f}×"
+            )
     return 0
 
 

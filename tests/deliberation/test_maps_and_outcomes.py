@@ -11,6 +11,7 @@ from coproduce.deliberation import actions
 from coproduce.deliberation.map_refresh import current_map
 from coproduce.deliberation.models import OpinionMapSnapshot, Statement
 from coproduce.deliberation.opinion_maps import compute_opinion_map, fingerprint
+from coproduce.engine.opinion import OpinionDataError, OpinionMap
 from coproduce.live.actions import do_advance_phase, do_finish_session
 from coproduce.live.models import Phase
 from tests.live.factories import fresh, join, start_at
@@ -70,6 +71,25 @@ def test_too_few_votes_say_when_the_map_will_appear(live_session, facilitator):
     actions.do_cast_vote(session, join(session, "Ann"), statement_id=statement.pk, value="agree")
     data = compute_opinion_map(session.pk)
     assert not data["ready"] and data["needs_voters"] == 7  # the page says why (see test_map_promises.py)
+
+
+def test_votes_the_engine_cannot_analyse_yet_ask_for_more_voting(debated, monkeypatch):
+    def cannot(self, *args, **kwargs):
+        raise OpinionDataError("every participant passed on every statement")
+
+    monkeypatch.setattr(OpinionMap, "fit", cannot)
+    data = compute_opinion_map(debated.pk)
+    assert not data["ready"] and data["votes"] == 60
+    assert data["message"] == "There are not enough votes yet to find groups. Keep voting!"
+
+
+def test_a_bug_in_the_engine_is_not_mistaken_for_too_few_votes(debated, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise IndexError("index 12 is out of bounds")
+
+    monkeypatch.setattr(OpinionMap, "fit", broken)
+    with pytest.raises(IndexError):
+        compute_opinion_map(debated.pk)
 
 
 def test_the_map_is_recomputed_when_votes_change(debated):
@@ -167,3 +187,22 @@ def test_the_statements_csv_has_totals_and_common_ground(finished, facilitator, 
     take_home = client.get(reverse("deliberation:export", args=[finished.pk, "take-home-messages.csv"]))
     assert "Carers are part of the team." in take_home.content.decode()
     assert client.get(reverse("deliberation:export", args=[finished.pk, "nonsense.csv"])).status_code == 404
+
+
+def test_who_was_in_the_conversation_stays_in_as_statements_are_added(debated, facilitator):
+    first = current_map(debated, max_age=0)
+    assert len(first.data["in_conversation"]) == 12  # five votes each on the five statements there were
+    later = [f"Later statement {n}" for n in range(3)]
+    added = [actions.do_add_seed_statement(debated, text=text, acting_user=facilitator) for text in later]
+    everything = list(Statement.objects.filter(session=debated))
+    for index in range(16):
+        person = join(debated, f"Newcomer {index}")
+        for statement in everything:
+            value = "agree" if (index + statement.pk) % 2 else "disagree"
+            actions.do_cast_vote(debated, person, statement_id=statement.pk, value=value)
+    assert len(added) == 3 and len(everything) == 8
+    # today's threshold (7 of 8 statements) alone would leave the first twelve out of the groups...
+    assert compute_opinion_map(debated.pk)["clustered"] == 16
+    # ...but the stored map remembers they were in, as Polis does
+    second = current_map(fresh(debated), max_age=0)
+    assert second.data["clustered"] == 28 and len(second.data["in_conversation"]) == 28

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from coproduce.deliberation import actions
+from coproduce.deliberation.access import pieces_of
 from coproduce.deliberation.actions import DeliberationError
 from coproduce.deliberation.models import Piece, PieceContribution, TakeHomeMessage
-from coproduce.deliberation.rendering import pieces_of
 from coproduce.live.models import Phase
 from tests.live.factories import client_for, join, make_session, start_at
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-OPENDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "polis-opendata"
+# COPRODUCE_POLIS_OPENDATA points elsewhere (e.g. from a git worktree, with no ../shared beside it)
+OPENDATA = Path(
+    os.environ.get("COPRODUCE_POLIS_OPENDATA")
+    or Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "polis-opendata"
+)
 
 
 def planted_votes(n_per_group=(30, 30), n_statements=20, *, seed=0, pass_rate=0.0, coverage=1.0):

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import numpy as np
 import pytest
 
-from coproduce.engine.polis_io import OpinionDataError, read_polis_export, write_polis_export
+from coproduce.engine.polis_io import (
+    OpinionDataError,
+    find_polis_math,
+    read_polis_export,
+    read_polis_math,
+    write_polis_export,
+)
 
 COMMENTS = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
 VOTES = "timestamp,datetime,comment-id,voter-id,vote\n"
@@ -125,3 +134,43 @@ def test_writing_refuses_what_polis_files_cannot_hold(tmp_path):
         OpinionDataError, match="statement ids must be whole numbers in a Polis export; found 'a'"
     ):
         write_polis_export(tmp_path, [1], ["a"], [1])
+
+
+def test_vote_times_are_read_in_seconds_when_the_export_has_them(tmp_path):
+    e = read_polis_export(
+        folder(tmp_path, "3000,x,1,7,-1\n1000,x,0,7,1\n", "1,x,0,7,1,0,1,A\n1,x,1,7,0,1,0,B\n")
+    )
+    assert e.has_history and e.vote_times.tolist() == [1.0, 3.0]
+    (tmp_path / "pv").mkdir()
+    pv = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0\n7,0,0,1,1,0,1\n"
+    without = read_polis_export(folder(tmp_path / "pv", pv=pv))
+    assert not without.has_history and without.vote_times is None
+
+
+def _blob(**extra):
+    blob = {
+        "base-clusters": {"id": [0, 1, 2], "members": [[5, 6], [7], [8, 9]], "x": [0, 1, 2], "y": [0, 0, 0]},
+        "group-clusters": [{"id": 0, "members": [0, 1], "center": [0, 0]}, {"id": 1, "members": [2]}],
+        "repness": {"0": [{"tid": 3, "repful-for": "agree"}], "1": [{"tid": 4, "repful-for": "disagree"}]},
+    }
+    return json.dumps({**blob, **extra}).encode()
+
+
+def test_polis_math_blob_gives_in_conv_groups_and_repness(tmp_path):
+    (tmp_path / "math-pca2.json").write_bytes(_blob())
+    math = read_polis_math(find_polis_math(tmp_path))
+    assert math.in_conversation == {5, 6, 7, 8, 9}  # no in-conv key: everyone in a base cluster
+    assert math.groups == {5: 0, 6: 0, 7: 0, 8: 1, 9: 1}
+    assert math.repness == {(0, 3, "agree"), (1, 4, "disagree")}
+    (tmp_path / "pca2.json.gz").write_bytes(gzip.compress(_blob(**{"in-conv": [5, 6, 7, 8, 9, 10]})))
+    assert read_polis_math(tmp_path / "pca2.json.gz").in_conversation == {5, 6, 7, 8, 9, 10}
+    assert find_polis_math(tmp_path / "nowhere") is None
+
+
+def test_a_broken_math_blob_says_so(tmp_path):
+    (tmp_path / "math-pca2.json").write_text("{not json")
+    with pytest.raises(OpinionDataError, match="math-pca2.json: not a Polis math blob"):
+        read_polis_math(tmp_path / "math-pca2.json")
+    (tmp_path / "math-pca2.json").write_text('{"base-clusters": {"id": [1, 2], "members": [[1]]}}')
+    with pytest.raises(OpinionDataError, match="not a Polis math blob"):
+        read_polis_math(tmp_path / "math-pca2.json")

@@ -152,3 +152,34 @@ def test_real_conversation_report(capsys):
     out = capsys.readouterr().out
     assert out.startswith("Common ground report: ")
     assert "Opinion groups: 2" in out
+
+
+def test_report_says_when_it_replays_polis_history(tmp_path, capsys):
+    # three one-vote participants on the first evening, then 20 who vote on everything a day later
+    rows = [(p, 0, 1) for p in range(3)] + [
+        (p, s, 1 if p % 2 else -1) for p in range(3, 23) for s in range(8)
+    ]
+    lines = [f"{0 if i < 3 else 86_400_000 + i},x,{s},{p},{v}\n" for i, (p, s, v) in enumerate(rows)]
+    (tmp_path / "votes.csv").write_text(VOTES + "".join(lines))
+    assert main([str(tmp_path), "--json", str(tmp_path / "a.json")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Who is in the conversation was replayed from the votes' times over 2 updates, "
+        "as Polis would have kept it." in out
+    )
+    assert "people voted on too few statements" not in out  # Polis kept the first three in
+    data = json.loads((tmp_path / "a.json").read_text())
+    assert data["history"] == {"replayed": True, "updates": 2}
+    assert data["counts"]["participants_grouped"] == 23
+
+
+def test_report_without_vote_times_says_so(tmp_path, capsys):
+    header = "participant,group-id,n-comments,n-votes,n-agree,n-disagree," + ",".join(map(str, range(8)))
+    body = "".join(
+        f"{p},,0,8,0,0," + ",".join("1" if p % 2 else "-1" for _ in range(8)) + "\n" for p in range(20)
+    )
+    (tmp_path / "participants-votes.csv").write_text(header + "\n" + body)
+    assert main([str(tmp_path)]) == 0
+    assert "The export has no vote times, so who is in the conversation is judged on today's votes." in (
+        capsys.readouterr().out
+    )

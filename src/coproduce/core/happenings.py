@@ -217,3 +217,63 @@ session_finished = _happening(
     payload={"session": "the live.LiveSession, now finished"},
     description="A live session ended. Feedback and outcomes follow this.",
 )
+
+# ------------------------------------------------------------------------------------- deliberation
+# What changed in a live session's statements, votes, take-home wall and pass-it-on pieces. The
+# deliberation app subscribes to its own happenings too: deliberation/broadcasting.py turns them into
+# messages for open pages, deliberation/map_refresh.py keeps the opinion map fresh.
+
+statement_submitted = _happening(
+    "statement_submitted",
+    publisher="deliberation.actions.do_submit_statement, do_add_seed_statement",
+    payload={
+        "statement": "the new deliberation.Statement: accepted, or pending while a facilitator moderates "
+        "(is_seed: a facilitator's statement to start the conversation, always accepted)"
+    },
+    description="A new statement, from a participant or a facilitator.",
+)
+statement_moderated = _happening(
+    "statement_moderated",
+    publisher="deliberation.actions.do_moderate_statement, do_merge_statements",
+    payload={"statement": "the deliberation.Statement, now accepted, hidden or merged (into merged_into)"},
+    description="A facilitator accepted, hid or merged a statement.",
+)
+vote_cast = _happening(
+    "vote_cast",
+    publisher="deliberation.actions.do_cast_vote",
+    payload={
+        "session_id": "the id of the live.LiveSession voted in",
+        "statement_id": "the id of the deliberation.Statement voted on",
+    },
+    description=(
+        "A participant voted on a statement or changed their vote. Announced for every vote of a crowded "
+        "room, so the payload is ids (who voted what stays private) and a subscriber must not query."
+    ),
+)
+take_home_left = _happening(
+    "take_home_left",
+    publisher="deliberation.actions.do_leave_take_home_message",
+    payload={"message": "the deliberation.TakeHomeMessage, new or changed"},
+    description="A participant left (or changed) their take-home message for the wall.",
+)
+take_home_moderated = _happening(
+    "take_home_moderated",
+    publisher="deliberation.actions.do_set_take_home_hidden",
+    payload={"message": "the deliberation.TakeHomeMessage (is_hidden: taken off the wall, else back on it)"},
+    description="A facilitator took a take-home message off the wall, or put it back.",
+)
+piece_changed = _happening(
+    "piece_changed",
+    publisher="deliberation.actions.do_start_piece, do_add_to_piece",
+    payload={"piece": "the deliberation.Piece, just started or added to"},
+    description="A pass-it-on piece was started or had a line added.",
+)
+opinion_map_refreshed = _happening(
+    "opinion_map_refreshed",
+    publisher="deliberation.map_refresh (the background refresh after votes, at most about once a second)",
+    payload={
+        "snapshot": "the deliberation.OpinionMapSnapshot just stored",
+        "read_at": "time.time() just before the votes were read: every vote stored before it is in the map",
+    },
+    description="A session's opinion map was recomputed in the background after new votes or moderation.",
+)

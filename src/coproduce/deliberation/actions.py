@@ -6,6 +6,10 @@ showing an old phase gets a clear message instead of changing the wrong thing.
 
 Votes are not written to the audit trail: a vote row is its own record (with created and updated
 times), votes are private, and a row per vote in the audit trail would make every vote two writes.
+
+Each action announces what changed (``core.happenings``: ``statement_submitted``, ``vote_cast``...)
+and nothing more: telling open pages is ``broadcasting.py``'s job, keeping the map fresh
+``map_refresh.py``'s, both subscribed after commit.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from coproduce.core import happenings
 from coproduce.core.audit import record
-from coproduce.live.broadcast import everyone_group, screen_group, send_after_commit
+from coproduce.core.errors import ActionError
 from coproduce.live.models import LiveSession, Participant, Phase
 
-from .map_refresh import request_map_refresh_after_commit
 from .models import (
     MESSAGE_MAX,
     STATEMENT_MAX,
@@ -35,13 +39,8 @@ PIECE_HOLD = timedelta(minutes=3)
 VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0, 1: 1, -1: -1, 0: 0, "1": 1, "-1": -1, "0": 0}
 
 
-class DeliberationError(Exception):
-    """A contribution that cannot be accepted, with a message for the person who made it."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class DeliberationError(ActionError):
+    """A contribution that cannot be accepted (message and field: see ActionError)."""
 
 
 def _normalise(text: str) -> str:
@@ -75,11 +74,6 @@ def _require_phase(session: LiveSession, participant: Participant | None, activi
             f"Your {thing} was not saved."
         )
     return phase
-
-
-def _notify_statements_changed(session: LiveSession) -> None:
-    """Participants who had run out of statements ask for a new one; control pages refresh moderation."""
-    send_after_commit(everyone_group(session.pk), {"type": "live.notice", "what": "statements"})
 
 
 # --- statements -----------------------------------------------------------------------------------
@@ -123,7 +117,7 @@ def do_submit_statement(session: LiveSession, participant: Participant, *, text:
         participant_id=participant.pk,
         status=statement.status,
     )
-    _notify_statements_changed(session)
+    happenings.statement_submitted.announce(statement=statement)
     return statement
 
 
@@ -140,8 +134,7 @@ def do_add_seed_statement(session: LiveSession, *, text: str, acting_user) -> St
         session=session, text=text, is_seed=True, status=Statement.Status.ACCEPTED
     )
     record("statement.seeded", statement, acting_user=acting_user, session_id=session.pk)
-    _notify_statements_changed(session)
-    request_map_refresh_after_commit(session.pk)
+    happenings.statement_submitted.announce(statement=statement)
     return statement
 
 
@@ -169,8 +162,7 @@ def do_moderate_statement(statement: Statement, *, decision: str, acting_user) -
         session_id=statement.session_id,
         previous=previous,
     )
-    _notify_statements_changed(statement.session)
-    request_map_refresh_after_commit(statement.session_id)
+    happenings.statement_moderated.announce(statement=statement)
     return statement
 
 
@@ -211,8 +203,7 @@ def do_merge_statements(duplicate: Statement, *, into: Statement, acting_user) -
         into_id=into.pk,
         votes_moved=moved,
     )
-    _notify_statements_changed(duplicate.session)
-    request_map_refresh_after_commit(duplicate.session_id)
+    happenings.statement_moderated.announce(statement=duplicate)
     return duplicate
 
 
@@ -274,7 +265,7 @@ def do_cast_vote(session: LiveSession, participant: Participant, *, statement_id
             )
             stored = cursor.fetchone()
         if stored is not None:
-            request_map_refresh_after_commit(session.pk)
+            happenings.vote_cast.announce(session_id=session.pk, statement_id=statement_id)
             return Vote(
                 statement_id=statement_id, participant_id=participant.pk, session_id=session.pk, value=numeric
             )
@@ -291,23 +282,6 @@ def do_cast_vote(session: LiveSession, participant: Participant, *, statement_id
 
 
 # --- take-home messages ---------------------------------------------------------------------------
-
-
-def _send_wall(session: LiveSession) -> None:
-    from .rendering import render_wall
-
-    session_id = session.pk
-
-    def send() -> None:
-        from coproduce.live.broadcast import send_now
-
-        fresh = LiveSession.objects.get(pk=session_id)
-        send_now(
-            screen_group(session_id),
-            {"type": "live.fragment", "target": "take-home-wall", "html": render_wall(fresh)},
-        )
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -333,7 +307,7 @@ def do_leave_take_home_message(
         session_id=session.pk,
         participant_id=participant.pk,
     )
-    _send_wall(session)
+    happenings.take_home_left.announce(message=message)
     return message
 
 
@@ -347,30 +321,11 @@ def do_set_take_home_hidden(message: TakeHomeMessage, *, hidden: bool, acting_us
         acting_user=acting_user,
         session_id=message.session_id,
     )
-    _send_wall(message.session)
+    happenings.take_home_moderated.announce(message=message)
     return message
 
 
 # --- pass it on -----------------------------------------------------------------------------------
-
-
-def _send_pieces(session: LiveSession) -> None:
-    from .rendering import render_pieces
-
-    session_id = session.pk
-
-    def send() -> None:
-        from coproduce.live.broadcast import send_now
-
-        fresh = LiveSession.objects.select_related("current_phase").get(pk=session_id)
-        send_now(
-            screen_group(session_id),
-            {"type": "live.fragment", "target": "pieces", "html": render_pieces(fresh)},
-        )
-        # People with nothing to add to ask for a piece again: this one may be for them.
-        send_now(everyone_group(session_id), {"type": "live.notice", "what": "pieces"})
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -396,7 +351,7 @@ def do_start_piece(session: LiveSession, participant: Participant, *, text: str)
         session_id=session.pk,
         participant_id=participant.pk,
     )
-    _send_pieces(session)
+    happenings.piece_changed.announce(piece=piece)
     return piece
 
 
@@ -413,10 +368,12 @@ def pieces_needing_additions(phase: Phase):
 def do_take_next_piece(
     session: LiveSession, participant: Participant, *, skip: int | None = None
 ) -> Piece | None:
-    """The piece passed to this participant: one they hold already, or the one most in need of additions.
+    """Claim the piece passed to this participant: one they hold already, or the one most in need of
+    additions (None when there is none for them now).
 
     Holding a piece for a few minutes stops two people adding to it at once; the hold lapses if they
-    leave. Pass ``skip`` to be passed a different piece.
+    leave. Pass ``skip`` to be passed a different piece. The pass-it-on panel calls this before it is
+    drawn, and draws the piece claimed.
     """
     phase = _require_phase(session, participant, Phase.Activity.PASS_IT_ON, "piece")
     now = timezone.now()
@@ -479,5 +436,5 @@ def do_add_to_piece(
         participant_id=participant.pk,
         position=contribution.position,
     )
-    _send_pieces(session)
+    happenings.piece_changed.announce(piece=piece)
     return contribution

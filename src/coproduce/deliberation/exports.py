@@ -26,8 +26,9 @@ from coproduce.engine.polis_io import write_polis_export
 from coproduce.live.models import LiveSession
 from coproduce.live.permissions import can_export_outcomes
 
+from .access import pieces_of
+from .map_refresh import current_map
 from .models import OpinionMapSnapshot, Statement, TakeHomeMessage, Vote
-from .rendering import pieces_of
 
 MODERATED = {
     Statement.Status.ACCEPTED: 1,
@@ -212,8 +213,6 @@ EXPORTS = {
 def download(session: LiveSession, name: str) -> HttpResponse:
     if name not in EXPORTS:
         raise Http404("No such export.")
-    from .map_refresh import current_map
-
     make, content_type = EXPORTS[name]
     current_map(session, max_age=0)  # common ground and bridging as of now
     content = make(session)

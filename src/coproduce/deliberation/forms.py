@@ -5,21 +5,20 @@ from django import forms
 from .models import MESSAGE_MAX, STATEMENT_MAX
 
 
+class ActionCheckedText(forms.CharField):
+    """Text that a person must write, checked by the action that takes it, not by the form.
+
+    Length and emptiness are checked by the action, with its own messages (shown with
+    ``core.errors.add_action_error``); the form only carries the text, so its own checks never add a
+    second message. Still ``required``, so the field is not labelled optional.
+    """
+
+    def validate(self, value) -> None:
+        return None
+
+
 class _TextForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": STATEMENT_MAX}))
-
-    def clean_text(self) -> str:
-        # Length and emptiness are checked by the action, with its own messages; the form only carries text.
-        return self.cleaned_data["text"]
-
-
-def bound_with_error(form_class, text: str, message: str):
-    """A form showing ``text`` with the action's ``message`` as the field's only error."""
-    form = form_class(data={"text": text})
-    form.is_valid()
-    form.errors.pop("text", None)
-    form.add_error("text", message)
-    return form
+    text = ActionCheckedText(widget=forms.Textarea(attrs={"rows": 3, "maxlength": STATEMENT_MAX}))
 
 
 class StatementForm(_TextForm):

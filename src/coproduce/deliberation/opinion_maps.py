@@ -6,6 +6,9 @@ document stored in ``OpinionMapSnapshot.data``, holding only ids, counts and sco
 what). Statement texts are looked up when the map is shown, so a statement hidden afterwards drops
 out of it at once.
 
+Votes the engine cannot analyse yet (too few, too sparse) are its ``OpinionDataError``: the map then
+says to keep voting. Any other error is a bug, and is raised.
+
 Votes are private, so the map keeps to three rules (settings, see docs/operators.md):
 
 - no map of groups until ``COPRODUCE_MIN_VOTERS_FOR_MAP`` people have voted;
@@ -14,9 +17,9 @@ Votes are private, so the map keeps to three rules (settings, see docs/operators
 - "agreed in every group" is the engine's selection (``OpinionMap.agreed_in_every_group_``: a majority
   of every group agrees and group-informed consensus reaches ``COPRODUCE_GROUP_CONSENSUS_THRESHOLD``).
 
-The map is built with ``coproduce.engine.opinion.build_opinion_map`` from the votes and statements in
-the order the Polis export writes them, so ``coproduce analyse`` on the export finds the same groups
-and the same stability.
+The map is built with ``coproduce.engine.opinion.build_opinion_map``, as ``coproduce analyse`` builds
+its own, from the votes and statements in the order the Polis export writes them, so the two find the
+same groups and the same stability when the same people are in the conversation.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +37,8 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from coproduce.engine.bridging import MIN_BRIDGING_RATINGS
-from coproduce.engine.opinion import build_opinion_map
+from coproduce.engine.bridging import MIN_BRIDGING_RATINGS, BridgingModel
+from coproduce.engine.opinion import OpinionDataError, OpinionMap, build_opinion_map
 
 from .models import OpinionMapSnapshot, Statement, Vote
 
@@ -77,8 +81,11 @@ def compute_and_store(
         return None
     read_at = time.time()
     previous = (existing.data or {}).get("stability") if existing is not None else None
+    # Polis's in-conv is sticky: whoever was in the conversation at the last map stays in it
+    was_in = (existing.data or {}).get("in_conversation", []) if existing is not None else []
     with_stability = with_stability or previous is None
-    data = compute_opinion_map(session_id, with_stability=with_stability)
+    data = compute_opinion_map(session_id, with_stability=with_stability, in_conversation=was_in)
+    data.setdefault("in_conversation", was_in)
     # stability_current: the figure was worked out from these very votes (not carried over)
     data["stability_current"] = with_stability
     if data.get("stability") is None and previous is not None and data.get("ready") and not with_stability:
@@ -101,6 +108,7 @@ def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, 
         "ready": False,
         "message": message,
         "needs_voters": None,
+        "needs_statements": MIN_STATEMENTS,
         "min_group_size": settings.COPRODUCE_MIN_GROUP_SIZE,
         "votes": votes,
         "voters": voters,
@@ -124,26 +132,6 @@ def _percent(part: int, whole: int) -> int:
     return max(round(100 * part / whole), 1 if part else 0)
 
 
-def _attr(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _aligned(values: Any, keys: list) -> dict:
-    """An engine result per statement as ``{statement_id: value}``, whether given aligned or as a mapping."""
-    if values is None:
-        return {}
-    if isinstance(values, dict):
-        return dict(values)
-    items = list(values)
-    if items and (isinstance(items[0], tuple | list) and len(items[0]) == 2):
-        return {k: v for k, v in items}
-    if items and hasattr(items[0], "statement_id"):
-        return {i.statement_id: _attr(i, "score", _attr(i, "probability", 0.0)) for i in items}
-    return dict(zip(keys, items, strict=False))
-
-
 def _finite(x: Any) -> float | None:
     try:
         value = float(x)
@@ -152,8 +140,27 @@ def _finite(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict[str, Any]:
-    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data."""
+@dataclass
+class _Votes:
+    """A session's votes as the engine takes them, and what the map counts."""
+
+    participant_ids: list[int]
+    statement_ids: list[int]
+    values: list[int]
+    statements: list[int]  # every statement of the session, whatever its status
+    accepted: set[int]
+    excluded: list[int]  # statements not accepted: voted on, but not on the map
+    counted: list[tuple[int, int, int]]  # (participant, statement, value) on accepted statements
+    voters: set[int] = field(default_factory=set)
+    totals: dict[int, Counter] = field(default_factory=dict)  # statement -> Counter of values
+
+    def percent(self, statement_id: int, direction: str) -> int:
+        """The share of everyone who voted on the statement who voted ``direction``."""
+        c = self.totals.get(statement_id, Counter())
+        return _percent(c[1] if direction == "agree" else c[-1], c[1] + c[-1] + c[0])
+
+
+def _read_votes(session_id: int) -> _Votes:
     # In the order the Polis export numbers them, so ``coproduce analyse`` builds the same map.
     statements = list(
         Statement.objects.filter(session_id=session_id)
@@ -161,86 +168,131 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
         .values_list("id", "status")
     )
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
-    excluded = sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED)
     rows = list(
         Vote.objects.filter(session_id=session_id)
         .order_by("updated_at", "id")
         .values_list("participant_id", "statement_id", "value")
     )
-    voters = {p for p, s, v in rows if s in accepted}
     counted = [r for r in rows if r[1] in accepted]
     totals: dict[int, Counter] = defaultdict(Counter)
     for _p, s, v in counted:
         totals[s][v] += 1
-    data = _empty(len(counted), len(voters), len(accepted), "")
-    data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in totals.items()}
+    return _Votes(
+        participant_ids=[r[0] for r in rows],
+        statement_ids=[r[1] for r in rows],
+        values=[r[2] for r in rows],
+        statements=[sid for sid, _status in statements],
+        accepted=accepted,
+        excluded=sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED),
+        counted=counted,
+        voters={p for p, _s, _v in counted},
+        totals=totals,
+    )
+
+
+def compute_opinion_map(
+    session_id: int, *, with_stability: bool = True, in_conversation: Iterable[int] = ()
+) -> dict[str, Any]:
+    """Groups, what each believes, common ground, bridging statements and stability, as JSON-ready data.
+
+    ``in_conversation`` are the participants in the conversation at the previous map: they stay in
+    (Polis's sticky ``in-conv``), and ``data["in_conversation"]`` lists who is in now.
+    """
+    votes = _read_votes(session_id)
+    data = _empty(len(votes.counted), len(votes.voters), len(votes.accepted), "")
+    data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in votes.totals.items()}
     min_voters = settings.COPRODUCE_MIN_VOTERS_FOR_MAP
-    if len(voters) < min_voters or len({s for _p, s, _v in counted}) < MIN_STATEMENTS:
+    if len(votes.voters) < min_voters or len({s for _p, s, _v in votes.counted}) < MIN_STATEMENTS:
         data["needs_voters"] = min_voters  # the page says why there is no map, in plain words
         return data
-
-    participant_ids = [r[0] for r in rows]
-    statement_ids = [r[1] for r in rows]
-    values = [r[2] for r in rows]
     try:
         model = build_opinion_map(
-            participant_ids,
-            statement_ids,
-            values,
-            excluded_statements=excluded,
-            statements=[sid for sid, _status in statements],
+            votes.participant_ids,
+            votes.statement_ids,
+            votes.values,
+            excluded_statements=votes.excluded,
+            statements=votes.statements,
+            in_conversation=list(in_conversation),
             with_stability=with_stability,
             group_consensus_threshold=settings.COPRODUCE_GROUP_CONSENSUS_THRESHOLD,
         )
-    except Exception as error:  # too few votes for groups yet, or similar: not a failure of the session
+    except OpinionDataError as error:  # too few votes for groups yet, or similar: not a failure
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
         data["message"] = "There are not enough votes yet to find groups. Keep voting!"
         return data
 
-    engine_statements = [int(s) for s in model.statements_]
-    engine_participants = [int(p) for p in model.participants_]
     groups = [int(g) for g in model.groups_]
     group_labels = sorted({g for g in groups if g >= 0})
+    members = _members(model, groups)
+    data.update(
+        {
+            "ready": bool(group_labels),
+            "message": "" if group_labels else "There are not enough votes yet to find groups. Keep voting!",
+            "groups": _groups(model, votes, group_labels, members),
+            "consensus": _consensus(model, votes),
+            "group_informed": _group_informed(model, votes),
+            "bridging": _bridging(votes),
+            # as coproduce analyse reports it: only for two groups or more
+            "stability": _finite(model.stability_) if len(group_labels) >= 2 else None,
+            "priority": _priority(model),
+            "points": _points(model.projection_, groups, group_labels),
+            "clustered": sum(len(m) for m in members.values()),
+            "in_conversation": [
+                int(pid)
+                for pid, inside in zip(model.participants_, model.in_conversation_.tolist(), strict=True)
+                if inside
+            ],
+        }
+    )
+    return data
+
+
+def _members(model: OpinionMap, groups: list[int]) -> dict[int, set[int]]:
+    """The participants of each group (label -> participant ids); the ungrouped are left out."""
     members: dict[int, set[int]] = defaultdict(set)
-    for pid, g in zip(engine_participants, groups, strict=False):
+    for pid, g in zip((int(p) for p in model.participants_), groups, strict=True):
         if g >= 0:
             members[g].add(pid)
+    return members
+
+
+def _groups(
+    model: OpinionMap, votes: _Votes, group_labels: list[int], members: dict[int, set[int]]
+) -> list[dict[str, Any]]:
+    """Each group with its size and up to PER_GROUP statements that set it apart, with the share of the
+    group voting that way."""
+    group_of = {pid: g for g, pids in members.items() for pid in pids}
     per_group: dict[int, dict[int, Counter]] = {g: defaultdict(Counter) for g in group_labels}
-    group_of = {pid: g for pid, g in zip(engine_participants, groups, strict=False) if g >= 0}
-    for p, s, v in counted:
+    for p, s, v in votes.counted:
         g = group_of.get(p)
         if g is not None:
             per_group[g][s][v] += 1
-
-    repness = list(getattr(model, "repness_", []) or [])
     min_group_size = settings.COPRODUCE_MIN_GROUP_SIZE
-    result_groups = []
+    result = []
     for index, g in enumerate(group_labels):
-        entries = repness[g] if g < len(repness) else (repness[index] if index < len(repness) else [])
         too_small = len(members[g]) < min_group_size
         believes = []
-        for entry in [] if too_small else entries:  # a small group's summary could show someone's votes
-            sid = int(_attr(entry, "statement_id"))
-            if sid not in accepted:
+        for entry in [] if too_small else model.repness_[g]:  # a small group's summary could show votes
+            sid = int(entry.statement_id)
+            if sid not in votes.accepted:
                 continue
             c = per_group[g][sid]
             voted = c[1] + c[-1] + c[0]
-            direction = _attr(entry, "direction", "agree")
-            if not c[1 if direction == "agree" else -1]:
+            if not c[1 if entry.direction == "agree" else -1]:
                 continue  # Polis's fallback when nothing sets a group apart: "0% disagree" says nothing
             believes.append(
                 {
                     "id": sid,
-                    "direction": direction,
-                    "percent": _percent(c[1] if direction == "agree" else c[-1], voted),
+                    "direction": entry.direction,
+                    "percent": _percent(c[1] if entry.direction == "agree" else c[-1], voted),
                     "voted": voted,
-                    "repness": _finite(_attr(entry, "repness")),
-                    "probability": _finite(_attr(entry, "probability")),
+                    "repness": _finite(entry.repness),
+                    "probability": _finite(entry.probability),
                 }
             )
             if len(believes) >= PER_GROUP:
                 break
-        result_groups.append(
+        result.append(
             {
                 "label": GROUP_LETTERS[index % 26],
                 "index": index,
@@ -249,88 +301,78 @@ def compute_opinion_map(session_id: int, *, with_stability: bool = True) -> dict
                 "believes": believes,
             }
         )
+    return result
 
-    def overall(sid: int, direction: str) -> int:
-        c = totals.get(sid, Counter())
-        return _percent(c[1] if direction == "agree" else c[-1], c[1] + c[-1] + c[0])
 
+def _consensus(model: OpinionMap, votes: _Votes) -> list[dict[str, Any]]:
+    """Up to COMMON_GROUND statements most people agree (or disagree) with, as the engine ranks them."""
     consensus = []
-    for entry in list(getattr(model, "consensus_", []) or []):
-        sid = int(_attr(entry, "statement_id"))
-        if sid in accepted:
-            direction = _attr(entry, "direction", "agree")
+    for entry in model.consensus_:
+        sid = int(entry.statement_id)
+        if sid in votes.accepted:
             consensus.append(
                 {
                     "id": sid,
-                    "direction": direction,
-                    "percent": overall(sid, direction),
-                    "probability": _finite(_attr(entry, "probability")),
+                    "direction": entry.direction,
+                    "percent": votes.percent(sid, entry.direction),
+                    "probability": _finite(entry.probability),
                 }
             )
         if len(consensus) >= COMMON_GROUND:
             break
+    return consensus
 
-    group_informed = [
-        {"id": int(a.statement_id), "score": a.probability, "percent": overall(int(a.statement_id), "agree")}
+
+def _by_statement(model: OpinionMap, values) -> dict[int, Any]:
+    """An engine result aligned to ``model.statements_``, as ``{statement id: value}``."""
+    return dict(zip((int(s) for s in model.statements_), values, strict=True))
+
+
+def _group_informed(model: OpinionMap, votes: _Votes) -> list[dict[str, Any]]:
+    """Up to COMMON_GROUND statements agreed in every group, most agreed first: the engine's selection
+    (a majority of every group agrees, and group-informed consensus reaches the threshold)."""
+    return [
+        {"id": sid, "score": a.probability, "percent": votes.percent(sid, "agree")}
         for a in model.agreed_in_every_group_
-        if int(a.statement_id) in accepted
+        if (sid := int(a.statement_id)) in votes.accepted
     ][:COMMON_GROUND]
 
+
+def _priority(model: OpinionMap) -> dict[str, float]:
+    """The engine's priority per statement (``{"id": priority}``), for choosing what to show next."""
     priority = {}
-    for sid, raw in _aligned(getattr(model, "priority_", None), engine_statements).items():
+    for sid, raw in _by_statement(model, model.priority_).items():
         value = _finite(raw)
         if value is not None:
             priority[str(sid)] = value
-
-    data.update(
-        {
-            "ready": bool(group_labels),
-            "message": "" if group_labels else "There are not enough votes yet to find groups. Keep voting!",
-            "groups": result_groups,
-            "consensus": consensus,
-            "group_informed": group_informed,
-            "bridging": _bridging(participant_ids, statement_ids, values, accepted, overall),
-            # as coproduce analyse reports it: only for two groups or more
-            "stability": _finite(model.stability_) if len(group_labels) >= 2 else None,
-            "priority": priority,
-            "points": _points(getattr(model, "projection_", None), groups, group_labels),
-            "clustered": sum(len(m) for m in members.values()),
-        }
-    )
-    return data
+    return priority
 
 
-def _bridging(participant_ids, statement_ids, values, accepted: set[int], overall) -> list[dict[str, Any]]:
+def _bridging(votes: _Votes) -> list[dict[str, Any]]:
+    """Up to BRIDGING statements that people across groups agree with (matrix factorisation)."""
     try:
-        from coproduce.engine.bridging import BridgingModel
-
-        model = BridgingModel().fit(participant_ids, statement_ids, values)
-    except Exception as error:
+        model = BridgingModel().fit(votes.participant_ids, votes.statement_ids, votes.values)
+    except OpinionDataError as error:  # too few votes to factorise yet
         logger.info("Bridging not computed: %s", error)
         return []
-    rated = zip(model.statements_, model.bridging_scores_, model.n_ratings_, strict=False)
+    rated = zip(model.statements_, model.bridging_scores_, model.n_ratings_, strict=True)
     # as coproduce analyse: a score from too few agree or disagree votes says nothing yet
     scored = [(int(s), _finite(score)) for s, score, ratings in rated if ratings >= MIN_BRIDGING_RATINGS]
     scored = [
         (s, score)
         for s, score in scored
-        if s in accepted and score is not None and score > 0 and overall(s, "agree") > 0
+        if s in votes.accepted and score is not None and score > 0 and votes.percent(s, "agree") > 0
     ]
     scored.sort(key=lambda kv: -kv[1])
-    return [{"id": s, "score": score, "percent": overall(s, "agree")} for s, score in scored[:BRIDGING]]
+    return [{"id": s, "score": score, "percent": votes.percent(s, "agree")} for s, score in scored[:BRIDGING]]
 
 
 def _points(projection, groups: list[int], group_labels: list[int]) -> list[list[float]]:
     """Each clustered participant as an anonymous dot ``[x, y, group index]`` scaled to 0..100."""
-    if projection is None:
-        return []
     index_of = {g: i for i, g in enumerate(group_labels)}
     raw = []
-    for row, g in zip(list(projection), groups, strict=False):
-        try:
-            x, y = _finite(row[0]), _finite(row[1])
-        except (TypeError, IndexError):
-            continue
+    for row, g in zip(list(projection), groups, strict=True):
+        x, y = _finite(row[0]), _finite(row[1])
         if x is None or y is None or g not in index_of:
             continue
         raw.append((x, y, index_of[g]))

@@ -1,4 +1,9 @@
-"""Plugs statements, the live map, the take-home wall and pass it on into live sessions."""
+"""Plugs statements, the live map, the take-home wall and pass it on into live sessions.
+
+``register()`` (from ``DeliberationConfig.ready()``) fills live's plug-in registry: each activity's
+panels (``panels.py``), the websocket messages participants send (handled here through the actions),
+the facilitator's section of the control page, and the link to the outcomes page.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,9 @@ from coproduce.live.activities import SocketReply
 from coproduce.live.models import LiveSession, Participant, Phase
 from coproduce.live.permissions import can_control_session
 
-from . import actions, rendering
+from . import access, actions, panels
 from .forms import MergeForm, SeedStatementForm
-from .models import Statement, TakeHomeMessage
+from .models import Statement
 
 
 def _text(payload: dict) -> str:
@@ -87,7 +92,7 @@ def handle_piece_skip(session: LiveSession, participant: Participant, payload: d
 
 
 def control_section(request, session: LiveSession) -> str:
-    statements = list(Statement.objects.filter(session=session).order_by("created_at", "id"))
+    statements = access.statements_for_moderation(session)
     accepted = [s for s in statements if s.status == Statement.Status.ACCEPTED]
     merge_forms = {
         s.pk: MergeForm(statements=[o for o in accepted if o.pk != s.pk], auto_id=f"merge-{s.pk}-%s")
@@ -105,8 +110,8 @@ def control_section(request, session: LiveSession) -> str:
             "hidden": [s for s in statements if s.status == Statement.Status.HIDDEN],
             "merged": [s for s in statements if s.status == Statement.Status.MERGED],
             "seed_form": SeedStatementForm(),
-            "take_home": list(TakeHomeMessage.objects.filter(session=session).order_by("created_at", "id")),
-            "has_statements_phase": session.phases.filter(activity=Phase.Activity.STATEMENTS).exists(),
+            "take_home": access.take_home_messages(session),
+            "has_statements_phase": access.has_activity(session, Phase.Activity.STATEMENTS),
         },
         request=request,
     )
@@ -121,25 +126,18 @@ def session_link(user, session: LiveSession):
 def register() -> None:
     A = Phase.Activity
     activities.register_activity(
-        A.STATEMENTS,
-        participant_panel=rendering.render_statements_panel,
-        screen_panel=rendering.render_statements_screen,
+        A.STATEMENTS, participant_panel=panels.statements_panel, screen_panel=panels.statements_screen
     )
     activities.register_activity(
         A.COMMON_GROUND,
-        participant_panel=rendering.render_common_ground_panel,
-        screen_panel=rendering.render_common_ground_screen,
-        shows_map=True,
+        participant_panel=panels.common_ground_panel,
+        screen_panel=panels.common_ground_screen,
     )
     activities.register_activity(
-        A.TAKE_HOME,
-        participant_panel=rendering.render_take_home_panel,
-        screen_panel=rendering.render_take_home_screen,
+        A.TAKE_HOME, participant_panel=panels.take_home_panel, screen_panel=panels.take_home_screen
     )
     activities.register_activity(
-        A.PASS_IT_ON,
-        participant_panel=rendering.render_pass_it_on_panel,
-        screen_panel=rendering.render_pass_it_on_screen,
+        A.PASS_IT_ON, participant_panel=panels.pass_it_on_panel, screen_panel=panels.pass_it_on_screen
     )
     activities.register_socket_handler("vote", handle_vote, checks_phase_itself=True)
     activities.register_socket_handler("statement", handle_statement)

@@ -1,26 +1,29 @@
 """HTML for the activity panels (participants), room-screen panels, the live map, the wall and the pieces.
 
-Rendered without a request so the same fragments go over websockets, to polling pages and into full
-pages. Forms carry an empty CSRF token when rendered for a websocket; live.js fills it in.
+A leaf: every function takes what it shows as arguments, reads nothing from the database and changes
+nothing. ``panels.py`` (pages) and ``broadcasting.py`` (websocket messages) gather what to show and
+call these. Rendered without a request so the same fragments go over websockets, to polling pages and
+into full pages. Forms carry an empty CSRF token when rendered for a websocket; live.js fills it in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 
+from coproduce.core.errors import ActionError, add_action_error
 from coproduce.engine.stability import stability_percent
 from coproduce.live.models import LiveSession, Participant, Phase
 
-from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm, bound_with_error
-from .models import OpinionMapSnapshot, Piece, Statement, TakeHomeMessage, Vote
-from .opinion_maps import MIN_STATEMENTS
-from .selection import next_statement
+from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm
+from .models import OpinionMapSnapshot, Piece, PieceContribution, TakeHomeMessage
 
-VOTE_LABELS = {1: "Agree", -1: "Disagree", 0: "Pass"}
+if TYPE_CHECKING:
+    from .selection import VotingQueue
+
+GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 # --- the live map ---------------------------------------------------------------------------------
@@ -46,18 +49,18 @@ def _waiting_message(data: dict[str, Any]) -> str:
             "The map of groups appears once at least %(needed)d people have voted on %(statements)d or "
             "more statements. With fewer, a group could be so small that it shows how someone voted."
         )
-        % {"needed": needed, "statements": MIN_STATEMENTS}
+        % {"needed": needed, "statements": data.get("needs_statements", 2)}
         + " "
         + ngettext("So far %(voters)d person has voted.", "So far %(voters)d people have voted.", voters)
         % {"voters": voters}
     )
 
 
-def map_context(session: LiveSession, snapshot: OpinionMapSnapshot | None) -> dict[str, Any]:
+def map_context(
+    session: LiveSession, snapshot: OpinionMapSnapshot | None, texts: dict[int, str]
+) -> dict[str, Any]:
+    """What the map shows. ``texts``: the session's accepted statements by id (others drop out)."""
     data = snapshot.data if snapshot is not None else {}
-    texts = dict(
-        Statement.objects.filter(session=session, status=Statement.Status.ACCEPTED).values_list("id", "text")
-    )
 
     def with_text(items):
         return [{**item, "text": texts[item["id"]]} for item in items or [] if item.get("id") in texts]
@@ -78,7 +81,7 @@ def map_context(session: LiveSession, snapshot: OpinionMapSnapshot | None) -> di
         "stability_percent": stability_percent(stability),
         "stability_words": _stability_words(stability),
         "points": [
-            {"x": p[0], "y": p[1], "group": p[2], "letter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[p[2] % 26]}
+            {"x": p[0], "y": p[1], "group": p[2], "letter": GROUP_LETTERS[p[2] % 26]}
             for p in data.get("points", [])
         ],
         "clustered": data.get("clustered", 0),
@@ -87,34 +90,40 @@ def map_context(session: LiveSession, snapshot: OpinionMapSnapshot | None) -> di
     }
 
 
-def render_map_for_session(
-    session: LiveSession, snapshot: OpinionMapSnapshot | None, *, variant: str = "screen"
+def render_map(
+    session: LiveSession,
+    snapshot: OpinionMapSnapshot | None,
+    texts: dict[int, str],
+    *,
+    variant: str = "screen",
 ) -> str:
-    context = map_context(session, snapshot)
+    context = map_context(session, snapshot, texts)
     context["variant"] = variant
     return render_to_string("deliberation/_map.html", context)
-
-
-def _current_map(session: LiveSession):
-    from .map_refresh import current_map
-
-    return current_map(session)
 
 
 # --- participant panels ---------------------------------------------------------------------------
 
 
-def _statement_form_html(errors: dict[str, str] | None, text: str) -> str:
+def _text_form(form_class, text: str, error: ActionError | None):
+    """The form showing ``text``, with the action's ``error`` next to its field when there is one."""
+    if error is None:
+        return form_class(initial={"text": text})
+    form = form_class(data={"text": text})
+    add_action_error(form, error)
+    return form
+
+
+def _statement_form_html(error: ActionError | None, text: str) -> str:
     """The "add a statement" field. Rendered once and reused when empty: it is the same for everyone,
     and the form machinery is the slowest part of a panel redrawn after every vote."""
     global _EMPTY_STATEMENT_FIELD
-    if not errors and not text and _EMPTY_STATEMENT_FIELD is not None:
+    if error is None and not text and _EMPTY_STATEMENT_FIELD is not None:
         return _EMPTY_STATEMENT_FIELD
-    form = StatementForm(initial={"text": text})
-    if errors and errors.get("text"):
-        form = bound_with_error(StatementForm, text, errors["text"])
-    html = render_to_string("deliberation/_statement_field.html", {"form": form})
-    if not errors and not text:
+    html = render_to_string(
+        "deliberation/_statement_field.html", {"form": _text_form(StatementForm, text, error)}
+    )
+    if error is None and not text:
         _EMPTY_STATEMENT_FIELD = html
     return html
 
@@ -128,13 +137,11 @@ def render_statements_panel(
     participant: Participant,
     csrf_token: str = "",
     *,
-    errors: dict[str, str] | None = None,
+    queue: VotingQueue,
+    error: ActionError | None = None,
     text: str = "",
 ) -> str:
-    from .map_process import warm_up
-
-    warm_up()  # the map's helper process, ready before the first votes come in
-    queue = next_statement(participant)
+    """Vote on ``queue.statement`` (one at a time), and write a statement."""
     return render_to_string(
         "deliberation/panels/statements.html",
         {
@@ -145,58 +152,40 @@ def render_statements_panel(
             "statement": queue.statement,
             "voted": queue.voted,
             "total": queue.total,
-            "statement_field": _statement_form_html(errors, text),
-            "vote_error": (errors or {}).get("vote", ""),
+            "statement_field": _statement_form_html(error, text),
             "moderated": session.moderation == LiveSession.Moderation.FACILITATOR,
         },
     )
 
 
-def my_votes(participant: Participant) -> list[dict[str, Any]]:
-    votes = (
-        Vote.objects.filter(participant=participant, statement__status=Statement.Status.ACCEPTED)
-        .select_related("statement")
-        .order_by("-updated_at")
-    )
-    return [{"statement": v.statement, "value": v.value, "label": VOTE_LABELS[v.value]} for v in votes]
-
-
-def render_common_ground_panel(
-    session: LiveSession, phase: Phase, participant: Participant, csrf_token: str = ""
-) -> str:
+def render_common_ground_panel(session: LiveSession, phase: Phase, *, map_html: str) -> str:
     return render_to_string(
         "deliberation/panels/common_ground.html",
-        {
-            "session": session,
-            "phase": phase,
-            "map_html": render_map_for_session(session, _current_map(session), variant="participant"),
-        },
+        {"session": session, "phase": phase, "map_html": map_html},
     )
 
 
 def render_take_home_panel(
     session: LiveSession,
     phase: Phase,
-    participant: Participant,
     csrf_token: str = "",
     *,
-    errors: dict[str, str] | None = None,
+    mine: TakeHomeMessage | None,
+    summary: dict[str, Any],
+    error: ActionError | None = None,
     text: str | None = None,
 ) -> str:
-    mine = TakeHomeMessage.objects.filter(phase=phase, participant=participant).first()
-    form = TakeHomeForm(initial={"text": text if text is not None else (mine.text if mine else "")})
-    if errors and errors.get("text"):
-        form = bound_with_error(TakeHomeForm, text or "", errors["text"])
-    snapshot = _current_map(session)
+    """Leave (or change) ``mine``; ``summary`` is the map's context (common ground found)."""
+    shown = text if text is not None else (mine.text if mine else "")
     return render_to_string(
         "deliberation/panels/take_home.html",
         {
             "session": session,
             "phase": phase,
             "csrf_token": csrf_token,
-            "form": form,
+            "form": _text_form(TakeHomeForm, shown, error),
             "mine": mine,
-            "summary": map_context(session, snapshot),
+            "summary": summary,
         },
     )
 
@@ -204,43 +193,28 @@ def render_take_home_panel(
 def render_pass_it_on_panel(
     session: LiveSession,
     phase: Phase,
-    participant: Participant,
     csrf_token: str = "",
     *,
-    errors: dict[str, str] | None = None,
+    started: Piece | None,
+    piece: Piece | None,
+    contributions: list[PieceContribution],
+    added: int,
+    error: ActionError | None = None,
     text: str = "",
-    skip: int | None = None,
 ) -> str:
-    from .actions import DeliberationError, do_take_next_piece
-
-    started = Piece.objects.filter(phase=phase, started_by=participant).first()
-    piece = None
-    if started is not None:
-        try:
-            piece = do_take_next_piece(session, participant, skip=skip)
-        except DeliberationError:
-            piece = None
+    """Start a piece (until ``started``), then add to ``piece``, the one passed to this person."""
     form_class = PieceAddForm if started is not None else PieceStartForm
-    form = form_class(initial={"text": text})
-    if errors and errors.get("text"):
-        form = bound_with_error(form_class, text, errors["text"])
-    added = (
-        Piece.objects.filter(phase=phase, contributions__participant=participant)
-        .exclude(started_by=participant)
-        .count()
-    )
     return render_to_string(
         "deliberation/panels/pass_it_on.html",
         {
             "session": session,
             "phase": phase,
             "csrf_token": csrf_token,
-            "form": form,
+            "form": _text_form(form_class, text, error),
             "started": started,
             "piece": piece,
-            "contributions": list(piece.contributions.order_by("position")) if piece else [],
+            "contributions": contributions,
             "added": added,
-            "error": (errors or {}).get("piece", ""),
         },
     )
 
@@ -248,85 +222,40 @@ def render_pass_it_on_panel(
 # --- room-screen panels ---------------------------------------------------------------------------
 
 
-def render_statements_screen(session: LiveSession, phase: Phase) -> str:
+def render_statements_screen(session: LiveSession, phase: Phase, *, map_html: str) -> str:
     return render_to_string(
-        "deliberation/screen/statements.html",
-        {
-            "session": session,
-            "phase": phase,
-            "map_html": render_map_for_session(session, _current_map(session)),
-        },
+        "deliberation/screen/statements.html", {"session": session, "phase": phase, "map_html": map_html}
     )
 
 
-def render_common_ground_screen(session: LiveSession, phase: Phase) -> str:
+def render_common_ground_screen(session: LiveSession, phase: Phase, *, map_html: str) -> str:
     return render_to_string(
-        "deliberation/screen/common_ground.html",
-        {
-            "session": session,
-            "phase": phase,
-            "map_html": render_map_for_session(session, _current_map(session)),
-        },
+        "deliberation/screen/common_ground.html", {"session": session, "phase": phase, "map_html": map_html}
     )
 
 
-def render_take_home_screen(session: LiveSession, phase: Phase) -> str:
+def render_take_home_screen(
+    session: LiveSession, phase: Phase, *, wall_html: str, summary: dict[str, Any]
+) -> str:
     return render_to_string(
         "deliberation/screen/take_home.html",
-        {
-            "session": session,
-            "phase": phase,
-            "wall_html": render_wall(session),
-            "summary": map_context(session, _current_map(session)),
-        },
+        {"session": session, "phase": phase, "wall_html": wall_html, "summary": summary},
     )
 
 
-def render_pass_it_on_screen(session: LiveSession, phase: Phase) -> str:
+def render_pass_it_on_screen(session: LiveSession, phase: Phase, *, pieces_html: str) -> str:
     return render_to_string(
         "deliberation/screen/pass_it_on.html",
-        {
-            "session": session,
-            "phase": phase,
-            "pieces_html": render_pieces(session),
-        },
+        {"session": session, "phase": phase, "pieces_html": pieces_html},
     )
 
 
-def wall_messages(session: LiveSession) -> list[TakeHomeMessage]:
-    return list(TakeHomeMessage.objects.filter(session=session, is_hidden=False).order_by("created_at", "id"))
+def render_wall(messages: list[TakeHomeMessage]) -> str:
+    return render_to_string("deliberation/_wall.html", {"messages_on_wall": messages})
 
 
-def render_wall(session: LiveSession) -> str:
-    return render_to_string("deliberation/_wall.html", {"messages_on_wall": wall_messages(session)})
-
-
-def pieces_of(session: LiveSession, phase: Phase | None = None) -> list[dict[str, Any]]:
-    pieces = Piece.objects.filter(session=session)
-    if phase is not None:
-        pieces = pieces.filter(phase=phase)
-    pieces = pieces.select_related("phase").annotate(n=Count("contributions")).order_by("created_at", "id")
-    result = []
-    for piece in pieces.prefetch_related("contributions"):
-        lines = [c.text for c in sorted(piece.contributions.all(), key=lambda c: c.position)]
-        result.append(
-            {
-                "piece": piece,
-                "lines": lines,
-                "complete": len(lines) >= piece.phase.additions_per_piece + 1,
-                "additions": len(lines) - 1,
-            }
-        )
-    return result
-
-
-def render_pieces(session: LiveSession) -> str:
-    phase = (
-        session.current_phase
-        if session.current_phase and session.current_phase.activity == Phase.Activity.PASS_IT_ON
-        else None
-    )
-    items = pieces_of(session, phase)
+def render_pieces(items: list[dict[str, Any]]) -> str:
+    """``items``: as ``access.pieces_of`` gives them."""
     return render_to_string(
         "deliberation/_pieces.html",
         {

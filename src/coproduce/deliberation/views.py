@@ -4,7 +4,7 @@ the map's text version, and the outcomes page with its exports."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,12 +17,10 @@ from coproduce.live.access import (
     access_participation_by_id,
     access_session_as_viewer_by_id,
 )
-from coproduce.live.models import Phase
 from coproduce.live.views import render_participant_page
 
-from . import actions, exports, rendering
+from . import access, actions, exports, panels, rendering
 from .map_refresh import current_map
-from .models import Statement, TakeHomeMessage
 from .plugin import statement_thanks
 
 
@@ -38,9 +36,7 @@ def _panel_with_error(
     if phase is None or error.field != "text":
         messages.error(request, error.message)
         return _back(session)
-    html = render_panel(
-        session, phase, participant, get_token(request), errors={"text": error.message}, text=text
-    )
+    html = render_panel(session, phase, participant, get_token(request), error=error, text=text)
     return render_participant_page(request, session, participant, html)
 
 
@@ -54,9 +50,7 @@ def submit_statement(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         statement = actions.do_submit_statement(session, participant, text=text)
     except actions.DeliberationError as error:
-        return _panel_with_error(
-            request, session, participant, error, text, rendering.render_statements_panel
-        )
+        return _panel_with_error(request, session, participant, error, text, panels.statements_panel)
     messages.success(request, statement_thanks(statement))
     return _back(session)
 
@@ -82,7 +76,7 @@ def my_votes(request: HttpRequest, session_id: int) -> HttpResponse:
     """A participant's own votes, to look back on or change. Nobody else can see them."""
     session, participant = access_participation_by_id(request, session_id)
     return render(
-        request, "deliberation/my_votes.html", {"session": session, "votes": rendering.my_votes(participant)}
+        request, "deliberation/my_votes.html", {"session": session, "votes": access.my_votes(participant)}
     )
 
 
@@ -93,7 +87,7 @@ def take_home(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         actions.do_leave_take_home_message(session, participant, text=text)
     except actions.DeliberationError as error:
-        return _panel_with_error(request, session, participant, error, text, rendering.render_take_home_panel)
+        return _panel_with_error(request, session, participant, error, text, panels.take_home_panel)
     messages.success(request, "Your message is on the wall.")
     return _back(session)
 
@@ -120,9 +114,7 @@ def piece(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.error(request, "That is not something you can do with a piece.")
     except actions.DeliberationError as error:
-        return _panel_with_error(
-            request, session, participant, error, text, rendering.render_pass_it_on_panel
-        )
+        return _panel_with_error(request, session, participant, error, text, panels.pass_it_on_panel)
     return _back(session)
 
 
@@ -135,27 +127,20 @@ def map_fragment(request: HttpRequest, session_id: int) -> HttpResponse:
     """The live map alone, for room screens that poll because websockets are blocked."""
     session, participant, controls = access_session_as_viewer_by_id(request, session_id)
     variant = "screen" if controls and request.GET.get("variant") != "participant" else "participant"
-    return HttpResponse(rendering.render_map_for_session(session, current_map(session), variant=variant))
+    return HttpResponse(panels.map_html(session, variant=variant))
 
 
 @never_cache
 def map_text(request: HttpRequest, session_id: int) -> HttpResponse:
     """The live map as plain text and tables: for screen readers, and for reading at your own pace."""
     session, participant, controls = access_session_as_viewer_by_id(request, session_id)
-    context = rendering.map_context(session, current_map(session))
+    context = panels.map_summary(session)
     context["statement_rows"] = exports.statement_rows(session)
     context["participant"] = participant
     return render(request, "deliberation/map_text.html", context)
 
 
 # --- facilitators -------------------------------------------------------------------------------------
-
-
-def _statement_of(session, statement_id) -> Statement:
-    try:
-        return Statement.objects.get(pk=statement_id, session=session)
-    except (Statement.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such statement.") from None
 
 
 def _to_control(session) -> HttpResponse:
@@ -167,11 +152,11 @@ def _to_control(session) -> HttpResponse:
 @require_POST
 def moderate(request: HttpRequest, session_id: int, statement_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    statement = _statement_of(session, statement_id)
+    statement = access.access_statement_by_id(session, statement_id)
     decision = request.POST.get("decision", "")
     try:
         if decision == "merge":
-            into = Statement.objects.filter(session=session, pk=request.POST.get("into") or 0).first()
+            into = access.statement_to_keep(session, request.POST.get("into"))
             if into is None:
                 raise actions.DeliberationError("Choose the statement to keep.")
             actions.do_merge_statements(statement, into=into, acting_user=request.user)
@@ -199,10 +184,7 @@ def seed_statement(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def take_home_visibility(request: HttpRequest, session_id: int, message_id: int) -> HttpResponse:
     session = access_controlled_session_by_id(request.user, session_id)
-    try:
-        message = TakeHomeMessage.objects.get(pk=message_id, session=session)
-    except TakeHomeMessage.DoesNotExist:
-        raise Http404("No such message.") from None
+    message = access.access_take_home_message_by_id(session, message_id)
     hidden = request.POST.get("what") == "hide"
     actions.do_set_take_home_hidden(message, hidden=hidden, acting_user=request.user)
     messages.success(request, "Message hidden from the wall." if hidden else "Message back on the wall.")
@@ -215,17 +197,15 @@ def take_home_visibility(request: HttpRequest, session_id: int, message_id: int)
 def outcomes(request: HttpRequest, session_id: int) -> HttpResponse:
     session, participant = access_outcomes_by_id(request, session_id)
     snapshot = current_map(session, max_age=0, with_stability=True)
-    context = rendering.map_context(session, snapshot)
+    context = rendering.map_context(session, snapshot, access.accepted_statement_texts(session.pk))
     context.update(
         {
             "participant": participant,
-            "phases": list(session.phases.order_by("position")),
-            "people": session.participants.count(),
-            "wall": rendering.wall_messages(session),
-            "pieces": rendering.pieces_of(session),
+            **access.outcome_facts(session),
+            "wall": access.wall_messages(session),
+            "pieces": access.pieces_of(session),
             "statement_rows": exports.statement_rows(session),
             "can_export": exports.can_export(request.user, session),
-            "has_pieces": session.phases.filter(activity=Phase.Activity.PASS_IT_ON).exists(),
         }
     )
     return render(request, "deliberation/outcomes.html", context)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _cluster, _pca
+from . import _cluster, _pca, history
 from ._votes import OpinionDataError, VoteTable, as_id_array, as_values, build_vote_table, latest_votes
 from .stability import adjusted_rand_index
 from .statements import (
@@ -158,7 +158,14 @@ class OpinionMap:
     # ------------------------------------------------------------------ public API
 
     def fit(
-        self, participant_ids, statement_ids, values, *, excluded_statements=(), statements=None
+        self,
+        participant_ids,
+        statement_ids,
+        values,
+        *,
+        excluded_statements=(),
+        statements=None,
+        in_conversation=(),
     ) -> OpinionMap:
         """Build the map from votes in chronological order (a later vote replaces an earlier one).
 
@@ -166,27 +173,103 @@ class OpinionMap:
         or meta statements: kept in ``statements_`` but never shown as representative, consensus or
         with priority. ``statements`` optionally lists every statement id, including those nobody has
         voted on yet (they get Polis's priority for an unseen statement, which lets them be shown soon).
+        ``in_conversation`` lists participants already in the conversation at an earlier fit (Polis's
+        ``in-conv`` is sticky): they stay in whatever today's threshold says. Ids with no vote here are
+        ignored.
         """
         self._check_params()
         table = build_vote_table(participant_ids, statement_ids, values, statements=statements)
         self._excluded_ids = set(_as_list(excluded_statements))
+        self._sticky_ids = _as_id_set(in_conversation)
         self._fit_table(table, warm=None)
         return self
 
-    def update(self, participant_ids, statement_ids, values, *, excluded_statements=None) -> OpinionMap:
+    def fit_history(
+        self,
+        participant_ids,
+        statement_ids,
+        values,
+        vote_times,
+        *,
+        excluded_statements=(),
+        statements=None,
+        update_every: float = history.POLL_SECONDS,
+        replayed_updates: int = 0,
+    ) -> OpinionMap:
+        """Build the map Polis would have shown, replaying its updates from the votes' times.
+
+        Like ``fit``, but votes may come in any order with ``vote_times`` (seconds, or numpy
+        datetimes, one per vote; both are in every Polis export). Who is in the conversation is
+        replayed update by update, ``update_every`` seconds apart (Polis polls every second): once a
+        participant met ``min(7, statements at that update)`` votes, or was topped up among the first
+        15, they stay in (see ``history``). ``replayed_updates`` > 0 also replays that many evenly
+        spaced warm-started updates before the last, so Polis's group-count smoother and its carried-over
+        groups shape the result; it costs about one ``update`` each and, on the Polis open data, did
+        not bring the groups closer to Polis's (see bench/opinion_vs_reddwarf.py), so it is off by
+        default. ``in_conversation_`` then matches what Polis kept; ``history_`` holds the replay.
+        """
+        self._check_params()
+        p = as_id_array(participant_ids, "participant_ids")
+        s = as_id_array(statement_ids, "statement_ids")
+        if p.size != s.size:
+            raise OpinionDataError(
+                "participant_ids and statement_ids must be flat sequences of the same length"
+            )
+        v = as_values(values, p.size)
+        times = history.as_vote_times(vote_times, p.size)
+        if not (isinstance(replayed_updates, int | np.integer) and replayed_updates >= 0):
+            raise OpinionDataError(f"replayed_updates must be a whole number ≥ 0, not {replayed_updates!r}")
+        order = history.chronological(times)
+        p, s, v = p[order], s[order], v[order]
+        replay = history.replay_in_conversation(p, s, times[order], update_every=update_every)
+        cuts = _replay_cuts(replay.update_ends, int(replayed_updates))
+        start = 0
+        for u, end in cuts:
+            sticky = replay.participants[replay.in_conversation_after(u)]
+            if start == 0:
+                self.fit(
+                    p[:end], s[:end], v[:end], excluded_statements=excluded_statements, in_conversation=sticky
+                )
+            else:
+                self.update(p[start:end], s[start:end], v[start:end], in_conversation=sticky)
+            start = end
+        sticky = replay.participants[replay.in_conversation]
+        if start == 0:
+            self.fit(
+                p,
+                s,
+                v,
+                excluded_statements=excluded_statements,
+                statements=statements,
+                in_conversation=sticky,
+            )
+        else:
+            self.update(p[start:], s[start:], v[start:], in_conversation=sticky)
+        self.history_ = replay
+        return self
+
+    def update(
+        self, participant_ids, statement_ids, values, *, excluded_statements=None, in_conversation=()
+    ) -> OpinionMap:
         """Add new votes (chronological, after the fitted ones) and refit, starting from the last fit.
 
         New participants and statements are appended. PCA, base clusters and groups are warm-started,
         so an update after a few votes costs a small fraction of ``fit``. The number of groups only
-        changes once a new best k has won 4 updates in a row (Polis's ``group-k-smoother``).
+        changes once a new best k has won 4 updates in a row (Polis's ``group-k-smoother``). Everyone in
+        the conversation at the last fit stays in; ``in_conversation`` adds more ids (as in ``fit``).
         """
         if not hasattr(self, "_table"):
             return self.fit(
-                participant_ids, statement_ids, values, excluded_statements=excluded_statements or ()
+                participant_ids,
+                statement_ids,
+                values,
+                excluded_statements=excluded_statements or (),
+                in_conversation=in_conversation,
             )
         self._check_params()
         if excluded_statements is not None:
             self._excluded_ids = set(_as_list(excluded_statements))
+        self._sticky_ids = _as_id_set(in_conversation)
         table = self._merge(participant_ids, statement_ids, values)
         self._fit_table(table, warm=self._warm)
         return self
@@ -273,7 +356,15 @@ class OpinionMap:
         n_matrix_cols = int(in_matrix.sum())
         votes_cast = np.bincount(rows, minlength=n_p)
 
-        in_conv = self._in_conversation(votes_cast, n_matrix_cols, None if warm is None else warm.in_conv)
+        previous = None
+        if warm is not None:
+            previous = np.zeros(n_p, dtype=bool)
+            previous[: warm.in_conv.size] = warm.in_conv[:n_p]
+        sticky = getattr(self, "_sticky_ids", None)
+        if sticky:
+            listed = np.fromiter((x in sticky for x in table.participants.tolist()), dtype=bool, count=n_p)
+            previous = listed if previous is None else previous | listed
+        in_conv = self._in_conversation(votes_cast, n_matrix_cols, previous)
 
         center = _pca.column_means(cols, vals, n_s)
         center[excluded] = 0.0
@@ -455,6 +546,8 @@ def build_opinion_map(
     *,
     excluded_statements=(),
     statements=None,
+    in_conversation=(),
+    vote_times=None,
     n_groups: int | str = "auto",
     with_stability: bool = True,
     group_consensus_threshold: float = GROUP_CONSENSUS_THRESHOLD,
@@ -463,8 +556,11 @@ def build_opinion_map(
     ``STABILITY_RESAMPLES`` bootstrap draws for ``stability_`` (none without ``with_stability``).
 
     The web platform and ``coproduce analyse`` both build their maps here, so the same votes (in the
-    same order, with the same statements) give the same groups, the same statements agreed in every
-    group and the same stability figure. Arguments are those of :meth:`OpinionMap.fit`.
+    same order, with the same statements, and the same people in the conversation) give the same
+    groups, the same statements agreed in every group and the same stability figure. With
+    ``vote_times`` the map is fitted with :meth:`OpinionMap.fit_history` (who is in the conversation
+    replayed from the times, as ``coproduce analyse`` does for an export that has them); otherwise
+    with :meth:`OpinionMap.fit`, keeping ``in_conversation`` in (the live map's sticky list).
     """
     model = OpinionMap(
         n_groups=n_groups,
@@ -472,8 +568,22 @@ def build_opinion_map(
         n_resamples=STABILITY_RESAMPLES if with_stability else 0,
         group_consensus_threshold=group_consensus_threshold,
     )
+    if vote_times is not None:
+        return model.fit_history(
+            participant_ids,
+            statement_ids,
+            values,
+            vote_times,
+            excluded_statements=excluded_statements,
+            statements=statements,
+        )
     return model.fit(
-        participant_ids, statement_ids, values, excluded_statements=excluded_statements, statements=statements
+        participant_ids,
+        statement_ids,
+        values,
+        excluded_statements=excluded_statements,
+        statements=statements,
+        in_conversation=in_conversation,
     )
 
 
@@ -506,6 +616,25 @@ def _as_list(ids) -> list:
         return list(np.asarray(ids).tolist()) if not isinstance(ids, set | frozenset) else list(ids)
     except TypeError:
         raise OpinionDataError("excluded_statements must be a collection of statement ids") from None
+
+
+def _as_id_set(ids) -> set:
+    if ids is None:
+        return set()
+    if isinstance(ids, str | bytes):
+        raise OpinionDataError("in_conversation must be a collection of participant ids, not a single string")
+    try:
+        return set(np.asarray(list(ids)).tolist()) if not isinstance(ids, set | frozenset) else set(ids)
+    except TypeError:
+        raise OpinionDataError("in_conversation must be a collection of participant ids") from None
+
+
+def _replay_cuts(ends: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """(update index, votes seen) for ``n`` evenly spaced updates before the last one."""
+    if n <= 0 or ends.size < 2:
+        return []
+    picks = np.unique(np.linspace(0, ends.size - 1, n + 1, endpoint=False).astype(np.int64)[1:])
+    return [(int(u), int(ends[u])) for u in picks if 0 < ends[u] < ends[-1]]
 
 
 def _code(index: dict, ids: list, x) -> int:

@@ -12,6 +12,8 @@ Problems are reported as ``OpinionDataError`` naming the file, the line and what
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +25,17 @@ import numpy as np
 
 from ._votes import OpinionDataError
 
-__all__ = ["PolisExport", "read_polis_export", "write_polis_export", "OpinionDataError"]
+__all__ = [
+    "PolisExport",
+    "PolisMath",
+    "find_polis_math",
+    "read_polis_export",
+    "read_polis_math",
+    "write_polis_export",
+    "OpinionDataError",
+]
+
+MATH_FILE_NAMES = ("math-pca2.json", "math-pca2.json.gz", "pca2.json", "pca2.json.gz")
 
 _VOTE_VALUES = {"1": 1, "-1": -1, "0": 0, "1.0": 1, "-1.0": -1, "0.0": 0}
 
@@ -43,6 +55,13 @@ class PolisExport:
     polis_gic: dict[int, float] = field(default_factory=dict)
     votes_source: str = "votes.csv"
     warnings: list[str] = field(default_factory=list)
+    vote_times: np.ndarray | None = None
+
+    @property
+    def has_history(self) -> bool:
+        """True when every vote has its time (``votes.csv`` with a ``timestamp`` column), so
+        ``OpinionMap.fit_history`` can replay Polis's updates."""
+        return self.vote_times is not None and self.vote_times.size == self.values.size
 
 
 def _open_csv(path: Path):
@@ -139,7 +158,7 @@ def _read_comments(path: Path, export: PolisExport) -> None:
                     ) from None
 
 
-def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     with _open_csv(path) as handle:
         reader = csv.reader(handle)
         index = _header(reader, path, ("comment-id", "voter-id", "vote"))
@@ -151,11 +170,13 @@ def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             tids.append(_int(row[index["comment-id"]], path, line, "comment-id"))
             pids.append(_int(row[index["voter-id"]], path, line, "voter-id"))
             votes.append(_vote(row[index["vote"]], path, line, "vote"))
-    order = np.argsort(np.asarray(times, dtype=np.int64), kind="stable")
+    stamps = np.asarray(times, dtype=np.int64)
+    order = np.argsort(stamps, kind="stable")
     return (
         np.asarray(pids, dtype=np.int64)[order],
         np.asarray(tids, dtype=np.int64)[order],
         np.asarray(votes, dtype=np.int8)[order],
+        stamps[order] / 1000.0 if ts_col is not None else None,  # Polis stamps are milliseconds
     )
 
 
@@ -215,8 +236,9 @@ def read_polis_export(path: str | Path) -> PolisExport:
         _read_comments(comments_path, export)
     else:
         export.warnings.append("comments.csv is missing: statements are shown by number only")
+    times = None
     if votes_path.exists():
-        pids, tids, vals = _read_votes(votes_path)
+        pids, tids, vals, times = _read_votes(votes_path)
         if pv_path.exists():
             _read_participants_votes(pv_path, export, votes_needed=False)
     else:
@@ -231,9 +253,11 @@ def read_polis_export(path: str | Path) -> PolisExport:
                 f"{int((~known).sum())} vote(s) on statement id(s) not in comments.csv were ignored: {shown}"
             )
             pids, tids, vals = pids[known], tids[known], vals[known]
+            times = None if times is None else times[known]
     else:
         export.statements = list(dict.fromkeys(tids.tolist()))
     export.participant_ids, export.statement_ids, export.values = pids, tids, vals
+    export.vote_times = times
     return export
 
 
@@ -322,3 +346,70 @@ def write_polis_export(
 
 def _datetime(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+@dataclass
+class PolisMath:
+    """What Polis's own maths published for a conversation (its ``math/pca2`` blob, the stored
+    ``math_main`` data): who was in the conversation, their groups and each group's representative
+    statements as (group id, statement id, "agree" or "disagree")."""
+
+    path: Path
+    in_conversation: set[int]
+    groups: dict[int, int]
+    repness: set[tuple[int, int, str]]
+
+
+def find_polis_math(folder: str | Path) -> Path | None:
+    """The Polis math blob saved beside an export (``math-pca2.json`` or ``pca2.json``, maybe gzipped)."""
+    for name in MATH_FILE_NAMES:
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_polis_math(path: str | Path) -> PolisMath:
+    """Read a Polis math blob (JSON, or gzipped JSON).
+
+    Uses ``in-conv`` (participant ids), ``base-clusters`` (``id`` and ``members``, folded into
+    columns as Polis stores them, or as a list), ``group-clusters`` (``id`` and the base clusters in
+    ``members``) and ``repness`` (group id → list of ``tid`` and ``repful-for``), the keys of
+    compdemocracy/polis ``math/src/polismath/conv_man.clj`` ``prep-main``. When ``in-conv`` is missing
+    it is everyone in a base cluster.
+    """
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        blob = json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise OpinionDataError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    except (ValueError, UnicodeDecodeError, EOFError) as exc:
+        raise OpinionDataError(f"{file.name}: not a Polis math blob (not JSON: {exc})") from None
+    if not isinstance(blob, dict):
+        raise OpinionDataError(f"{file.name}: not a Polis math blob (expected a JSON object)")
+    try:
+        base = blob.get("base-clusters") or {}
+        if isinstance(base, dict):
+            ids, members = base.get("id", []), base.get("members", [])
+            base = [{"id": i, "members": m} for i, m in zip(ids, members, strict=True)]
+        members_of = {int(b["id"]): [int(x) for x in b.get("members", [])] for b in base}
+        groups: dict[int, int] = {}
+        for group in blob.get("group-clusters") or []:
+            for bid in group.get("members", []):
+                for pid in members_of.get(int(bid), []):
+                    groups[pid] = int(group["id"])
+        in_conv = blob.get("in-conv")
+        in_conversation = (
+            {int(x) for x in in_conv} if in_conv is not None else {x for m in members_of.values() for x in m}
+        )
+        repness = {
+            (int(gid), int(item["tid"]), str(item.get("repful-for", "agree")))
+            for gid, items in (blob.get("repness") or {}).items()
+            for item in items
+        }
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise OpinionDataError(f"{file.name}: not a Polis math blob ({exc!r})") from None
+    return PolisMath(file, in_conversation, groups, repness)

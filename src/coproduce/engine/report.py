@@ -110,12 +110,14 @@ def analyse(
     """Everything the report shows, as plain data (JSON-ready). The map is built by
     ``build_opinion_map``, as the web platform's is, so its figures match the platform's."""
     n_raw = int(export.values.size)
+    # with the votes' times, who is in the conversation is replayed as Polis kept it, update by update
     opinion = build_opinion_map(
         export.participant_ids,
         export.statement_ids,
         export.values,
         excluded_statements=export.excluded,
         statements=export.statements,
+        vote_times=export.vote_times if export.has_history else None,
         n_groups=n_groups,
         group_consensus_threshold=group_consensus_threshold,
     )
@@ -190,6 +192,10 @@ def analyse(
             "participants_grouped": int((opinion.groups_ >= 0).sum()),
         },
         "everyone_passed": bool(everyone_passed),
+        "history": {
+            "replayed": bool(export.has_history),
+            "updates": int(opinion.history_.n_updates) if export.has_history else None,
+        },
         "warnings": warnings,
         "n_groups": int(opinion.n_groups_),
         "stability": _num(stability),
@@ -228,6 +234,14 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     )
     for w in a["warnings"]:
         out.append(f"Note: {w}.")
+    history = a.get("history") or {}
+    if history.get("replayed"):
+        out.append(
+            f"Who is in the conversation was replayed from the votes' times over {history['updates']:,} "
+            f"update{'' if history['updates'] == 1 else 's'}, as Polis would have kept it."
+        )
+    else:
+        out.append("The export has no vote times, so who is in the conversation is judged on today's votes.")
     if a["everyone_passed"]:
         out.append("")
         out.append("Everyone passed on every statement, so there is no agreement or division to show yet.")

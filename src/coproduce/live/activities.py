@@ -3,6 +3,14 @@
 The live runtime knows phases, timers and participants. What a participant does during a phase is
 provided by the app that owns that activity (``deliberation`` for statements and votes), registered
 here from its AppConfig.ready(). The runtime never imports those apps, so data flows one way.
+
+Why this is a registry and not a happening (``core.happenings``): a happening says "this happened"
+after commit and gets nothing back, and its subscribers' failures are kept aside and retried later.
+Everything here is the other way round: the runtime *asks* the activity's app for something it needs
+now, in the same request or websocket message: the HTML of a panel, the acknowledgement of a vote,
+a section of the control page, a link. A page cannot be drawn, and a vote cannot be acknowledged,
+without the answer, and a failure must reach the person at once, not a retry queue. What the runtime
+does announce (a session started, a phase started, a session finished) goes through happenings.
 """
 
 from __future__ import annotations
@@ -45,17 +53,13 @@ SOCKET_HANDLERS: dict[str, SocketHandler] = {}
 CHECKS_PHASE_ITSELF: set[str] = set()
 CONTROL_SECTIONS: list[ControlSection] = []
 SESSION_LINKS: list[SessionLink] = []
-# Activities during which participants' pages follow the live map (room screens always do).
-MAP_ACTIVITIES: set[str] = set()
 
 
 def register_activity(
-    activity: str, *, participant_panel: ParticipantPanel, screen_panel: ScreenPanel, shows_map: bool = False
+    activity: str, *, participant_panel: ParticipantPanel, screen_panel: ScreenPanel
 ) -> None:
     PARTICIPANT_PANELS[activity] = participant_panel
     SCREEN_PANELS[activity] = screen_panel
-    if shows_map:
-        MAP_ACTIVITIES.add(activity)
 
 
 def register_socket_handler(
