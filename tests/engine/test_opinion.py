@@ -167,6 +167,10 @@ def test_build_opinion_map_is_one_recipe_with_a_repeatable_stability():
     assert first.stability_ == renamed.stability_ and 0 <= first.stability_ <= 1
     assert np.array_equal(first.groups_, renamed.groups_)
     assert np.isnan(build_opinion_map(p, s, v, with_stability=False).stability_)
+    times = np.arange(p.size, dtype=np.float64) / 10  # ten votes a second
+    replayed = build_opinion_map(p, s, v, vote_times=times)
+    direct = OpinionMap(random_state=0).fit_history(p, s, v, times)
+    assert np.array_equal(replayed.groups_, direct.groups_) and replayed.stability_ == direct.stability_
 
 
 def test_update_matches_a_fresh_fit():
