@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "coproduce.live",
     "coproduce.deliberation",
     "coproduce.recognition",
+    "coproduce.outcomes",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,23 @@ EVENTS_PLACE_HOLD_MINUTES = int(os.environ.get("COPRODUCE_PLACE_HOLD_MINUTES", "
 # withdrawal can be undone) before `coproduce manage erase_withdrawn_sources` erases them.
 SENSEMAKING_MAX_UPLOAD_BYTES = int(os.environ.get("SENSEMAKING_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 SENSEMAKING_WITHDRAWAL_GRACE_DAYS = int(os.environ.get("SENSEMAKING_WITHDRAWAL_GRACE_DAYS", "14"))
+
+# The budget for reading one uploaded file (a source, a .qdpx project, a .qdc codebook). Each file is
+# read in a separate process; going over any limit stops it with a message naming the limit.
+# docs/operators.md ("Security settings", Uploads) says what each one guards against.
+SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
+SENSEMAKING_IMPORT_MAX_UNPACKED_RATIO = int(os.environ.get("SENSEMAKING_IMPORT_MAX_UNPACKED_RATIO", "100"))
+SENSEMAKING_IMPORT_MAX_CELLS = int(os.environ.get("SENSEMAKING_IMPORT_MAX_CELLS", "1000000"))
+SENSEMAKING_IMPORT_MAX_PAGES = int(os.environ.get("SENSEMAKING_IMPORT_MAX_PAGES", "1000"))
+SENSEMAKING_IMPORT_MAX_SEGMENTS = int(os.environ.get("SENSEMAKING_IMPORT_MAX_SEGMENTS", "50000"))
+SENSEMAKING_IMPORT_MAX_CODES = int(os.environ.get("SENSEMAKING_IMPORT_MAX_CODES", "2000"))
+SENSEMAKING_IMPORT_MAX_CODINGS = int(os.environ.get("SENSEMAKING_IMPORT_MAX_CODINGS", "100000"))
+SENSEMAKING_IMPORT_MAX_SECONDS = float(os.environ.get("SENSEMAKING_IMPORT_MAX_SECONDS", "30"))
+SENSEMAKING_IMPORT_MAX_MEMORY_BYTES = int(
+    os.environ.get("SENSEMAKING_IMPORT_MAX_MEMORY_BYTES", str(1024 * 1024 * 1024))
+)
 
 # Recognition: the largest receipt (photo or PDF) accepted with an expense.
 RECOGNITION_MAX_RECEIPT_BYTES = int(os.environ.get("RECOGNITION_MAX_RECEIPT_BYTES", str(10 * 1024 * 1024)))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("live/", include("coproduce.live.urls")),
     path("live/", include("coproduce.deliberation.urls")),
     path("payments/", include("coproduce.recognition.urls")),
+    path("outcomes/", include("coproduce.outcomes.urls")),
 ]
 
 handler404 = "coproduce.core.views.not_found"

@@ -180,6 +180,17 @@ def test_creating_an_event(client, coordinator, project):
     assert (event.project, event.capacity, event.is_public) == (project, 20, True)
 
 
+def test_a_line_break_in_an_event_title_is_kept_out_of_it(client, coordinator, project):
+    # The title is the subject of every e-mail about the event, and a subject is one line.
+    client.force_login(coordinator)
+    client.post(f"/events/project/{project.pk}/new/", _event_form(title="Cuppa\r\nBcc: everyone@example.org"))
+    event = Event.objects.get()
+    assert event.title == "Cuppa Bcc: everyone@example.org"
+    client.post(f"/events/{event.pk}/edit/", _event_form(title="Cuppa\rin May"))
+    event.refresh_from_db()
+    assert event.title == "Cuppa in May"
+
+
 def test_times_are_read_in_the_event_s_time_zone(client, coordinator, project):
     client.force_login(coordinator)
     client.post(

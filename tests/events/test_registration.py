@@ -81,6 +81,19 @@ def test_the_confirmation_is_sent_after_the_response_by_the_worker(
     assert filename == f"event-{public_event.pk}.ics" and "SUMMARY:Open cuppa" in content
 
 
+def test_a_title_saved_with_a_line_break_and_a_control_character_still_makes_a_clean_subject(
+    client, member, public_event, mailoutbox, commit_callbacks
+):
+    # As an earlier version could have saved it: a line break or a control character in a subject.
+    Event.objects.filter(pk=public_event.pk).update(title="Open\r\x01cuppa")
+    client.force_login(member)
+    with commit_callbacks():
+        response = client.post(f"/events/{public_event.pk}/sign-up/", {})
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.subject == "Your place: Open cuppa"
+
+
 def test_sign_up_form_starts_with_the_access_needs_from_the_profile(client, member, public_event):
     member.access_needs = ["easy_read", "quiet_space"]
     member.access_needs_details = "I bring my own ear defenders."

@@ -76,6 +76,21 @@ def test_coordinator_of_another_project_cannot_invite_here(client, project, othe
     assert client.get(f"/projects/{project.pk}/invite/").status_code == 404
 
 
+def test_a_project_title_saved_with_a_line_break_does_not_stop_invitations(
+    client, project, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    # As an earlier version could have saved it: a line break in an e-mail subject is refused.
+    type(project).objects.filter(pk=project.pk).update(title="Better\r\ndischarge")
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/projects/{project.pk}/invite/",
+            {"email": "ash@example.org", "badge_name": "Ash", "role": "member"},
+        )
+    [message] = mailoutbox
+    assert message.subject == "You are invited to join Better discharge"
+
+
 def test_inviting_a_new_person(client, project, coordinator, mailoutbox, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):

@@ -112,6 +112,13 @@ def test_people_paid_a_salary_for_the_time_and_non_members_are_not_offered_payme
         actions.do_make_offer(project, member, kind="event", event=event, units=2, acting_user=coordinator)
 
 
+def test_a_closed_account_is_not_offered_payment(policy, project, event, member, coordinator):
+    member.is_active = False  # as erasure leaves a "Former participant"
+    member.save(update_fields=["is_active"])
+    with pytest.raises(RecognitionError, match="account is closed"):
+        actions.do_make_offer(project, member, kind="event", event=event, units=2, acting_user=coordinator)
+
+
 def test_one_offer_per_person_per_event(offer, project, event, member, coordinator):
     with pytest.raises(RecognitionError, match="Jo already has an offer for this."):
         actions.do_make_offer(project, member, kind="event", event=event, units=2, acting_user=coordinator)

@@ -299,15 +299,25 @@ def test_oversized_file_is_refused_with_the_limit(client, coordinator, project, 
     assert not Source.objects.exists()
 
 
-def test_zip_bomb_docx_is_refused(client, coordinator, project, settings):
-    settings.SENSEMAKING_MAX_UPLOAD_BYTES = 10_000
+def test_zip_bomb_docx_is_refused_by_what_it_really_unpacks_to(client, coordinator, project, settings):
+    # 5 MB of XML that compresses to about 15 KB: far over ten times its size, and the 1 MB floor.
+    settings.SENSEMAKING_IMPORT_MAX_UNPACKED_RATIO = 10
+    paragraph = b"<w:p><w:r><w:t> </w:t></w:r></w:p>"
+    document = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        + paragraph * (5_000_000 // len(paragraph))
+        + b"</w:body></w:document>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\x00" * 200_000)
+        archive.writestr("word/document.xml", document)
     client.force_login(coordinator)
     response = post_upload(client, project, "bomb.docx", buffer.getvalue())
     assert response.status_code == 400
-    assert "the limit is 10 KB" in response.content.decode()
+    assert (
+        "This file unpacks to more than 1.0 MB, the most Coproduce reads from a file of its size."
+        in response.content.decode()
+    )
     assert not Source.objects.exists()
 
 

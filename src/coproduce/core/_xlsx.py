@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-# Characters XML 1.0 does not allow; a person's typing could contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from .text import xml_safe
+
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 CONTENT_TYPES = (
@@ -73,7 +73,9 @@ def _cell(value) -> str:
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
         return f"<c><v>{value!r}</v></c>" if isinstance(value, float) else f"<c><v>{value}</v></c>"
-    text = escape(_NOT_XML.sub("", str(value)))
+    # A character XML cannot hold (only in text stored before it was cleaned at the door) becomes U+FFFD,
+    # one for one, so the words keep their positions.
+    text = escape(xml_safe(str(value)))
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -22,4 +23,23 @@ def record(action: str, subject: models.Model, *, acting_user: Any, **details: A
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         details=details,
+    )
+
+
+def record_many(action: str, entries: Iterable[tuple[models.Model, dict]], *, acting_user: Any) -> None:
+    """Record ``action`` on many subjects at once, one ``(subject, details)`` pair each, in one insert.
+
+    For actions that change hundreds of rows together (an import); the rows are the same as
+    :func:`record` would write, one per subject.
+    """
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            acting_user=user,
+            action=action,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            details=details,
+        )
+        for subject, details in entries
     )

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboxMessage
+from .text import clean_line, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +85,10 @@ def queue_email(
     message = OutboxMessage.objects.create(
         to=to,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=" ".join(subject.split()),  # a header: no line breaks
-        body=body,
+        # A header is one line, and nothing a mail server or PostgreSQL would refuse; a title saved
+        # before titles were cleaned at the door (core.text) cannot stop the e-mail.
+        subject=clean_line(subject),
+        body=clean_text(body),
         attachments=stored,
         next_attempt_at=timezone.now(),
     )

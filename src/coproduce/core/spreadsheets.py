@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import _xlsx
+from .text import xml_safe
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number such as "-12.50" is read as that number, never run: it is left as it is.
@@ -38,7 +39,9 @@ def neutralise_cell(value: Any) -> Any:
 
 
 def neutralise_row(row: Iterable[Any]) -> list[Any]:
-    return [neutralise_cell(value) for value in row]
+    """Every cell neutralised; in text, a character a spreadsheet cannot hold (only in text stored before
+    it was cleaned at the door) becomes U+FFFD, one for one, so the words keep their positions."""
+    return [neutralise_cell(xml_safe(value) if isinstance(value, str) else value) for value in row]
 
 
 class SafeCsvWriter:

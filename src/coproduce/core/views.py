@@ -1,9 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .home import sections_for
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"sections": sections_for(request.user)})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

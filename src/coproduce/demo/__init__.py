@@ -18,6 +18,7 @@ STEPS: list[str] = [
     "coproduce.demo.sensemaking",
     "coproduce.demo.live",
     "coproduce.demo.recognition",
+    "coproduce.demo.outcomes",
 ]
 
 

@@ -41,6 +41,7 @@ def _task(crisis, who, title, day, *, units=2, acting_user):
         activity_date=day,
         units=units,
         acting_user=acting_user,
+        notify=False,  # the demo's people are fictional: nobody to e-mail
     )
 
 
@@ -119,10 +120,10 @@ def run() -> None:
         actions.do_respond_to_offer(offer, choice="full", method="bank_transfer", acting_user=grace)
         claim = actions.do_record_attendance(offer, acting_user=priya)
         actions.do_submit_claim(claim, acting_user=grace)
-        actions.do_approve_claim(claim, acting_user=priya)
+        actions.do_approve_claim(claim, acting_user=priya, notify=False)
     january = actions.do_create_payment_run(trust, acting_user=morgan)
     actions.do_mark_run_paid(
-        january, paid_on=date(2026, 1, 15), reference="BACS-2026-01-15", acting_user=morgan
+        january, paid_on=date(2026, 1, 15), reference="BACS-2026-01-15", acting_user=morgan, notify=False
     )
 
     today = timezone.localdate()
@@ -155,13 +156,13 @@ def run() -> None:
         acting_user=tom,
     )
     actions.do_submit_claim(claim, acting_user=tom)
-    actions.do_approve_claim(claim, acting_user=priya)
+    actions.do_approve_claim(claim, acting_user=priya, notify=False)
     actions.do_create_payment_run(trust, acting_user=morgan)
 
     # Sol took a lower amount and claimed mileage: approved, waiting for the next run.
     if past is not None:
         lower = actions.do_make_offer(
-            crisis, sol, kind=ActivityKind.EVENT, event=past, units=2, acting_user=priya
+            crisis, sol, kind=ActivityKind.EVENT, event=past, units=2, acting_user=priya, notify=False
         )
     else:
         lower = _task(crisis, sol, "Listening session", today - timedelta(days=10), acting_user=priya)
@@ -173,7 +174,7 @@ def run() -> None:
         claim, kind=ExpenseKind.MILEAGE, miles=14, description="Home to the hub and back", acting_user=sol
     )
     actions.do_submit_claim(claim, acting_user=sol)
-    actions.do_approve_claim(claim, acting_user=priya)
+    actions.do_approve_claim(claim, acting_user=priya, notify=False)
 
     # Grace has sent a claim for a task; Dee has one draft and one returned.
     sent = _task(
@@ -196,14 +197,17 @@ def run() -> None:
     )
     actions.do_submit_claim(claim, acting_user=dee)
     actions.do_return_claim(
-        claim, reason="Please add the taxi receipt: the trust needs one for taxis.", acting_user=priya
+        claim,
+        reason="Please add the taxi receipt: the trust needs one for taxis.",
+        acting_user=priya,
+        notify=False,
     )
 
     # Offers for what comes next: Grace has not chosen yet, Tom accepted, Kemi declined.
     if upcoming is not None:
         for who in (grace, tom, kemi):
             actions.do_make_offer(
-                crisis, who, kind=ActivityKind.EVENT, event=upcoming, units=2, acting_user=priya
+                crisis, who, kind=ActivityKind.EVENT, event=upcoming, units=2, acting_user=priya, notify=False
             )
         actions.do_respond_to_offer(_offer(upcoming, tom), choice="full", method="voucher", acting_user=tom)
         actions.do_respond_to_offer(_offer(upcoming, kemi), choice="decline", acting_user=kemi)

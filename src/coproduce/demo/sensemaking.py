@@ -135,7 +135,7 @@ def run() -> None:
     )
     do_add_identifier(crisis, term="Amara", replacement="[his daughter]", acting_user=priya)
 
-    table = read_upload("feedback-cards.csv", FEEDBACK_CARDS.encode("utf-8"), max_bytes=1_000_000)
+    table = read_upload("feedback-cards.csv", FEEDBACK_CARDS.encode("utf-8"))
     cards = do_add_source(
         crisis,
         source_from_table(table, 2, [0, 1]),

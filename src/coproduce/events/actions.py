@@ -29,6 +29,7 @@ from django.utils import timezone
 from coproduce.core import happenings
 from coproduce.core.audit import record
 from coproduce.core.errors import ActionError
+from coproduce.core.text import clean_line
 from coproduce.people.actions import do_find_or_create_person
 from coproduce.people.models import AccessNeed
 
@@ -65,6 +66,14 @@ def _lock(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _check_title(title: str) -> str:
+    """The title on one line (see ``core.text.clean_line``); refused if nothing is left."""
+    title = clean_line(title)
+    if not title:
+        raise EventActionError("Enter a title.", field="title")
+    return title
+
+
 def _check_time_zone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -94,7 +103,10 @@ def do_create_event(
     registration_opens_at: datetime | None = None,
     registration_closes_at: datetime | None = None,
 ) -> Event:
-    """Create an event in ``project``. The caller has checked ``can_create_event``."""
+    """Create an event in ``project``. The caller has checked ``can_create_event``.
+
+    The title is kept on one line: it becomes the subject of every e-mail about the event."""
+    title = _check_title(title)
     if ends_at <= starts_at:
         raise EventActionError("The end must be after the start.", field="ends_at")
     _check_time_zone(time_zone)
@@ -132,6 +144,8 @@ def do_update_event(event: Event, *, acting_user, notify: bool = True, **changes
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     if "time_zone" in changes:
         _check_time_zone(changes["time_zone"])
+    if "title" in changes:
+        changes["title"] = _check_title(changes["title"])
     with transaction.atomic():
         locked = _lock(event)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
@@ -527,6 +541,7 @@ def do_add_agenda_item(
     event: Event, *, title: str, duration_minutes: int, purpose: str = "", acting_user
 ) -> AgendaItem:
     """Add an item at the end of the agenda."""
+    title = clean_line(title)
     with transaction.atomic():
         _lock(event)
         last = event.agenda_items.aggregate(last=Max("position"))["last"] or 0
@@ -541,7 +556,7 @@ def do_update_agenda_item(
     item: AgendaItem, *, title: str, duration_minutes: int, purpose: str = "", acting_user
 ) -> AgendaItem:
     with transaction.atomic():
-        item.title, item.duration_minutes, item.purpose = title, duration_minutes, purpose
+        item.title, item.duration_minutes, item.purpose = clean_line(title), duration_minutes, purpose
         item.save(update_fields=["title", "duration_minutes", "purpose"])
         record("agenda_item.updated", item, acting_user=acting_user, event=item.event_id)
     return item

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.utils import timezone
 
+from coproduce.core.text import clean_line
 from coproduce.people.models import AccessNeed
 
 from .access import TimeOfDay
@@ -242,6 +243,13 @@ class EventForm(forms.Form):
         if initial["capacity"] is None:
             initial["capacity"] = ""
         return initial
+
+    def clean_title(self) -> str:
+        """One line: the title is the subject of every e-mail about the event."""
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Enter a title.")
+        return title
 
     def clean_time_zone(self) -> str:
         name = self.cleaned_data["time_zone"].strip()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from coproduce.core import happenings
 from coproduce.core.audit import record
 from coproduce.core.errors import ActionError
+from coproduce.core.text import clean_line, clean_text
 from coproduce.people.actions import do_find_or_create_person
 from coproduce.people.models import Person
 
@@ -71,8 +72,9 @@ def _require_person(acting_user) -> None:
 
 
 def _clean_project_fields(title: str, purpose: str, ladder_rung: str) -> tuple[str, str]:
-    title = " ".join(title.split())
-    purpose = purpose.strip()
+    # The title goes into e-mail subjects (invitations) and exports: one line, no control characters.
+    title = clean_line(title)
+    purpose = clean_text(purpose).strip()
     if not title:
         raise PartnershipError("Enter a title for the project.", field="title")
     if not purpose:

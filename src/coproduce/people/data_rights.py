@@ -30,6 +30,8 @@ Contract:
 - ``erase(person, *, acting_user)`` runs inside the erasure transaction, before the person's own
   profile is anonymised, and returns a dict of counts (never personal data). It may be None when an
   app only exports.
+- ``before_erasure(person)`` (optional) returns sentences the person should read before they erase
+  their data, e.g. that claims not yet approved will not be paid. The erase page lists them.
 """
 
 from __future__ import annotations
@@ -51,16 +53,26 @@ class DataHolder:
     label: str
     export: Callable[[Any], Any]
     erase: Callable[..., dict[str, int]] | None
+    before_erasure: Callable[[Any], list[str]] | None = None
 
 
 _registry: dict[str, DataHolder] = {}
 
 
 def register(
-    label: str, *, export: Callable[[Any], Any], erase: Callable[..., dict[str, int]] | None = None
+    label: str,
+    *,
+    export: Callable[[Any], Any],
+    erase: Callable[..., dict[str, int]] | None = None,
+    before_erasure: Callable[[Any], list[str]] | None = None,
 ) -> None:
     """Register what ``label`` (usually the app label) holds about a person. Re-registering replaces."""
-    _registry[label] = DataHolder(label=label, export=export, erase=erase)
+    _registry[label] = DataHolder(label=label, export=export, erase=erase, before_erasure=before_erasure)
+
+
+def erasure_warnings(person) -> list[str]:
+    """What each app says the person should know before erasing their data, in the holders' order."""
+    return [line for h in holders() if h.before_erasure for line in h.before_erasure(person)]
 
 
 def holders() -> list[DataHolder]:

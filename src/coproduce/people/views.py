@@ -34,6 +34,7 @@ from .actions import (
     do_sign_in_with_link,
     do_update_profile,
 )
+from .data_rights import erasure_warnings
 from .forms import CodeForm, EraseForm, ProfileForm, SignInForm
 from .models import Person
 
@@ -304,4 +305,4 @@ def erase_me(request: HttpRequest) -> HttpResponse:
             "Your personal data has been erased and you have been signed out. Thank you for taking part.",
         )
         return redirect("core:home")
-    return render(request, "people/erase.html", {"form": form})
+    return render(request, "people/erase.html", {"form": form, "warnings": erasure_warnings(request.user)})

@@ -18,15 +18,32 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from coproduce.core.text import clean_line, clean_text, clean_text_with_positions, xml_safe
+
+from .budget import DamagedArchive, ImportBudget, ImportProblem, gettext_noop, open_zip, read_member
+from .importers import ParsedSource, segment_text
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "Coproduce"
 
-# Limits for files we are given: a project is text, so anything bigger is a mistake or an attack.
-MAX_ARCHIVE_MEMBERS = 20000
+MESSAGES = {
+    "not_xml": gettext_noop("This file is not readable XML: it may be damaged."),
+    "damaged": gettext_noop("This .qdpx file could not be opened: it may be damaged."),
+    "encrypted": gettext_noop(
+        "This .qdpx file is protected with a password. Export the project again without a password and "
+        "import the new file."
+    ),
+    "no_qde": gettext_noop("This .qdpx file has no project.qde in it."),
+    "not_project": gettext_noop("This is not a REFI-QDA project: it has no Project in it."),
+    "not_codebook": gettext_noop("This is not a REFI-QDA codebook (.qdc): it has no CodeBook in it."),
+    "no_codebook": gettext_noop("This project has no codebook in it."),
+    "no_codes": gettext_noop("This codebook has no codes in it."),
+    "nothing_to_export": gettext_noop("The codebook has no codes to export yet."),
+}
 
 
-class RefiError(ValueError):
+class RefiError(ImportProblem):
     """A file that is not a readable REFI-QDA project or codebook; the message is for people."""
 
 
@@ -88,6 +105,7 @@ class RefiSource:
     created: dt.datetime | None = None
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
+    parsed: ParsedSource | None = None  # ``text`` in passages, when read from a file
 
 
 @dataclass
@@ -149,7 +167,13 @@ def _when(value: dt.datetime | None) -> str | None:
 def _attrs(element, **attrs) -> None:
     for name, value in attrs.items():
         if value not in (None, ""):
-            element.set(name, str(value))
+            element.set(name, xml_safe(str(value)))
+
+
+def _text(parent, tag: str, value: str) -> None:
+    """A child element holding ``value``. Text is cleaned when it comes in; ``xml_safe`` is for text
+    stored before that, so one old stray control character cannot stop every export."""
+    etree.SubElement(parent, tag).text = xml_safe(value)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -159,7 +183,7 @@ def _code_element(parent, ns: str, code: RefiCode, *, with_notes: bool) -> None:
     element = etree.SubElement(parent, f"{{{ns}}}Code")
     _attrs(element, guid=code.guid, name=code.name, isCodable="true", color=code.color or None)
     if code.description:
-        etree.SubElement(element, f"{{{ns}}}Description").text = code.description
+        _text(element, f"{{{ns}}}Description", code.description)
     if with_notes:
         for note_guid in code.note_guids:
             etree.SubElement(element, f"{{{ns}}}NoteRef", targetGUID=note_guid)
@@ -170,7 +194,7 @@ def _code_element(parent, ns: str, code: RefiCode, *, with_notes: bool) -> None:
 def write_qdc(codes: list[RefiCode], *, origin: str = ORIGIN) -> bytes:
     """A ``.qdc`` codebook (``Codebook.xsd``). An empty codebook cannot be valid: at least one code."""
     if not codes:
-        raise RefiError("The codebook has no codes to export yet.")
+        raise RefiError(MESSAGES["nothing_to_export"])
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", origin)
     codes_element = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
@@ -223,7 +247,7 @@ def project_xml(project: RefiProject) -> bytes:
             for variable_guid, value in case.values:
                 value_element = etree.SubElement(element, f"{{{p}}}VariableValue")
                 etree.SubElement(value_element, f"{{{p}}}VariableRef", targetGUID=variable_guid)
-                etree.SubElement(value_element, f"{{{p}}}TextValue").text = value
+                _text(value_element, f"{{{p}}}TextValue", value)
             for selection_guid in case.selection_guids:
                 etree.SubElement(element, f"{{{p}}}SelectionRef", targetGUID=selection_guid)
     if project.sources:
@@ -266,18 +290,18 @@ def project_xml(project: RefiProject) -> bytes:
                 creatingUser=note.creating_user,
                 creationDateTime=_when(note.created),
             )
-            etree.SubElement(element, f"{{{p}}}PlainTextContent").text = note.text
+            _text(element, f"{{{p}}}PlainTextContent", note.text)
     if project.sets:
         sets = etree.SubElement(root, f"{{{p}}}Sets")
         for theme in project.sets:
             element = etree.SubElement(sets, f"{{{p}}}Set")
             _attrs(element, guid=theme.guid, name=theme.name)
             if theme.description:
-                etree.SubElement(element, f"{{{p}}}Description").text = theme.description
+                _text(element, f"{{{p}}}Description", theme.description)
             for code_guid in theme.code_guids:
                 etree.SubElement(element, f"{{{p}}}MemberCode", targetGUID=code_guid)
     if project.description:
-        etree.SubElement(root, f"{{{p}}}Description").text = project.description
+        _text(root, f"{{{p}}}Description", project.description)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -287,19 +311,25 @@ def write_qdpx(project: RefiProject) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", project_xml(project))
         for source in project.sources:
-            archive.writestr(f"sources/{source.guid}.txt", source.text.encode("utf-8"))
+            # Replaced character for character, so selections still point at the same words.
+            archive.writestr(f"sources/{source.guid}.txt", xml_safe(source.text).encode("utf-8"))
     return buffer.getvalue()
 
 
 # --- reading -------------------------------------------------------------------------------------
+#
+# Everything read is cleaned as it comes in (names to one line, texts with clean_text) and spent from
+# the import's budget: bytes decompressed, codes and themes, codings and memos, passages.
 
 
 def _parse_xml(data: bytes):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True
+    )
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
-        raise RefiError("This file is not readable XML: it may be damaged.") from None
+        raise RefiError(MESSAGES["not_xml"]) from None
 
 
 def _local(element) -> str:
@@ -317,7 +347,11 @@ def _child(element, name: str):
 
 def _text_of(element, name: str) -> str:
     child = _child(element, name)
-    return (child.text or "") if child is not None else ""
+    return clean_text(child.text or "") if child is not None else ""
+
+
+def _name(value: str | None, default: str) -> str:
+    return clean_line(value or "") or default
 
 
 def _datetime(value: str | None) -> dt.datetime | None:
@@ -340,40 +374,46 @@ def _guid(value: str | None) -> str:
         return new_guid()
 
 
-def _read_code(element) -> RefiCode:
+def _read_code(element, budget: ImportBudget) -> RefiCode:
+    budget.spend_codes()
     code = RefiCode(
         guid=_guid(element.get("guid")),
-        name=(element.get("name") or "Unnamed code").strip(),
+        name=_name(element.get("name"), "Unnamed code"),
         description=_text_of(element, "Description").strip(),
         color=element.get("color") or "",
         note_guids=[_guid(n.get("targetGUID")) for n in _children(element, "NoteRef")],
     )
-    code.children = [_read_code(child) for child in _children(element, "Code")]
+    code.children = [_read_code(child, budget) for child in _children(element, "Code")]
     return code
 
 
-def read_qdc(data: bytes) -> list[RefiCode]:
-    """Codes from a ``.qdc`` codebook, or from the codebook inside a ``project.qde``."""
+def read_qdc(data: bytes, *, budget: ImportBudget | None = None) -> list[RefiCode]:
+    """Codes from a ``.qdc`` codebook, or from the codebook inside a ``project.qde``, within ``budget``."""
+    budget = budget or ImportBudget()
+    budget.admit_upload(len(data))
     root = _parse_xml(data)
     if _local(root) == "Project":
         root = _child(root, "CodeBook")
         if root is None:
-            raise RefiError("This project has no codebook in it.")
+            raise RefiError(MESSAGES["no_codebook"])
     if _local(root) != "CodeBook":
-        raise RefiError("This is not a REFI-QDA codebook (.qdc): it has no CodeBook in it.")
+        raise RefiError(MESSAGES["not_codebook"])
     codes_element = _child(root, "Codes")
-    codes = [_read_code(c) for c in _children(codes_element, "Code")] if codes_element is not None else []
+    codes = (
+        [_read_code(c, budget) for c in _children(codes_element, "Code")] if codes_element is not None else []
+    )
     if not codes:
-        raise RefiError("This codebook has no codes in it.")
+        raise RefiError(MESSAGES["no_codes"])
     return codes
 
 
-def _read_codings(element) -> list[RefiCoding]:
+def _read_codings(element, budget: ImportBudget) -> list[RefiCoding]:
     codings = []
     for coding in _children(element, "Coding"):
         ref = _child(coding, "CodeRef")
         if ref is None:
             continue
+        budget.spend_codings()
         codings.append(
             RefiCoding(
                 guid=_guid(coding.get("guid")),
@@ -385,56 +425,46 @@ def _read_codings(element) -> list[RefiCoding]:
     return codings
 
 
-def _position_map(raw: str) -> tuple[str, list[int]]:
-    """Normalise line endings as browsers do and map every old code-point position to its new one."""
-    mapping = []
-    out = []
-    index = 0
-    new_position = 0
-    while index < len(raw):
-        mapping.append(new_position)
-        char = raw[index]
-        if char == "\r" and index + 1 < len(raw) and raw[index + 1] == "\n":
-            mapping.append(new_position)  # the "\n" of "\r\n" lands where the "\r" did
-            out.append("\n")
-            index += 2
-            new_position += 1
-            continue
-        out.append("\n" if char == "\r" else char)
-        index += 1
-        new_position += 1
-    mapping.append(new_position)
-    return "".join(out), mapping
+def _member_text(archive: zipfile.ZipFile, member: str, budget: ImportBudget) -> str:
+    try:
+        data = read_member(archive, member, budget)  # counted every time: a member named twice costs twice
+    except DamagedArchive as damaged:
+        raise RefiError(MESSAGES["encrypted" if damaged.encrypted else "damaged"]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
-def _read_text_source(element, archive: zipfile.ZipFile | None, names: dict[str, str]) -> RefiSource | None:
-    raw = _text_of(element, "PlainTextContent") if _child(element, "PlainTextContent") is not None else None
+def _read_text_source(
+    element, archive: zipfile.ZipFile | None, names: dict[str, str], budget: ImportBudget
+) -> RefiSource | None:
+    raw = _child(element, "PlainTextContent")
+    raw = (raw.text or "") if raw is not None else None
     path = element.get("plainTextPath") or ""
     if raw is None and path:
         if path.startswith("internal://") and archive is not None:
             member = names.get(("sources/" + path[len("internal://") :]).lower())
             if member is None:
                 return None
-            data = archive.read(member)
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            try:
-                raw = data.decode("utf-8")
-            except UnicodeDecodeError:
-                raw = data.decode("cp1252", errors="replace")
+            raw = _member_text(archive, member, budget)
         else:
             return None  # an external file we were not given
     if raw is None:
         return None
-    text, mapping = _position_map(raw)
+    # Selections count positions in the text as written; cleaning moves them (a "\r\n" becomes one
+    # character, a stray control character goes), so every position is mapped to the cleaned text.
+    text, positions = clean_text_with_positions(raw)
     length = len(raw)
     source = RefiSource(
         guid=_guid(element.get("guid")),
-        name=(element.get("name") or "Imported source").strip(),
+        name=_name(element.get("name"), "Imported source"),
         text=text,
         creating_user=element.get("creatingUser") and _guid(element.get("creatingUser")),
         created=_datetime(element.get("creationDateTime")),
-        codings=_read_codings(element),
+        codings=_read_codings(element, budget),
     )
     for selection in _children(element, "PlainTextSelection"):
         try:
@@ -447,63 +477,69 @@ def _read_text_source(element, archive: zipfile.ZipFile | None, names: dict[str,
         source.selections.append(
             RefiSelection(
                 guid=_guid(selection.get("guid")),
-                start=mapping[start],
-                end=mapping[end],
+                start=positions[start],
+                end=positions[end],
                 creating_user=selection.get("creatingUser") and _guid(selection.get("creatingUser")),
                 created=_datetime(selection.get("creationDateTime")),
-                codings=_read_codings(selection),
+                codings=_read_codings(selection, budget),
                 note_guids=[_guid(n.get("targetGUID")) for n in _children(selection, "NoteRef")],
             )
         )
+    if text.strip():
+        source.parsed = segment_text(text, "qdpx", budget)
     return source
 
 
-def read_qdpx(data: bytes, *, max_bytes: int) -> RefiProject:
-    """Read a ``.qdpx`` archive (or a bare ``project.qde``). Text sources (and the text representation
-    of PDF sources) come in; pictures, audio and video are counted in ``skipped_sources``."""
+def read_qdpx(data: bytes, *, budget: ImportBudget | None = None) -> RefiProject:
+    """Read a ``.qdpx`` archive (or a bare ``project.qde``) within ``budget``. Text sources (and the text
+    representation of PDF sources) come in, already in passages (``RefiSource.parsed``); pictures,
+    audio and video are counted in ``skipped_sources``."""
+    budget = budget or ImportBudget()
+    budget.admit_upload(len(data))
     archive = None
     names: dict[str, str] = {}
     if data[:4] == b"PK\x03\x04":
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise RefiError("This .qdpx file could not be opened: it may be damaged.") from None
-        if len(infos) > MAX_ARCHIVE_MEMBERS or sum(i.file_size for i in infos) > 10 * max_bytes:
-            raise RefiError("This .qdpx file is too big to import.")
-        names = {info.filename.lower(): info.filename for info in infos}
+            archive = open_zip(data)
+        except DamagedArchive as damaged:
+            raise RefiError(MESSAGES["encrypted" if damaged.encrypted else "damaged"]) from None
+        names = {info.filename.lower(): info.filename for info in archive.infolist()}
         qde = names.get("project.qde") or next((n for k, n in names.items() if k.endswith(".qde")), None)
         if qde is None:
-            raise RefiError("This .qdpx file has no project.qde in it.")
-        root = _parse_xml(archive.read(qde))
+            raise RefiError(MESSAGES["no_qde"])
+        try:
+            root = _parse_xml(read_member(archive, qde, budget))
+        except DamagedArchive as damaged:
+            raise RefiError(MESSAGES["encrypted" if damaged.encrypted else "damaged"]) from None
     else:
         root = _parse_xml(data)
     if _local(root) != "Project":
-        raise RefiError("This is not a REFI-QDA project: it has no Project in it.")
+        raise RefiError(MESSAGES["not_project"])
     project = RefiProject(
-        name=root.get("name") or "Imported project",
-        origin=root.get("origin") or "",
+        name=_name(root.get("name"), "Imported project"),
+        origin=clean_line(root.get("origin") or ""),
         creating_user=root.get("creatingUserGUID"),
         created=_datetime(root.get("creationDateTime")),
     )
     users = _child(root, "Users")
     if users is not None:
         project.users = [
-            RefiUser(guid=_guid(u.get("guid")), name=u.get("name") or "") for u in _children(users, "User")
+            RefiUser(guid=_guid(u.get("guid")), name=clean_line(u.get("name") or ""))
+            for u in _children(users, "User")
         ]
     codebook = _child(root, "CodeBook")
     if codebook is not None and _child(codebook, "Codes") is not None:
-        project.codes = [_read_code(c) for c in _children(_child(codebook, "Codes"), "Code")]
+        project.codes = [_read_code(c, budget) for c in _children(_child(codebook, "Codes"), "Code")]
     sources = _child(root, "Sources")
     if sources is not None:
         for element in sources:
             kind = _local(element)
             if kind == "TextSource":
-                read = _read_text_source(element, archive, names)
+                read = _read_text_source(element, archive, names, budget)
             elif kind == "PDFSource" and _child(element, "Representation") is not None:
-                read = _read_text_source(_child(element, "Representation"), archive, names)
+                read = _read_text_source(_child(element, "Representation"), archive, names, budget)
                 if read is not None:
-                    read.name = (element.get("name") or read.name).strip()
+                    read.name = _name(element.get("name"), read.name)
             else:
                 read = None
             if read is None:
@@ -512,25 +548,27 @@ def read_qdpx(data: bytes, *, max_bytes: int) -> RefiProject:
                 project.sources.append(read)
     notes = _child(root, "Notes")
     if notes is not None:
-        project.notes = [
-            RefiNote(
-                guid=_guid(n.get("guid")),
-                name=n.get("name") or "Memo",
-                text=_text_of(n, "PlainTextContent"),
-                creating_user=n.get("creatingUser") and _guid(n.get("creatingUser")),
-                created=_datetime(n.get("creationDateTime")),
+        for n in _children(notes, "Note"):
+            budget.spend_codings()
+            project.notes.append(
+                RefiNote(
+                    guid=_guid(n.get("guid")),
+                    name=_name(n.get("name"), "Memo"),
+                    text=_text_of(n, "PlainTextContent"),
+                    creating_user=n.get("creatingUser") and _guid(n.get("creatingUser")),
+                    created=_datetime(n.get("creationDateTime")),
+                )
             )
-            for n in _children(notes, "Note")
-        ]
     sets = _child(root, "Sets")
     if sets is not None:
-        project.sets = [
-            RefiSet(
-                guid=_guid(s.get("guid")),
-                name=s.get("name") or "Set",
-                description=_text_of(s, "Description"),
-                code_guids=[_guid(m.get("targetGUID")) for m in _children(s, "MemberCode")],
+        for s in _children(sets, "Set"):
+            budget.spend_codes()
+            project.sets.append(
+                RefiSet(
+                    guid=_guid(s.get("guid")),
+                    name=_name(s.get("name"), "Set"),
+                    description=_text_of(s, "Description").strip(),
+                    code_guids=[_guid(m.get("targetGUID")) for m in _children(s, "MemberCode")],
+                )
             )
-            for s in _children(sets, "Set")
-        ]
     return project

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.audit import record
 
+from .. import emails
 from ..errors import RecognitionError
 from ..models import Claim, Expense, ExpenseKind, PaymentPolicy
 from ..money import format_pence
@@ -137,8 +138,11 @@ def do_submit_claim(claim: Claim, *, acting_user) -> Claim:
     return _refresh(claim, current)
 
 
-def do_return_claim(claim: Claim, *, reason: str, acting_user) -> Claim:
-    """Send a claim back to the person with a reason; any first approval is cleared."""
+def do_return_claim(claim: Claim, *, reason: str, acting_user, notify: bool = True) -> Claim:
+    """Send a claim back to the person with a reason; any first approval is cleared.
+
+    With ``notify`` the person is e-mailed the reason (if they want e-mail) after commit.
+    """
     reason = reason.strip()
     if not reason:
         raise RecognitionError(
@@ -153,6 +157,8 @@ def do_return_claim(claim: Claim, *, reason: str, acting_user) -> Claim:
         current.first_approved_by, current.first_approved_at = None, None
         current.save(update_fields=["status", "returned_reason", "first_approved_by", "first_approved_at"])
         record("claim.returned", current, acting_user=acting_user)
+        if notify:
+            transaction.on_commit(lambda: emails.send_claim_returned(current))
     return _refresh(claim, current)
 
 
@@ -165,12 +171,13 @@ def needs_second_approval(claim: Claim) -> bool:
     return threshold is not None and claim.total_pence > threshold
 
 
-def do_approve_claim(claim: Claim, *, acting_user) -> Claim:
+def do_approve_claim(claim: Claim, *, acting_user, notify: bool = True) -> Claim:
     """Approve a sent claim. Above the project's threshold the first approval waits for a second
     approver, who must be someone else. Nobody approves their own claim.
 
     Returns the claim: ``status`` is "approved" once fully approved, still "submitted" after a first
-    approval of a claim that needs two.
+    approval of a claim that needs two. With ``notify`` the person is e-mailed (if they want e-mail)
+    once it is fully approved.
     """
     with transaction.atomic():
         current = _lock(claim)
@@ -205,4 +212,6 @@ def do_approve_claim(claim: Claim, *, acting_user) -> Claim:
             ]
         )
         record("claim.approved", current, acting_user=acting_user, total_pence=current.total_pence)
+        if notify:
+            transaction.on_commit(lambda: emails.send_claim_approved(current))
     return _refresh(claim, current)

@@ -20,6 +20,7 @@ from coproduce.events.models import Event
 from coproduce.live.models import LiveSession
 from coproduce.partnerships.models import Membership, Project
 
+from .. import emails
 from ..errors import RecognitionError
 from ..limits import week_position
 from ..models import (
@@ -53,6 +54,8 @@ def _policy(project: Project) -> PaymentPolicy:
 
 def eligibility_problem(project: Project, person) -> str | None:
     """Why ``person`` cannot be offered payment in ``project``, or None if they can."""
+    if not person.is_active:  # erased ("Former participant") or switched off: nobody to pay
+        return _("This person's account is closed, so they cannot be offered payment.")
     if not Membership.objects.filter(project=project, person=person).exists():
         return _("Only members of the project can be offered payment.")
     if SalariedForTime.objects.filter(project=project, person=person).exists():
@@ -73,6 +76,7 @@ def do_make_offer(
     activity_date: date | None = None,
     rate: Rate | None = None,
     preparation_units: int = 0,
+    notify: bool = True,
 ) -> Offer:
     """Offer ``person`` payment for one activity, at the rate in force on the activity's date.
 
@@ -80,7 +84,8 @@ def do_make_offer(
     and date; a task needs both. ``rate`` defaults to the policy's rate; ``units`` counts what the rate
     is paid per (hours, half days, days, tasks); preparation is paid only if the rate says so.
     Raises RecognitionError if the policy does not pay for this, the person is not eligible, or they
-    already have an offer for this event or session.
+    already have an offer for this event or session. With ``notify`` the person is e-mailed (if they
+    want e-mail) once the offer is committed.
     """
     policy = _policy(project)
     if kind not in policy.paid_activities:
@@ -143,6 +148,8 @@ def do_make_offer(
                 person=person.pk,
                 amount_pence=offer.amount_pence,
             )
+            if notify:
+                transaction.on_commit(lambda: emails.send_offer_made(offer))
     except IntegrityError:
         raise RecognitionError(
             _("%(name)s already has an offer for this.") % {"name": person.badge_name}

@@ -19,6 +19,7 @@ from coproduce.core.audit import record
 from coproduce.core.models import AuditEntry
 from coproduce.partnerships.models import Organisation
 
+from .. import emails
 from ..errors import RecognitionError
 from ..models import Claim, PaymentRun
 
@@ -85,8 +86,13 @@ def do_create_payment_run(
     return run
 
 
-def do_mark_run_paid(run: PaymentRun, *, paid_on: date, reference: str, acting_user) -> PaymentRun:
-    """Mark every claim in the run paid on ``paid_on`` with the bank's ``reference``. Once only."""
+def do_mark_run_paid(
+    run: PaymentRun, *, paid_on: date, reference: str, acting_user, notify: bool = True
+) -> PaymentRun:
+    """Mark every claim in the run paid on ``paid_on`` with the bank's ``reference``. Once only.
+
+    With ``notify`` each person paid is e-mailed once (if they want e-mail) after commit.
+    """
     reference = reference.strip()
     if not reference:
         raise RecognitionError(
@@ -111,6 +117,8 @@ def do_mark_run_paid(run: PaymentRun, *, paid_on: date, reference: str, acting_u
             "payment_run.paid", current, acting_user=acting_user, claims=len(ids), paid_on=paid_on.isoformat()
         )
         _audit_each("claim.paid", ids, acting_user, run=current.pk, paid_on=paid_on.isoformat())
+        if notify:
+            transaction.on_commit(lambda: emails.send_run_paid(current))
     for name in ("status", "paid_on", "reference", "paid_by_id"):
         setattr(run, name, getattr(current, name))
     return run

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_line
 from coproduce.engine import coding as engine
 
 from ..access import analysable_codings, analysable_segments, analysable_sources, sources_visible_to
@@ -219,7 +220,7 @@ def do_adopt_candidate(candidate: ThemeCandidate, *, name: str, acting_user) -> 
     suggestions (to accept or reject; nothing is coded automatically)."""
     if candidate.adopted_code_id:
         raise SensemakingError("This theme is already in the codebook.")
-    name = " ".join((name or candidate.label).split())
+    name = clean_line(name or candidate.label)
     with transaction.atomic():
         code = Code.objects.filter(
             project=candidate.project, parent=None, name__iexact=name

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_line, clean_text
 
 from ..errors import SensemakingError
 from ..models import Code, CodeRevision, Coding, Memo, Segment, Source
@@ -64,7 +65,8 @@ def do_add_code(
     guid=None,
     acting_user,
 ) -> Code:
-    name = " ".join(name.split())
+    name = clean_line(name)
+    description, examples = clean_text(description).strip(), clean_text(examples).strip()
     _check_code_fields(project, name, parent, color)
     with transaction.atomic():
         position = Code.objects.filter(project=project, parent=parent).count()
@@ -72,8 +74,8 @@ def do_add_code(
             project=project,
             parent=parent,
             name=name[:120],
-            description=description.strip(),
-            examples=examples.strip(),
+            description=description,
+            examples=examples,
             color=color,
             position=position,
             created_by=acting_user,
@@ -99,7 +101,8 @@ def do_edit_code(
 ) -> Code:
     """Save an edit made to version ``based_on_version``. If someone saved in between, refuse: their
     work is not overwritten, and the person editing sees the newer version."""
-    name = " ".join(name.split())
+    name = clean_line(name)
+    description, examples = clean_text(description).strip(), clean_text(examples).strip()
     with transaction.atomic():
         current = Code.objects.select_for_update().get(pk=code.pk)
         if current.version != based_on_version:
@@ -112,9 +115,9 @@ def do_edit_code(
         changes = []
         if current.name != name:
             changes.append(f"renamed from “{current.name}”")
-        if current.description != description.strip():
+        if current.description != description:
             changes.append("description changed")
-        if current.examples != examples.strip():
+        if current.examples != examples:
             changes.append("examples changed")
         if current.parent_id != (parent.pk if parent else None):
             changes.append(f"moved under “{parent.name}”" if parent else "moved to the top level")
@@ -124,8 +127,8 @@ def do_edit_code(
             return current
         current.name, current.description, current.examples = (
             name[:120],
-            description.strip(),
-            examples.strip(),
+            description,
+            examples,
         )
         current.parent, current.color = parent, color
         current.version += 1
@@ -243,7 +246,7 @@ def do_remove_coding(coding: Coding, *, acting_user) -> None:
 def do_add_memo(
     project, *, text: str, code: Code | None = None, segment: Segment | None = None, acting_user
 ) -> Memo:
-    text = text.strip()
+    text = clean_text(text).strip()
     if not text:
         raise SensemakingError("Write your memo.", field="text")
     if (code is None) == (segment is None):

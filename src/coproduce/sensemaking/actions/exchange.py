@@ -9,25 +9,24 @@ positions in an export count characters of the text as exported, so codings stil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from coproduce.core import spreadsheets
 from coproduce.core.audit import record
+from coproduce.core.text import clean_line, clean_text
 from coproduce.partnerships.models import Membership
 
 from .. import refi
 from ..access import analysable_codings, analysable_segments, analysable_sources
 from ..errors import SensemakingError
-from ..importers import ParsedSource, segment_text
-from ..models import Audience, Code, Coding, ExportRecord, Memo, Quote, Segment, Source, Theme
+from ..models import Audience, Code, CodeRevision, Coding, ExportRecord, Memo, Quote, Segment, Source, Theme
 from ..redaction import PositionMap, Redactor, Replacement, apply_replacements
-from .coding import do_add_code, do_add_memo
-from .sources import ConsentDetails, NarratorDetails, do_add_source
-from .themes import do_create_theme
+from .sources import ConsentDetails, NewSource, do_add_sources, read_apart
 
 
 def person_guid(person) -> str:
@@ -383,43 +382,72 @@ class ImportSummary:
 def _import_codes(
     project, codes: list[refi.RefiCode], summary: ImportSummary, *, acting_user
 ) -> dict[str, Code]:
-    """Add codes, keeping the hierarchy; a code with the same name under the same parent is reused."""
+    """Add codes, keeping the hierarchy; a code with the same name under the same parent is reused.
+
+    One insert per level of the hierarchy, however many codes (a codebook may hold thousands)."""
+    existing = list(Code.objects.filter(project=project))
+    by_place = {(code.parent_id, code.name.lower()): code for code in existing}
+    used_guids = {str(code.guid) for code in existing}
+    next_position: dict[int | None, int] = {}
+    for code in existing:
+        next_position[code.parent_id] = max(next_position.get(code.parent_id, 0), code.position + 1)
     by_guid: dict[str, Code] = {}
-    existing_guids = {str(g) for g in Code.objects.filter(project=project).values_list("guid", flat=True)}
-
-    def add(node: refi.RefiCode, parent: Code | None):
-        name = " ".join(node.name.split())[:120] or "Unnamed code"
-        match = Code.objects.filter(project=project, parent=parent, name__iexact=name).first()
-        if match:
-            summary.codes_matched += 1
-            code = match
-        else:
-            color = node.color if re.match(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$", node.color or "") else ""
-            code = do_add_code(
-                project,
-                name=name,
-                description=node.description,
-                parent=parent,
-                color=color,
-                guid=None if node.guid in existing_guids else node.guid,
-                acting_user=acting_user,
+    level: list[tuple[refi.RefiCode, Code | None]] = [(root, None) for root in codes]
+    while level:
+        added: list[Code] = []
+        below: list[tuple[refi.RefiCode, Code | None]] = []
+        for node, parent in level:
+            parent_id = parent.pk if parent else None
+            name = clean_line(node.name)[:120] or "Unnamed code"
+            code = by_place.get((parent_id, name.lower()))
+            if code is not None:
+                summary.codes_matched += 1
+            else:
+                color = (
+                    node.color if re.match(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$", node.color or "") else ""
+                )
+                code = Code(
+                    project=project,
+                    parent=parent,
+                    name=name,
+                    description=clean_text(node.description).strip(),
+                    color=color,
+                    position=next_position.get(parent_id, 0),
+                    created_by=acting_user,
+                )
+                if node.guid not in used_guids:
+                    code.guid = node.guid
+                used_guids.add(str(code.guid))
+                next_position[parent_id] = code.position + 1
+                by_place[(parent_id, name.lower())] = code
+                added.append(code)
+                summary.codes_added += 1
+            by_guid[node.guid] = code
+            below.extend((child, code) for child in node.children)
+        Code.objects.bulk_create(added)  # sets each code's id, so the next level can point at it
+        CodeRevision.objects.bulk_create(
+            CodeRevision(
+                code=code,
+                version=code.version,
+                name=code.name,
+                description=code.description,
+                examples=code.examples,
+                parent=code.parent,
+                edited_by=acting_user,
+                change="Created",
             )
-            summary.codes_added += 1
-        by_guid[node.guid] = code
-        for child in node.children:
-            add(child, code)
-
-    for root in codes:
-        add(root, None)
+            for code in added
+        )
+        level = below
     return by_guid
 
 
-def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
-    """Import a ``.qdc`` codebook (or the codebook of a ``project.qde``) into this project's codebook."""
-    try:
-        codes = refi.read_qdc(data)
-    except refi.RefiError as error:
-        raise SensemakingError(str(error), field="file") from None
+def do_import_codebook(project, upload, *, acting_user) -> ImportSummary:
+    """Import a ``.qdc`` codebook (or the codebook of a ``project.qde``) into this project's codebook.
+
+    ``upload`` is the uploaded file (or its bytes); it is read in a separate process within the import
+    budget (``sources.read_apart``)."""
+    codes = read_apart(refi.read_qdc, upload)
     summary = ImportSummary()
     with transaction.atomic():
         _import_codes(project, codes, summary, acting_user=acting_user)
@@ -433,17 +461,16 @@ def do_import_codebook(project, data: bytes, *, acting_user) -> ImportSummary:
     return summary
 
 
-def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user) -> ImportSummary:
+def do_import_qdpx(project, upload, *, consent: ConsentDetails, acting_user) -> ImportSummary:
     """Import a REFI-QDA project: codes, text sources (with ``consent`` until each narrator's own
     is recorded), codings, memos and sets (as themes for the project team). All of it or nothing.
 
+    ``upload`` is the uploaded file (or its bytes); it is read in a separate process within the import
+    budget (``sources.read_apart``), then stored with one insert per kind of thing where it can be.
     Coders are matched to project members by badge name; codings by anyone else are attributed to the
     person importing, and the summary says so.
     """
-    try:
-        imported = refi.read_qdpx(data, max_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES)
-    except refi.RefiError as error:
-        raise SensemakingError(str(error), field="file") from None
+    imported = read_apart(refi.read_qdpx, upload)
     summary = ImportSummary(sources_skipped=imported.skipped_sources)
     members = {
         m.person.badge_name.strip().lower(): m.person
@@ -461,45 +488,45 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
             return acting_user
         return person
 
-    notes = {n.guid: n for n in imported.notes}
+    notes = {n.guid: n for n in imported.notes if n.text.strip()}
+    memos: list[Memo] = []
     with transaction.atomic():
         codes = _import_codes(project, imported.codes, summary, acting_user=acting_user)
         for refi_code in [node for root in imported.codes for node, _ in root.walk()]:
             for note_guid in refi_code.note_guids:
-                if note_guid in notes and notes[note_guid].text.strip():
-                    do_add_memo(
-                        project,
-                        text=notes[note_guid].text,
-                        code=codes[refi_code.guid],
-                        acting_user=acting_user,
+                if note_guid in notes:
+                    memos.append(
+                        Memo(
+                            project=project,
+                            code=codes[refi_code.guid],
+                            author=acting_user,
+                            text=notes[note_guid].text.strip(),
+                        )
                     )
-                    summary.memos_added += 1
-        for refi_source in imported.sources:
-            if not refi_source.text.strip():
-                summary.sources_skipped += 1
-                continue
-            parsed: ParsedSource = segment_text(refi_source.text, "qdpx")
-            source = do_add_source(
-                project,
-                parsed,
-                title=refi_source.name,
-                narrator=NarratorDetails(),
-                consent=consent,
-                original_filename=f"{imported.name}.qdpx",
-                acting_user=acting_user,
-            )
-            summary.sources_added += 1
+        readable = [r for r in imported.sources if r.parsed is not None]
+        summary.sources_skipped += len(imported.sources) - len(readable)
+        sources = do_add_sources(
+            project,
+            [
+                NewSource(parsed=r.parsed, title=r.name, original_filename=f"{imported.name}.qdpx")
+                for r in readable
+            ],
+            consent=consent,
+            acting_user=acting_user,
+        )
+        summary.sources_added = len(sources)
+        new_codings = []
+        seen = set()
+        for source, refi_source in zip(sources, readable, strict=True):
             length = len(source.text)
             whole = [(0, length, c) for c in refi_source.codings]
             spans = whole + [(s.start, s.end, c) for s in refi_source.selections for c in s.codings]
-            new_codings = []
-            seen = set()
             for start, end, coding in spans:
                 code = codes.get(coding.code_guid)
                 if code is None or not 0 <= start < end <= length:
                     continue
                 coder = coder_for(coding.creating_user)
-                key = (code.pk, coder.pk, start, end)
+                key = (source.pk, code.pk, coder.pk, start, end)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -513,28 +540,30 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
                         created_at=coding.created or timezone.now(),
                     )
                 )
-            Coding.objects.bulk_create(new_codings)
-            summary.codings_added += len(new_codings)
+        Coding.objects.bulk_create(new_codings)
+        summary.codings_added = len(new_codings)
+        # A memo on a selection goes on the passage the selection starts in.
+        segments_of: dict[int, list[Segment]] = {}
+        for segment in Segment.objects.filter(source__in=sources).order_by("source", "start"):
+            segments_of.setdefault(segment.source_id, []).append(segment)
+        for source, refi_source in zip(sources, readable, strict=True):
+            segments = segments_of.get(source.pk, [])
+            starts = [segment.start for segment in segments]
             for selection in refi_source.selections:
+                at = bisect_right(starts, selection.start) - 1
                 for note_guid in selection.note_guids:
-                    note = notes.get(note_guid)
-                    segment = source.segments.filter(start__lte=selection.start).order_by("-start").first()
-                    if note and note.text.strip() and segment:
-                        do_add_memo(project, text=note.text, segment=segment, acting_user=acting_user)
-                        summary.memos_added += 1
-        for refi_set in imported.sets:
-            member_codes = [codes[g] for g in refi_set.code_guids if g in codes]
-            if not member_codes:
-                continue
-            do_create_theme(
-                project,
-                name=refi_set.name,
-                description=refi_set.description,
-                audience=Audience.TEAM,
-                codes=member_codes,
-                acting_user=acting_user,
-            )
-            summary.themes_added += 1
+                    if note_guid in notes and at >= 0:
+                        memos.append(
+                            Memo(
+                                project=project,
+                                segment=segments[at],
+                                author=acting_user,
+                                text=notes[note_guid].text.strip(),
+                            )
+                        )
+        Memo.objects.bulk_create(memos)
+        summary.memos_added = len(memos)
+        summary.themes_added = _import_sets(project, imported.sets, codes, acting_user=acting_user)
         record(
             "sensemaking.project_imported",
             project,
@@ -542,5 +571,33 @@ def do_import_qdpx(project, data: bytes, *, consent: ConsentDetails, acting_user
             sources=summary.sources_added,
             codes=summary.codes_added,
             codings=summary.codings_added,
+            memos=summary.memos_added,
+            themes=summary.themes_added,
         )
     return summary
+
+
+def _import_sets(project, sets: list[refi.RefiSet], codes: dict[str, Code], *, acting_user) -> int:
+    """Sets of codes become themes for the project team, after the project's own themes."""
+    last = Theme.objects.filter(project=project).aggregate(m=Max("position"))["m"] or 0
+    themes: list[tuple[Theme, list[Code]]] = []
+    for refi_set in sets:
+        member_codes = list({codes[g].pk: codes[g] for g in refi_set.code_guids if g in codes}.values())
+        if not member_codes:
+            continue
+        theme = Theme(
+            project=project,
+            name=clean_line(refi_set.name)[:160] or "Set",
+            description=clean_text(refi_set.description).strip(),
+            audience=Audience.TEAM,
+            position=last + len(themes) + 1,
+            created_by=acting_user,
+        )
+        themes.append((theme, member_codes))
+    Theme.objects.bulk_create(theme for theme, _ in themes)
+    Theme.codes.through.objects.bulk_create(
+        Theme.codes.through(theme_id=theme.pk, code_id=code.pk)
+        for theme, member_codes in themes
+        for code in member_codes
+    )
+    return len(themes)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from coproduce.core.audit import record
+from coproduce.core.audit import record, record_many
+from coproduce.core.text import clean_line, clean_text
 
+from ..budget import ImportBudget, ImportProblem
 from ..errors import SensemakingError
-from ..importers import ParsedSource, ParsedTable, SourceFileError, check_size, read_upload, source_from_table
+from ..importers import ParsedSource, ParsedTable, read_upload, source_from_table
+from ..isolation import run_isolated
 from ..models import (
     Audience,
     Coding,
@@ -91,7 +94,7 @@ def _link_narrator(source: Source, speakers: list[Speaker], narrator: NarratorDe
     for speaker in speakers:
         if any(_names_match(speaker.label, name) for name in names if name):
             speaker.person = narrator.person
-            speaker.pseudonym = speaker.pseudonym or narrator.pseudonym.strip()[:60]
+            speaker.pseudonym = speaker.pseudonym or clean_line(narrator.pseudonym)[:60]
             return
 
 
@@ -105,16 +108,63 @@ def log_event(source: Source, kind: str, summary: str, *, actor) -> SourceEvent:
     )
 
 
-def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
-    """Read a Django UploadedFile, refusing it before reading if it is over the size limit."""
-    max_bytes = settings.SENSEMAKING_MAX_UPLOAD_BYTES
+def import_budget() -> ImportBudget:
+    """The limits on reading one uploaded file, from settings (``docs/operators.md``, "Security
+    settings", Uploads). A fresh budget for every upload."""
+    return ImportBudget(
+        max_upload_bytes=settings.SENSEMAKING_MAX_UPLOAD_BYTES,
+        max_unpacked_bytes=settings.SENSEMAKING_IMPORT_MAX_UNPACKED_BYTES,
+        max_unpacked_ratio=settings.SENSEMAKING_IMPORT_MAX_UNPACKED_RATIO,
+        max_cells=settings.SENSEMAKING_IMPORT_MAX_CELLS,
+        max_pages=settings.SENSEMAKING_IMPORT_MAX_PAGES,
+        max_segments=settings.SENSEMAKING_IMPORT_MAX_SEGMENTS,
+        max_codes=settings.SENSEMAKING_IMPORT_MAX_CODES,
+        max_codings=settings.SENSEMAKING_IMPORT_MAX_CODINGS,
+        max_seconds=settings.SENSEMAKING_IMPORT_MAX_SECONDS,
+        max_memory_bytes=settings.SENSEMAKING_IMPORT_MAX_MEMORY_BYTES,
+    )
+
+
+def refusal(problem: ImportProblem, field: str = "file") -> SensemakingError:
+    """What to show the person for a file that cannot be imported, in their language."""
+    return SensemakingError(problem.translated(gettext), field=field)
+
+
+def read_apart(reader, upload, *leading_args):
+    """``reader(*leading_args, data, budget=budget)`` run in a separate process within the import budget
+    (:mod:`..isolation`), where ``data`` is the content of ``upload`` (an uploaded file, or bytes). A
+    file over the size limit is refused before it is read. ``reader`` is a function of a module that
+    does not use Django (``importers``, ``refi``).
+
+    Returns what the reader returns (plain parsed data, for an action to store); raises
+    SensemakingError with the message for the person, next to the ``file`` field."""
+    budget = import_budget()
     try:
-        if uploaded.size is not None:
-            check_size(uploaded.size, max_bytes)
-        data = uploaded.read(max_bytes + 1)
-        return read_upload(uploaded.name or "", data, max_bytes=max_bytes)
-    except SourceFileError as error:
-        raise SensemakingError(str(error), field="file") from None
+        if isinstance(upload, bytes):
+            data = upload
+        else:
+            if upload.size is not None:
+                budget.admit_upload(upload.size)
+            data = upload.read(budget.max_upload_bytes + 1)
+        budget.admit_upload(len(data))
+        return run_isolated(reader, *leading_args, data, budget=budget)
+    except ImportProblem as problem:
+        raise refusal(problem) from None
+
+
+def read_uploaded_file(uploaded) -> ParsedSource | ParsedTable:
+    """Read an uploaded source into text and passages, or a table of responses (see read_apart)."""
+    return read_apart(read_upload, uploaded, uploaded.name or "")
+
+
+@dataclass
+class NewSource:
+    """A read source to store, with what to call it and whose words it holds."""
+
+    parsed: ParsedSource
+    title: str = ""
+    original_filename: str = ""
+    narrator: NarratorDetails = field(default_factory=NarratorDetails)
 
 
 def do_add_source(
@@ -128,65 +178,101 @@ def do_add_source(
     acting_user,
 ) -> Source:
     """Store a read source with its segments and speakers in one transaction: all of it or nothing."""
+    new = NewSource(parsed=parsed, title=title, original_filename=original_filename, narrator=narrator)
+    return do_add_sources(project, [new], consent=consent, acting_user=acting_user)[0]
+
+
+def do_add_sources(
+    project, new_sources: list[NewSource], *, consent: ConsentDetails, acting_user
+) -> list[Source]:
+    """Store read sources with their segments and speakers, all with ``consent``, in one transaction.
+
+    One insert per kind of row however many sources there are (an imported project may hold hundreds),
+    so the cost of storing is bounded by the import budget's passages, not by round trips."""
     _validate_consent(consent)
-    title = title.strip() or original_filename or "Untitled source"
+    sources = []
+    for new in new_sources:
+        original_filename = clean_line(new.original_filename)
+        sources.append(
+            Source(
+                project=project,
+                title=(clean_line(new.title) or original_filename or "Untitled source")[:200],
+                kind=new.parsed.kind,
+                file_format=new.parsed.file_format,
+                original_filename=original_filename[:255],
+                text=new.parsed.text,
+                added_by=acting_user,
+                narrator_person=new.narrator.person,
+                narrator_name=clean_line(new.narrator.name)[:120],
+                narrator_pseudonym=clean_line(new.narrator.pseudonym)[:60],
+                consent_use=consent.use,
+                consent_audiences=list(consent.audiences),
+                consent_until=consent.until,
+                consent_recorded_by=acting_user,
+            )
+        )
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
     with transaction.atomic():
-        source = Source.objects.create(
-            project=project,
-            title=title[:200],
-            kind=parsed.kind,
-            file_format=parsed.file_format,
-            original_filename=original_filename[:255],
-            text=parsed.text,
-            added_by=acting_user,
-            narrator_person=narrator.person,
-            narrator_name=narrator.name.strip(),
-            narrator_pseudonym=narrator.pseudonym.strip(),
-            consent_use=consent.use,
-            consent_audiences=list(consent.audiences),
-            consent_until=consent.until,
-            consent_recorded_by=acting_user,
-        )
-        speakers = {}
-        for position, label in enumerate(parsed.speakers, start=1):
-            speaker = Speaker(source=source, label=label[:80], position=position)
-            # Everyone starts with the consent recorded on the upload, on their behalf, until their own
-            # is recorded (by them once linked to their account, or for them alone on the Speakers page).
-            speaker.copy_consent_from(source)
-            speakers[label] = speaker
-        _link_narrator(source, list(speakers.values()), narrator)
-        for speaker in speakers.values():
-            speaker.save()
+        Source.objects.bulk_create(sources)
+        speakers: list[dict[str, Speaker]] = []
+        for source, new in zip(sources, new_sources, strict=True):
+            by_label = {}
+            for position, label in enumerate(new.parsed.speakers, start=1):
+                speaker = Speaker(source=source, label=label[:80], position=position)
+                # Everyone starts with the consent recorded on the upload, on their behalf, until their
+                # own is recorded (by them once linked to their account, or for them alone on the
+                # Speakers page).
+                speaker.copy_consent_from(source)
+                by_label[label] = speaker
+            _link_narrator(source, list(by_label.values()), new.narrator)
+            speakers.append(by_label)
+        Speaker.objects.bulk_create(speaker for by_label in speakers for speaker in by_label.values())
         Segment.objects.bulk_create(
-            [
-                Segment(
+            Segment(
+                source=source,
+                index=i,
+                start=s.start,
+                speech_start=s.speech_start,
+                end=s.end,
+                speaker=by_label.get(s.speaker),
+                started_ms=s.started_ms,
+                ended_ms=s.ended_ms,
+                attributes=s.attributes,
+            )
+            for source, new, by_label in zip(sources, new_sources, speakers, strict=True)
+            for i, s in enumerate(new.parsed.segments)
+        )
+        consent_summary = f"Consent recorded: {consent.describe()}."
+        SourceEvent.objects.bulk_create(
+            event
+            for source, new in zip(sources, new_sources, strict=True)
+            for event in (
+                SourceEvent(
                     source=source,
-                    index=i,
-                    start=s.start,
-                    speech_start=s.speech_start,
-                    end=s.end,
-                    speaker=speakers.get(s.speaker),
-                    started_ms=s.started_ms,
-                    ended_ms=s.ended_ms,
-                    attributes=s.attributes,
-                )
-                for i, s in enumerate(parsed.segments)
-            ]
+                    kind="added",
+                    summary=f"Added to the project ({len(new.parsed.segments)} passages).",
+                    actor=actor,
+                ),
+                SourceEvent(source=source, kind="consent", summary=consent_summary[:300], actor=actor),
+            )
         )
-        log_event(
-            source, "added", f"Added to the project ({len(parsed.segments)} passages).", actor=acting_user
-        )
-        log_event(source, "consent", f"Consent recorded: {consent.describe()}.", actor=acting_user)
-        record(
+        record_many(
             "sensemaking.source_added",
-            source,
+            (
+                (
+                    source,
+                    {
+                        "kind": new.parsed.kind,
+                        "file_format": new.parsed.file_format,
+                        "segments": len(new.parsed.segments),
+                        "characters": len(new.parsed.text),
+                    },
+                )
+                for source, new in zip(sources, new_sources, strict=True)
+            ),
             acting_user=acting_user,
-            kind=parsed.kind,
-            file_format=parsed.file_format,
-            segments=len(parsed.segments),
-            characters=len(parsed.text),
         )
-    return source
+    return sources
 
 
 def do_stage_table_import(
@@ -232,10 +318,13 @@ def do_import_table(
     table = ParsedTable(file_format=pending.file_format, columns=pending.columns, rows=pending.rows)
     try:
         parsed = source_from_table(
-            table, text_column, [i for i in attribute_columns if 0 <= i < len(pending.columns)]
+            table,
+            text_column,
+            [i for i in attribute_columns if 0 <= i < len(pending.columns)],
+            import_budget(),
         )
-    except SourceFileError as error:
-        raise SensemakingError(str(error), field="text_column") from None
+    except ImportProblem as problem:
+        raise refusal(problem, field="text_column") from None
     details = pending.details or {}
     with transaction.atomic():
         source = do_add_source(
@@ -261,7 +350,7 @@ def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting
     """Say who a speaker label is: a person in Coproduce, or a pseudonym to use in quotes."""
     with transaction.atomic():
         speaker.person = person
-        speaker.pseudonym = pseudonym.strip()[:60]
+        speaker.pseudonym = clean_line(pseudonym)[:60]
         speaker.save(update_fields=["person", "pseudonym"])
         log_event(speaker.source, "speakers", "Speaker mapping changed.", actor=acting_user)
         record(
@@ -277,8 +366,8 @@ def do_map_speaker(speaker: Speaker, *, person=None, pseudonym: str = "", acting
 def do_change_narrator(source: Source, narrator: NarratorDetails, *, acting_user) -> Source:
     with transaction.atomic():
         source.narrator_person = narrator.person
-        source.narrator_name = narrator.name.strip()[:120]
-        source.narrator_pseudonym = narrator.pseudonym.strip()[:60]
+        source.narrator_name = clean_line(narrator.name)[:120]
+        source.narrator_pseudonym = clean_line(narrator.pseudonym)[:60]
         source.save(update_fields=["narrator_person", "narrator_name", "narrator_pseudonym"])
         log_event(source, "narrator", "Who these words belong to was changed.", actor=acting_user)
         record("sensemaking.narrator_changed", source, acting_user=acting_user)
@@ -398,7 +487,7 @@ def flag_quotes_no_longer_allowed(source: Source, reason: str) -> int:
 
 
 def do_add_source_note(source: Source, text: str, *, acting_user) -> SourceNote:
-    text = text.strip()
+    text = clean_text(text).strip()
     if not text:
         raise SensemakingError("Write your note.", field="text")
     with transaction.atomic():
@@ -413,7 +502,7 @@ def do_request_correction(
 ) -> CorrectionRequest:
     """A narrator or speaker asks for their words to be corrected. ``speaker``: the turns it is about
     (the asker's own speaker in a transcript), so only their words can be changed in answer."""
-    passage, requested_change = passage.strip(), requested_change.strip()
+    passage, requested_change = clean_text(passage).strip(), clean_text(requested_change).strip()
     if not passage:
         raise SensemakingError("Copy the words you want corrected.", field="passage")
     if not requested_change:
@@ -449,6 +538,7 @@ def do_apply_correction(
     same words, and keep the old wording in the history."""
     if correction.status != CorrectionRequest.Status.OPEN:
         raise SensemakingError("This correction has already been answered.")
+    replacement = clean_text(replacement)  # it becomes part of the source's text
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=correction.source_id)
         if source.is_withdrawn or source.is_erased:
@@ -510,7 +600,7 @@ def do_apply_correction(
             edited_by=acting_user,
         )
         correction.status = CorrectionRequest.Status.APPLIED
-        correction.response = response.strip()
+        correction.response = clean_text(response).strip()
         correction.decided_by = acting_user
         correction.decided_at = timezone.now()
         correction.save(update_fields=["status", "response", "decided_by", "decided_at"])
@@ -532,7 +622,7 @@ def do_apply_correction(
 
 
 def do_decline_correction(correction: CorrectionRequest, *, response: str, acting_user) -> CorrectionRequest:
-    response = response.strip()
+    response = clean_text(response).strip()
     if not response:
         raise SensemakingError("Explain to the narrator why the words stay as they are.", field="response")
     if correction.status != CorrectionRequest.Status.OPEN:

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_line, clean_text
 
 from ..errors import SensemakingError
 from ..models import Audience, Code, ConsentUse, IdentifierEntry, Quote, ReplacementLog, Source, Theme
@@ -22,7 +23,7 @@ def do_create_theme(
     codes: list[Code] = (),
     acting_user,
 ) -> Theme:
-    name = " ".join(name.split())
+    name, description = clean_line(name), clean_text(description).strip()
     if not name:
         raise SensemakingError("Give the theme a name.", field="name")
     if audience not in Audience.values:
@@ -32,7 +33,7 @@ def do_create_theme(
         theme = Theme.objects.create(
             project=project,
             name=name[:160],
-            description=description.strip(),
+            description=description,
             audience=audience,
             position=position,
             created_by=acting_user,
@@ -47,7 +48,7 @@ def do_edit_theme(
 ) -> Theme:
     """Change a theme. Narrowing nothing silently: a new audience its quotes' consent does not cover is
     refused, naming how many quotes are in the way."""
-    name = " ".join(name.split())
+    name, description = clean_line(name), clean_text(description).strip()
     if not name:
         raise SensemakingError("Give the theme a name.", field="name")
     if audience not in Audience.values:
@@ -65,7 +66,7 @@ def do_edit_theme(
                 "their narrators did not agree to it. Remove those quotes first.",
                 field="audience",
             )
-        theme.name, theme.description, theme.audience = name[:160], description.strip(), audience
+        theme.name, theme.description, theme.audience = name[:160], description, audience
         theme.save(update_fields=["name", "description", "audience"])
         theme.codes.set([c for c in codes if c.project_id == theme.project_id])
         record("sensemaking.theme_edited", theme, acting_user=acting_user)
@@ -156,7 +157,7 @@ def do_remove_quote(quote: Quote, *, acting_user) -> None:
 
 
 def do_add_identifier(project, *, term: str, replacement: str, acting_user) -> IdentifierEntry:
-    term, replacement = " ".join(term.split()), " ".join(replacement.split())
+    term, replacement = clean_line(term), clean_line(replacement)
     if not term:
         raise SensemakingError("Write the name or detail as it appears in the words.", field="term")
     if not replacement:
@@ -233,7 +234,7 @@ def do_deidentify_quote(quote: Quote, *, acting_user) -> Quote:
 
 def do_edit_quote_wording(quote: Quote, text: str, *, acting_user) -> Quote:
     """A reviewer adjusts the de-identified wording by hand (e.g. a detail the register missed)."""
-    text = text.strip()
+    text = clean_text(text).strip()
     if not text:
         raise SensemakingError("The quote cannot be empty.", field="text")
     with transaction.atomic():

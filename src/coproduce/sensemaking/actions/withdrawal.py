@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from coproduce.core.audit import record
+from coproduce.core.text import clean_text
 
 from ..errors import SensemakingError
 from ..models import (
@@ -411,7 +412,7 @@ def flag_expired_consents(today=None) -> int:
 
 
 def do_resolve_flag(flag: Flag, *, resolution: str, acting_user) -> Flag:
-    resolution = resolution.strip()
+    resolution = clean_text(resolution).strip()
     if not resolution:
         raise SensemakingError(
             "Say what was done, for example “quote removed from the report”.", field="resolution"

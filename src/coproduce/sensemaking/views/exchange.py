@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -29,7 +28,6 @@ from ..forms import (
     ImportCodebookForm,
     ImportProjectForm,
 )
-from ..importers import human_size
 from .common import render_project
 
 CONTENT_TYPES = {
@@ -131,7 +129,7 @@ def import_codebook(request, project_id):
     if form.is_valid():
         try:
             summary = exchange.do_import_codebook(
-                project, form.cleaned_data["file"].read(), acting_user=request.user
+                project, form.cleaned_data["file"], acting_user=request.user
             )
         except SensemakingError as error:
             add_action_error(form, error)
@@ -150,16 +148,9 @@ def import_project(request, project_id):
     project = access_project_for_project_import(request.user, project_id)
     form = ImportProjectForm(request.POST, request.FILES, prefix="project")
     if form.is_valid():
-        uploaded = form.cleaned_data["file"]
         try:
-            if uploaded.size > settings.SENSEMAKING_MAX_UPLOAD_BYTES:
-                raise SensemakingError(
-                    f"This file is {human_size(uploaded.size)} and the limit is "
-                    f"{human_size(settings.SENSEMAKING_MAX_UPLOAD_BYTES)}.",
-                    field="file",
-                )
             summary = exchange.do_import_qdpx(
-                project, uploaded.read(), consent=form.consent(), acting_user=request.user
+                project, form.cleaned_data["file"], consent=form.consent(), acting_user=request.user
             )
         except SensemakingError as error:
             add_action_error(form, error)
