@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -32,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def setup(data_dir: str) -> None:
     os.environ["COPRODUCE_DATA_DIR"] = data_dir  # a fresh SQLite file, never the developer's own
     os.environ["DJANGO_SETTINGS_MODULE"] = "coproduce.settings"
+    if os.environ.get("DATABASE_URL"):  # a development run on a shared database, with a key of its own
+        os.environ.setdefault("COPRODUCE_PRODUCTION", "0")
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

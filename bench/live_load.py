@@ -29,6 +29,7 @@ import json
 import os
 import random
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -482,6 +483,9 @@ def main() -> int:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_CONN_MAX_AGE": "300",
             "PYTHONPATH": str(ROOT / "src"),
+            # a loopback development stack on a shared database: say so, with a key made for this run
+            "COPRODUCE_PRODUCTION": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         }
     )
     os.environ.update(env)
