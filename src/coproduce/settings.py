@@ -290,3 +290,22 @@ SENSEMAKING_IMPORT_MAX_MEMORY_BYTES = int(
 
 # Recognition: the largest receipt (photo or PDF) accepted with an expense.
 RECOGNITION_MAX_RECEIPT_BYTES = int(os.environ.get("RECOGNITION_MAX_RECEIPT_BYTES", str(10 * 1024 * 1024)))
+
+# Joining a live session by its code. A client address that has made this many failed code lookups
+# (wrong or made-up codes, by the join form or a /live/j/<code>/ link) in the window is refused every
+# lookup until the window passes; successful joins never count, so a whole room behind one NHS or
+# council address gets in. Signed-in people are counted per person instead. django-ratelimit's format:
+# "60/10m" is 60 per 10 minutes.
+COPRODUCE_JOIN_CODE_FAILURES = os.environ.get("COPRODUCE_JOIN_CODE_FAILURES", "60/10m")
+# The most people who can join a live session whose facilitator left its capacity empty (0: no limit).
+COPRODUCE_LIVE_DEFAULT_CAPACITY = int(os.environ.get("COPRODUCE_LIVE_DEFAULT_CAPACITY", "500"))
+
+# What a live session's opinion map may show (see docs/operators.md, "What the live map shows").
+# Groups with fewer people than this are shown without what they think, so nobody's votes can be
+# worked out from a group's summary.
+COPRODUCE_MIN_GROUP_SIZE = int(os.environ.get("COPRODUCE_MIN_GROUP_SIZE", "3"))
+# No map of groups until this many people have voted (Polis, too, waits for enough voters).
+COPRODUCE_MIN_VOTERS_FOR_MAP = int(os.environ.get("COPRODUCE_MIN_VOTERS_FOR_MAP", "7"))
+# "Agreed in every group": the least group-informed consensus, a probability from 0 to 1, and a
+# majority of every group must agree too (coproduce.engine.statements.select_agreed_in_every_group).
+COPRODUCE_GROUP_CONSENSUS_THRESHOLD = float(os.environ.get("COPRODUCE_GROUP_CONSENSUS_THRESHOLD", "0.5"))

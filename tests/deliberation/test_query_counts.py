@@ -17,7 +17,7 @@ from tests.live.factories import client_for, fresh, join, start_at
 
 pytestmark = pytest.mark.django_db
 
-SIZES = [(4, 4), (10, 8)]  # (statements, participants)
+SIZES = [(4, 7), (10, 12)]  # (statements, participants); the map is drawn from 7 voters
 
 
 @pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}-statements-{size[1]}-people")

@@ -34,6 +34,9 @@ def test_finds_planted_groups_and_fills_every_attribute():
     assert {c.statement_id for c in m.consensus_ if c.direction == "agree"} <= set(range(10, 20))
     gic = dict(zip(m.statements_.tolist(), m.group_informed_consensus_, strict=True))
     assert min(gic[i] for i in range(10, 20)) > max(gic[i] for i in range(10))
+    agreed = m.agreed_in_every_group_
+    assert agreed and {a.statement_id for a in agreed} <= set(range(10, 20))
+    assert all(a.probability >= 0.5 and min(a.agree_shares) > 0.5 for a in agreed)
 
 
 def test_representative_statements_say_what_sets_each_group_apart():
@@ -142,6 +145,7 @@ def test_everyone_passing_makes_one_group_and_no_consensus():
         ({"n_groups": "many"}, "n_groups must be 'auto'"),
         ({"n_resamples": -1}, "n_resamples must be a whole number"),
         ({"min_group_share": 0.7}, "min_group_share must be a fraction"),
+        ({"group_consensus_threshold": 1.5}, "group_consensus_threshold must be a probability from 0 to 1"),
     ],
 )
 def test_bad_parameters_are_refused_when_fitting(kwargs, message):
@@ -152,6 +156,21 @@ def test_bad_parameters_are_refused_when_fitting(kwargs, message):
 def test_mismatched_lengths_are_refused():
     with pytest.raises(OpinionDataError, match="same length"):
         OpinionMap().fit([1, 2], [1], [1, 1])
+
+
+def test_build_opinion_map_is_one_recipe_with_a_repeatable_stability():
+    from coproduce.engine.opinion import build_opinion_map
+
+    p, s, v, _ = planted_votes((12, 9), 8, pass_rate=0.2, coverage=0.8)
+    first = build_opinion_map(p, s, v)
+    renamed = build_opinion_map(p + 1000, s + 50, v)  # other ids, same order: the same map
+    assert first.stability_ == renamed.stability_ and 0 <= first.stability_ <= 1
+    assert np.array_equal(first.groups_, renamed.groups_)
+    assert np.isnan(build_opinion_map(p, s, v, with_stability=False).stability_)
+    times = np.arange(p.size, dtype=np.float64) / 10  # ten votes a second
+    replayed = build_opinion_map(p, s, v, vote_times=times)
+    direct = OpinionMap(random_state=0).fit_history(p, s, v, times)
+    assert np.array_equal(replayed.groups_, direct.groups_) and replayed.stability_ == direct.stability_
 
 
 def test_update_matches_a_fresh_fit():

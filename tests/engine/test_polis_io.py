@@ -119,6 +119,14 @@ def test_write_then_read_round_trip(tmp_path):
     assert np.array_equal(read_polis_export(tmp_path / "votes.csv").values, e.values)
 
 
+def test_comment_bodies_are_written_as_given_unless_a_cell_function_is_passed(tmp_path):
+    texts = {10: "=HYPERLINK(1)", 11: "fine"}
+    write_polis_export(tmp_path / "raw", [1], [10], [1], statements=texts)
+    assert read_polis_export(tmp_path / "raw").texts == texts
+    write_polis_export(tmp_path / "safe", [1], [10], [1], statements=texts, text_cell=lambda t: f"<{t}>")
+    assert read_polis_export(tmp_path / "safe").texts == {10: "<=HYPERLINK(1)>", 11: "<fine>"}
+
+
 def test_writing_refuses_what_polis_files_cannot_hold(tmp_path):
     with pytest.raises(OpinionDataError, match="values must be 1, -1 or 0; found 3"):
         write_polis_export(tmp_path, [1], [10], [3])

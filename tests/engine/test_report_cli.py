@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -44,11 +45,26 @@ def test_report_shows_groups_beliefs_common_ground_bridges_and_stability(tmp_pat
     for heading in (
         "What each group believes",
         "Common ground",
-        "Agreed across every group",
+        "Agreed in every group",
         "Bridging statements",
     ):
         assert heading in out
     assert "“Statement number 3”" not in out  # moderated out
+
+
+def test_agreed_in_every_group_lists_only_what_a_majority_of_every_group_agrees_with(tmp_path, capsys):
+    # Statements 0 and 1 split the two groups (one group rejects each almost to a person); 2 and 3 are
+    # agreed by both; everybody passes on 4. Ranking by group-informed consensus alone lists all five.
+    p, s, v, _ = planted_votes((30, 20), 4)
+    rows = list(zip(p.tolist(), s.tolist(), v.tolist(), strict=True))
+    rows += [(person, 4, 0) for person in range(50)]
+    assert main([str(export_folder(tmp_path, rows, 5))]) == 0
+    out = capsys.readouterr().out
+    section = out.split("Agreed in every group")[1].split("Bridging statements")[0]
+    assert "at least 0.50)" in section
+    listed = [n for n in range(5) if f"“Statement number {n}”" in section]
+    assert listed == [2, 3] or listed == [3, 2]
+    assert re.search(r"^Stability: \d{1,3}% — ", out, re.MULTILINE)
 
 
 def test_json_holds_everything(tmp_path, capsys):

@@ -15,6 +15,7 @@ from coproduce.engine.statements import (
     priority,
     prop_test,
     repness_stats,
+    select_agreed_in_every_group,
     select_consensus,
     select_representative,
     two_prop_test,
@@ -43,6 +44,36 @@ def test_group_informed_consensus_is_product_of_smoothed_agree_rates():
     agree = np.array([[3], [1]])
     seen = np.array([[4], [2]])  # passes count as seen
     assert group_informed_consensus(agree, seen)[0] == pytest.approx((4 / 6) * (2 / 4), abs=1e-12)
+
+
+def test_agreed_in_every_group_needs_a_majority_in_every_group_and_the_threshold():
+    # Two groups of 6. Columns: 0 all agree; 1 group A all agree, group B all disagree (its consensus
+    # ranks second, 7/8 · 1/8 = 0.109, and Polis would list it); 2 everybody passed; 3 exactly half of
+    # group B agrees; 4 5 of 6 agree in both groups (6/8)² = 0.5625; 5 4 of 6 in both (5/8)² = 0.39.
+    agree = np.array([[6, 6, 0, 6, 5, 4], [6, 0, 0, 3, 5, 4]])
+    seen = np.full((2, 6), 6)
+    chosen = select_agreed_in_every_group(agree, seen, list("abcdef"), np.ones(6, dtype=bool))
+    assert [c.statement_id for c in chosen] == ["a", "e"]
+    assert chosen[0].probability == pytest.approx((7 / 8) ** 2, abs=1e-12)
+    assert chosen[1].probability == pytest.approx((6 / 8) ** 2, abs=1e-12)
+    assert chosen[1].agree_shares == pytest.approx((5 / 6, 5 / 6)) and chosen[1].n_voted == (6, 6)
+    lower = select_agreed_in_every_group(agree, seen, list("abcdef"), np.ones(6, dtype=bool), threshold=0.39)
+    assert [c.statement_id for c in lower] == ["a", "e", "f"]  # (5/8)² = 0.390625
+    strict = select_agreed_in_every_group(agree, seen, list("abcdef"), np.ones(6, dtype=bool), threshold=0.6)
+    assert [c.statement_id for c in strict] == ["a"]
+
+
+def test_agreed_in_every_group_skips_groups_that_did_not_vote_and_moderated_statements():
+    agree = np.array([[6, 6], [0, 3]])
+    seen = np.array([[6, 6], [0, 3]])  # group B never saw statement 0
+    assert [
+        c.statement_id for c in select_agreed_in_every_group(agree, seen, [0, 1], np.array([True, True]))
+    ] == [1]
+    assert select_agreed_in_every_group(agree, seen, [0, 1], np.array([True, False])) == []
+
+
+def test_with_one_group_nothing_is_agreed_in_every_group():
+    assert select_agreed_in_every_group(np.array([[9]]), np.array([[9]]), [0], np.array([True])) == []
 
 
 def test_priority_matches_polis_formula_by_hand():

@@ -1,13 +1,17 @@
 """Exports of a session's outcomes: CSV files, and a Polis-compatible pair (votes.csv, comments.csv)
 that ``coproduce analyse`` and other Polis tools can read.
 
+Every file is written through :mod:`coproduce.core.spreadsheets`, so a statement or message typed as
+``=HYPERLINK(...)`` reaches a spreadsheet as text, not as a formula. The one exception is
+``polis-export-raw.zip``: the statements exactly as typed, for Polis's own tools, offered only to people
+who may export and labelled as not for spreadsheet programs.
+
 Nothing exported names anyone. Voters are numbered 0, 1, 2... in the order of a random key given to each
 participant when they joined, so the numbers do not reveal who joined when.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 import zipfile
@@ -17,6 +21,7 @@ from pathlib import Path
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
+from coproduce.core.spreadsheets import csv_text, neutralise_cell
 from coproduce.engine.polis_io import write_polis_export
 from coproduce.live.models import LiveSession
 from coproduce.live.permissions import can_export_outcomes
@@ -86,11 +91,7 @@ def statement_rows(session: LiveSession) -> list[dict]:
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(header, rows, lineterminator="\n")
 
 
 def statements_csv(session: LiveSession) -> str:
@@ -140,9 +141,10 @@ def pieces_csv(session: LiveSession) -> str:
     return _csv(rows, ["piece", "line", "text"])
 
 
-def _polis_folder(session: LiveSession, folder) -> None:
+def _polis_folder(session: LiveSession, folder, *, raw: bool = False) -> None:
     """Write votes.csv and comments.csv with the engine's Polis writer, so its reader (and
-    ``coproduce analyse``) reads back exactly what was written."""
+    ``coproduce analyse``) reads back what was written. Statements are neutralised for spreadsheets
+    unless ``raw``."""
     voters, numbers = _voter_numbers(session), _statement_numbers(session)
     votes = list(
         Vote.objects.filter(session=session)
@@ -159,6 +161,7 @@ def _polis_folder(session: LiveSession, folder) -> None:
         statements={numbers[s.pk]: s.text for s in statements},
         moderated={numbers[s.pk]: MODERATED[s.status] for s in statements},
         authors={numbers[s.pk]: voters[s.author_id] for s in statements if s.author_id in voters},
+        text_cell=None if raw else neutralise_cell,
     )
 
 
@@ -179,16 +182,21 @@ def polis_comments_csv(session: LiveSession) -> str:
     return _polis_file(session, "comments.csv")
 
 
-def polis_zip(session: LiveSession) -> bytes:
+def polis_zip(session: LiveSession, *, raw: bool = False) -> bytes:
+    """votes.csv and comments.csv in one ZIP; ``raw`` keeps statements exactly as typed (see the module)."""
     buffer = io.BytesIO()
     with (
         tempfile.TemporaryDirectory() as folder,
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
-        _polis_folder(session, folder)
+        _polis_folder(session, folder, raw=raw)
         for name in ("votes.csv", "comments.csv"):
             archive.write(Path(folder) / name, name)
     return buffer.getvalue()
+
+
+def polis_zip_raw(session: LiveSession) -> bytes:
+    return polis_zip(session, raw=True)
 
 
 EXPORTS = {
@@ -198,6 +206,7 @@ EXPORTS = {
     "votes.csv": (polis_votes_csv, "text/csv"),
     "comments.csv": (polis_comments_csv, "text/csv"),
     "polis-export.zip": (polis_zip, "application/zip"),
+    "polis-export-raw.zip": (polis_zip_raw, "application/zip"),
 }
 
 

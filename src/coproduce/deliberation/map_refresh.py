@@ -191,15 +191,24 @@ def refresh_opinion_map(
         cache.delete(_lock_key(session_id))
 
 
-def current_map(session, *, max_age: float | None = None) -> OpinionMapSnapshot | None:
+def current_map(
+    session, *, max_age: float | None = None, with_stability: bool = False
+) -> OpinionMapSnapshot | None:
     """The session's latest snapshot, recomputed first if it is out of date and was last computed more than
-    ``max_age`` seconds ago (default: the refresh interval). ``max_age=0`` always brings it up to date."""
+    ``max_age`` seconds ago (default: the refresh interval). ``max_age=0`` always brings it up to date.
+
+    ``with_stability`` also makes sure its stability was worked out from the current votes rather than
+    carried over from an earlier map (the outcomes page, whose figure must equal the one ``coproduce
+    analyse`` prints for the same votes)."""
     snapshot = OpinionMapSnapshot.objects.filter(session=session).first()
     if snapshot is not None and snapshot.fingerprint == fingerprint(session.pk):
+        if with_stability and not (snapshot.data or {}).get("stability_current"):
+            refresh_opinion_map(session.pk, wait_seconds=5.0, force=True, with_stability=True)
+            snapshot = OpinionMapSnapshot.objects.filter(session=session).first()
         return snapshot
     last = cache.get(_last_key(session.pk)) or 0.0
     if snapshot is None or time.time() - last >= (refresh_interval() if max_age is None else max_age):
-        refresh_opinion_map(session.pk, wait_seconds=5.0)
+        refresh_opinion_map(session.pk, wait_seconds=5.0, with_stability=with_stability)
         snapshot = OpinionMapSnapshot.objects.filter(session=session).first()
     return snapshot
 

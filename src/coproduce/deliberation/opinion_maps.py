@@ -8,6 +8,18 @@ out of it at once.
 
 Votes the engine cannot analyse yet (too few, too sparse) are its ``OpinionDataError``: the map then
 says to keep voting. Any other error is a bug, and is raised.
+
+Votes are private, so the map keeps to three rules (settings, see docs/operators.md):
+
+- no map of groups until ``COPRODUCE_MIN_VOTERS_FOR_MAP`` people have voted;
+- a group of fewer than ``COPRODUCE_MIN_GROUP_SIZE`` people is marked ``too_small`` and nothing it
+  thinks is kept, so no page can show it;
+- "agreed in every group" is the engine's selection (``OpinionMap.agreed_in_every_group_``: a majority
+  of every group agrees and group-informed consensus reaches ``COPRODUCE_GROUP_CONSENSUS_THRESHOLD``).
+
+The map is built with ``coproduce.engine.opinion.build_opinion_map``, as ``coproduce analyse`` builds
+its own, from the votes and statements in the order the Polis export writes them, so the two find the
+same groups and the same stability when the same people are in the conversation.
 """
 
 from __future__ import annotations
@@ -20,18 +32,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from coproduce.engine.bridging import BridgingModel
-from coproduce.engine.opinion import OpinionDataError, OpinionMap
+from coproduce.engine.bridging import MIN_BRIDGING_RATINGS, BridgingModel
+from coproduce.engine.opinion import OpinionDataError, OpinionMap, build_opinion_map
 
 from .models import OpinionMapSnapshot, Statement, Vote
 
 logger = logging.getLogger(__name__)
 
-MIN_VOTERS = 3
 MIN_STATEMENTS = 2
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PER_GROUP = 3
@@ -71,11 +83,12 @@ def compute_and_store(
     previous = (existing.data or {}).get("stability") if existing is not None else None
     # Polis's in-conv is sticky: whoever was in the conversation at the last map stays in it
     was_in = (existing.data or {}).get("in_conversation", []) if existing is not None else []
-    data = compute_opinion_map(
-        session_id, with_stability=with_stability or previous is None, in_conversation=was_in
-    )
+    with_stability = with_stability or previous is None
+    data = compute_opinion_map(session_id, with_stability=with_stability, in_conversation=was_in)
     data.setdefault("in_conversation", was_in)
-    if data.get("stability") is None and previous is not None and data.get("ready"):
+    # stability_current: the figure was worked out from these very votes (not carried over)
+    data["stability_current"] = with_stability
+    if data.get("stability") is None and previous is not None and data.get("ready") and not with_stability:
         data["stability"] = previous
     priority = data.pop("priority", {})
     snapshot, _ = OpinionMapSnapshot.objects.update_or_create(
@@ -94,6 +107,9 @@ def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, 
     return {
         "ready": False,
         "message": message,
+        "needs_voters": None,
+        "needs_statements": MIN_STATEMENTS,
+        "min_group_size": settings.COPRODUCE_MIN_GROUP_SIZE,
         "votes": votes,
         "voters": voters,
         "statements": statements,
@@ -110,7 +126,10 @@ def _empty(votes: int, voters: int, statements: int, message: str) -> dict[str, 
 
 
 def _percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
+    """A whole percentage that is 0 only when ``part`` is: "0% agree" is never said of a few agrees."""
+    if not whole:
+        return 0
+    return max(round(100 * part / whole), 1 if part else 0)
 
 
 def _finite(x: Any) -> float | None:
@@ -142,7 +161,12 @@ class _Votes:
 
 
 def _read_votes(session_id: int) -> _Votes:
-    statements = list(Statement.objects.filter(session_id=session_id).values_list("id", "status"))
+    # In the order the Polis export numbers them, so ``coproduce analyse`` builds the same map.
+    statements = list(
+        Statement.objects.filter(session_id=session_id)
+        .order_by("created_at", "id")
+        .values_list("id", "status")
+    )
     accepted = {sid for sid, status in statements if status == Statement.Status.ACCEPTED}
     rows = list(
         Vote.objects.filter(session_id=session_id)
@@ -157,7 +181,7 @@ def _read_votes(session_id: int) -> _Votes:
         participant_ids=[r[0] for r in rows],
         statement_ids=[r[1] for r in rows],
         values=[r[2] for r in rows],
-        statements=sorted(sid for sid, _status in statements),
+        statements=[sid for sid, _status in statements],
         accepted=accepted,
         excluded=sorted(sid for sid, status in statements if status != Statement.Status.ACCEPTED),
         counted=counted,
@@ -177,20 +201,20 @@ def compute_opinion_map(
     votes = _read_votes(session_id)
     data = _empty(len(votes.counted), len(votes.voters), len(votes.accepted), "")
     data["totals"] = {str(s): [c[1], c[-1], c[0]] for s, c in votes.totals.items()}
-    if len(votes.voters) < MIN_VOTERS or len({s for _p, s, _v in votes.counted}) < MIN_STATEMENTS:
-        data["message"] = (
-            f"The map appears once at least {MIN_VOTERS} people have voted on "
-            f"{MIN_STATEMENTS} or more statements."
-        )
+    min_voters = settings.COPRODUCE_MIN_VOTERS_FOR_MAP
+    if len(votes.voters) < min_voters or len({s for _p, s, _v in votes.counted}) < MIN_STATEMENTS:
+        data["needs_voters"] = min_voters  # the page says why there is no map, in plain words
         return data
     try:
-        model = OpinionMap(n_groups="auto", random_state=0, n_resamples=10 if with_stability else 0).fit(
+        model = build_opinion_map(
             votes.participant_ids,
             votes.statement_ids,
             votes.values,
             excluded_statements=votes.excluded,
             statements=votes.statements,
             in_conversation=list(in_conversation),
+            with_stability=with_stability,
+            group_consensus_threshold=settings.COPRODUCE_GROUP_CONSENSUS_THRESHOLD,
         )
     except OpinionDataError as error:  # too few votes for groups yet, or similar: not a failure
         logger.info("Opinion map of session %s not computed: %s", session_id, error)
@@ -208,7 +232,8 @@ def compute_opinion_map(
             "consensus": _consensus(model, votes),
             "group_informed": _group_informed(model, votes),
             "bridging": _bridging(votes),
-            "stability": _finite(model.stability_),
+            # as coproduce analyse reports it: only for two groups or more
+            "stability": _finite(model.stability_) if len(group_labels) >= 2 else None,
             "priority": _priority(model),
             "points": _points(model.projection_, groups, group_labels),
             "clustered": sum(len(m) for m in members.values()),
@@ -242,15 +267,19 @@ def _groups(
         g = group_of.get(p)
         if g is not None:
             per_group[g][s][v] += 1
+    min_group_size = settings.COPRODUCE_MIN_GROUP_SIZE
     result = []
     for index, g in enumerate(group_labels):
+        too_small = len(members[g]) < min_group_size
         believes = []
-        for entry in model.repness_[g]:
+        for entry in [] if too_small else model.repness_[g]:  # a small group's summary could show votes
             sid = int(entry.statement_id)
             if sid not in votes.accepted:
                 continue
             c = per_group[g][sid]
             voted = c[1] + c[-1] + c[0]
+            if not c[1 if entry.direction == "agree" else -1]:
+                continue  # Polis's fallback when nothing sets a group apart: "0% disagree" says nothing
             believes.append(
                 {
                     "id": sid,
@@ -268,6 +297,7 @@ def _groups(
                 "label": GROUP_LETTERS[index % 26],
                 "index": index,
                 "size": len(members[g]),
+                "too_small": too_small,
                 "believes": believes,
             }
         )
@@ -299,12 +329,12 @@ def _by_statement(model: OpinionMap, values) -> dict[int, Any]:
 
 
 def _group_informed(model: OpinionMap, votes: _Votes) -> list[dict[str, Any]]:
-    """Up to COMMON_GROUND statements every group agrees with, best first."""
-    scored = ((sid, _finite(v)) for sid, v in _by_statement(model, model.group_informed_consensus_).items())
+    """Up to COMMON_GROUND statements agreed in every group, most agreed first: the engine's selection
+    (a majority of every group agrees, and group-informed consensus reaches the threshold)."""
     return [
-        {"id": sid, "score": score, "percent": votes.percent(sid, "agree")}
-        for sid, score in sorted(scored, key=lambda kv: -(kv[1] or 0))
-        if sid in votes.accepted and score is not None
+        {"id": sid, "score": a.probability, "percent": votes.percent(sid, "agree")}
+        for a in model.agreed_in_every_group_
+        if (sid := int(a.statement_id)) in votes.accepted
     ][:COMMON_GROUND]
 
 
@@ -325,10 +355,14 @@ def _bridging(votes: _Votes) -> list[dict[str, Any]]:
     except OpinionDataError as error:  # too few votes to factorise yet
         logger.info("Bridging not computed: %s", error)
         return []
+    rated = zip(model.statements_, model.bridging_scores_, model.n_ratings_, strict=True)
+    # as coproduce analyse: a score from too few agree or disagree votes says nothing yet
+    scored = [(int(s), _finite(score)) for s, score, ratings in rated if ratings >= MIN_BRIDGING_RATINGS]
     scored = [
-        (int(s), _finite(score)) for s, score in zip(model.statements_, model.bridging_scores_, strict=True)
+        (s, score)
+        for s, score in scored
+        if s in votes.accepted and score is not None and score > 0 and votes.percent(s, "agree") > 0
     ]
-    scored = [(s, score) for s, score in scored if s in votes.accepted and score is not None and score > 0]
     scored.sort(key=lambda kv: -kv[1])
     return [{"id": s, "score": score, "percent": votes.percent(s, "agree")} for s, score in scored[:BRIDGING]]
 

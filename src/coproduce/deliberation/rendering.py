@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, ngettext
 
 from coproduce.core.errors import ActionError, add_action_error
+from coproduce.engine.stability import stability_percent
 from coproduce.live.models import LiveSession, Participant, Phase
 
 from .forms import PieceAddForm, PieceStartForm, StatementForm, TakeHomeForm
@@ -37,6 +39,23 @@ def _stability_words(stability: float | None) -> str:
     return "The groups are still changing as people vote."
 
 
+def _waiting_message(data: dict[str, Any]) -> str:
+    """Why there is no map yet, in plain words."""
+    needed, voters = data.get("needs_voters"), data.get("voters", 0)
+    if not needed:
+        return data.get("message") or gettext("The map appears once people start voting.")
+    return (
+        gettext(
+            "The map of groups appears once at least %(needed)d people have voted on %(statements)d or "
+            "more statements. With fewer, a group could be so small that it shows how someone voted."
+        )
+        % {"needed": needed, "statements": data.get("needs_statements", 2)}
+        + " "
+        + ngettext("So far %(voters)d person has voted.", "So far %(voters)d people have voted.", voters)
+        % {"voters": voters}
+    )
+
+
 def map_context(
     session: LiveSession, snapshot: OpinionMapSnapshot | None, texts: dict[int, str]
 ) -> dict[str, Any]:
@@ -51,7 +70,7 @@ def map_context(
     return {
         "session": session,
         "ready": bool(data.get("ready")),
-        "message": data.get("message") or "The map appears once people start voting.",
+        "message": _waiting_message(data),
         "votes": data.get("votes", 0),
         "voters": data.get("voters", 0),
         "statements": data.get("statements", 0),
@@ -59,13 +78,14 @@ def map_context(
         "consensus": with_text(data.get("consensus")),
         "group_informed": with_text(data.get("group_informed")),
         "bridging": with_text(data.get("bridging")),
-        "stability_percent": round(100 * stability) if stability is not None else None,
+        "stability_percent": stability_percent(stability),
         "stability_words": _stability_words(stability),
         "points": [
             {"x": p[0], "y": p[1], "group": p[2], "letter": GROUP_LETTERS[p[2] % 26]}
             for p in data.get("points", [])
         ],
         "clustered": data.get("clustered", 0),
+        "min_group_size": data.get("min_group_size", 3),
         "computed_at": snapshot.computed_at if snapshot is not None else None,
     }
 

@@ -196,7 +196,7 @@ def take_home_visibility(request: HttpRequest, session_id: int, message_id: int)
 
 def outcomes(request: HttpRequest, session_id: int) -> HttpResponse:
     session, participant = access_outcomes_by_id(request, session_id)
-    snapshot = current_map(session, max_age=0)
+    snapshot = current_map(session, max_age=0, with_stability=True)
     context = rendering.map_context(session, snapshot, access.accepted_statement_texts(session.pk))
     context.update(
         {

@@ -27,7 +27,10 @@ import numpy as np
 
 from ._votes import OpinionDataError, build_vote_table, csr_from_sorted
 
-__all__ = ["BridgingModel"]
+__all__ = ["BridgingModel", "MIN_BRIDGING_RATINGS"]
+
+MIN_BRIDGING_RATINGS = 5
+"""Agree or disagree votes a statement needs before its bridging score is shown as meaning anything."""
 
 
 class BridgingModel:

@@ -5,7 +5,8 @@
 ``small-conv-update-graph``) in the scikit-learn style::
 
     m = OpinionMap(n_groups="auto", random_state=0).fit(participant_ids, statement_ids, values)
-    m.groups_, m.repness_, m.consensus_, m.group_informed_consensus_, m.priority_, m.stability_
+    m.groups_, m.repness_, m.consensus_, m.group_informed_consensus_, m.agreed_in_every_group_,
+    m.priority_, m.stability_
 
 The steps, each citing the Polis source it follows:
 
@@ -20,6 +21,11 @@ The steps, each citing the Polis source it follows:
    ``_cluster``).
 5. Representative statements per group, consensus, group-informed consensus and priority
    (``repness.clj``, ``conversation.clj``; see ``statements``).
+6. Beyond Polis's ranking: the statements agreed in every group, chosen by a documented threshold on
+   group-informed consensus and a majority in every group (``statements.select_agreed_in_every_group``).
+
+:func:`build_opinion_map` is the one recipe Coproduce's web pages and ``coproduce analyse`` both use,
+so the same votes give them the same groups, common ground and stability.
 
 Beyond Polis: ``stability_`` (bootstrap agreement of groups; see ``stability``) and ``update`` for
 cheap incremental refits warm-started from the previous fit.
@@ -35,12 +41,15 @@ from . import _cluster, _pca, history
 from ._votes import OpinionDataError, VoteTable, as_id_array, as_values, build_vote_table, latest_votes
 from .stability import adjusted_rand_index
 from .statements import (
+    GROUP_CONSENSUS_THRESHOLD,
     ConsensusStatement,
+    GroupAgreedStatement,
     RepresentativeStatement,
     group_counts,
     group_informed_consensus,
     priority,
     repness_stats,
+    select_agreed_in_every_group,
     select_consensus,
     select_representative,
 )
@@ -50,6 +59,9 @@ __all__ = [
     "OpinionDataError",
     "RepresentativeStatement",
     "ConsensusStatement",
+    "GroupAgreedStatement",
+    "GROUP_CONSENSUS_THRESHOLD",
+    "build_opinion_map",
     "group_informed_consensus_for_groups",
 ]
 
@@ -57,6 +69,7 @@ IN_CONV_MIN_VOTES = 7
 IN_CONV_GREEDY_N = 15
 GROUP_K_BUFFER = 4
 MIN_GROUP_PEOPLE = 3
+STABILITY_RESAMPLES = 10
 
 
 @dataclass
@@ -97,6 +110,10 @@ class OpinionMap:
         A grouping in which a group holds fewer than this share of the grouped participants (and
         fewer than 3 people) is only used when there is no other: a handful of outliers is not an
         opinion group. 0 turns this off.
+    group_consensus_threshold : float
+        The least group-informed consensus (a probability, 0–1) for a statement to count as agreed
+        in every group; a majority of every group must agree too (see
+        ``statements.select_agreed_in_every_group``). Default 0.5: more likely than not.
 
     Attributes (after ``fit`` or ``update``)
     ----------------------------------------
@@ -107,6 +124,8 @@ class OpinionMap:
     projection_ : (participants × 2) positions; components_, center_ : the PCA.
     repness_ : per group, list of ``RepresentativeStatement`` (agrees first, at most 5).
     consensus_ : list of ``ConsensusStatement`` (at most 5 agree, then 5 disagree).
+    agreed_in_every_group_ : list of ``GroupAgreedStatement`` (at most 5, most agreed first; empty
+        with fewer than two groups).
     group_informed_consensus_, priority_, excluded_, votes_per_statement_ : aligned to statements_.
     votes_cast_ : votes per participant; silhouettes_ : silhouette per k tried.
     stability_ : 0–1, bootstrap agreement of the groups (computed when first read).
@@ -125,6 +144,7 @@ class OpinionMap:
         n_resamples: int = 10,
         group_n_init: int = 8,
         min_group_share: float = 0.05,
+        group_consensus_threshold: float = GROUP_CONSENSUS_THRESHOLD,
     ):
         self.n_groups = n_groups
         self.random_state = random_state
@@ -133,6 +153,7 @@ class OpinionMap:
         self.n_resamples = n_resamples
         self.group_n_init = group_n_init
         self.min_group_share = min_group_share
+        self.group_consensus_threshold = group_consensus_threshold
 
     # ------------------------------------------------------------------ public API
 
@@ -265,6 +286,11 @@ class OpinionMap:
         if not (isinstance(self.min_group_share, int | float) and 0 <= self.min_group_share < 0.5):
             raise OpinionDataError(
                 f"min_group_share must be a fraction from 0 to 0.5, not {self.min_group_share!r}"
+            )
+        threshold = self.group_consensus_threshold
+        if isinstance(threshold, bool) or not (isinstance(threshold, int | float) and 0 <= threshold <= 1):
+            raise OpinionDataError(
+                f"group_consensus_threshold must be a probability from 0 to 1, not {threshold!r}"
             )
         for name in ("base_k", "max_groups", "group_n_init"):
             value = getattr(self, name)
@@ -399,6 +425,9 @@ class OpinionMap:
         self.group_informed_consensus_ = (
             group_informed_consensus(agree, seen) if n_groups else np.full(n_s, np.nan)
         )
+        self.agreed_in_every_group_: list[GroupAgreedStatement] = select_agreed_in_every_group(
+            agree, seen, ids, candidates, threshold=self.group_consensus_threshold
+        )
         extremity = _pca.statement_extremity(center, comps, max(n_matrix_cols, 1))
         prio = priority(agree.sum(axis=0), disagree.sum(axis=0), seen.sum(axis=0), extremity)
         self.priority_ = np.where(excluded, 0.0, prio)
@@ -508,6 +537,54 @@ class OpinionMap:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def build_opinion_map(
+    participant_ids,
+    statement_ids,
+    values,
+    *,
+    excluded_statements=(),
+    statements=None,
+    in_conversation=(),
+    vote_times=None,
+    n_groups: int | str = "auto",
+    with_stability: bool = True,
+    group_consensus_threshold: float = GROUP_CONSENSUS_THRESHOLD,
+) -> OpinionMap:
+    """Coproduce's one recipe for an opinion map, fitted: ``random_state`` 0 and
+    ``STABILITY_RESAMPLES`` bootstrap draws for ``stability_`` (none without ``with_stability``).
+
+    The web platform and ``coproduce analyse`` both build their maps here, so the same votes (in the
+    same order, with the same statements, and the same people in the conversation) give the same
+    groups, the same statements agreed in every group and the same stability figure. With
+    ``vote_times`` the map is fitted with :meth:`OpinionMap.fit_history` (who is in the conversation
+    replayed from the times, as ``coproduce analyse`` does for an export that has them); otherwise
+    with :meth:`OpinionMap.fit`, keeping ``in_conversation`` in (the live map's sticky list).
+    """
+    model = OpinionMap(
+        n_groups=n_groups,
+        random_state=0,
+        n_resamples=STABILITY_RESAMPLES if with_stability else 0,
+        group_consensus_threshold=group_consensus_threshold,
+    )
+    if vote_times is not None:
+        return model.fit_history(
+            participant_ids,
+            statement_ids,
+            values,
+            vote_times,
+            excluded_statements=excluded_statements,
+            statements=statements,
+        )
+    return model.fit(
+        participant_ids,
+        statement_ids,
+        values,
+        excluded_statements=excluded_statements,
+        statements=statements,
+        in_conversation=in_conversation,
+    )
 
 
 def group_informed_consensus_for_groups(

@@ -15,6 +15,7 @@ import csv
 import gzip
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,12 +271,16 @@ def write_polis_export(
     statements: dict[Any, str] | None = None,
     moderated: dict[Any, int] | None = None,
     authors: dict[Any, Any] | None = None,
+    text_cell: Callable[[str], str] | None = None,
 ) -> None:
     """Write ``votes.csv`` and ``comments.csv`` in Polis's export layout into the folder ``path``.
 
     Ids must be whole numbers, as in Polis.
     ``timestamps`` are milliseconds since the epoch (default: 0, 1, 2 … keeping the given order);
     ``statements`` maps statement id → text; ``moderated`` maps id → 1, 0 or −1.
+    ``text_cell``, when given, is applied to every comment body before it is written: a program that
+    offers the files to people passes its spreadsheet-formula neutraliser here. Without it the text is
+    written exactly as given, as Polis writes it.
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -298,6 +303,7 @@ def write_polis_export(
         for ts, tid, pid, v in zip(stamps, tids, pids, vals, strict=True):
             writer.writerow([ts, _datetime(ts), tid, pid, v])
     texts = statements or {}
+    body = text_cell or (lambda text: text)
     ids = list(dict.fromkeys(list(texts) + tids))
     agrees: dict[Any, int] = {}
     disagrees: dict[Any, int] = {}
@@ -333,7 +339,7 @@ def write_polis_export(
                     agrees.get(tid, 0),
                     disagrees.get(tid, 0),
                     (moderated or {}).get(tid, 0),
-                    texts.get(tid, ""),
+                    body(texts.get(tid, "")),
                 ]
             )
 

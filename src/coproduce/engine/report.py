@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from .bridging import BridgingModel
-from .opinion import OpinionDataError, OpinionMap
+from .bridging import MIN_BRIDGING_RATINGS, BridgingModel
+from .opinion import GROUP_CONSENSUS_THRESHOLD, OpinionDataError, build_opinion_map
 from .polis_io import PolisExport, read_polis_export
+from .stability import stability_percent
 
-MIN_BRIDGING_RATINGS = 5
 SHOWN = 5
 
 
@@ -46,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--top", type=int, default=SHOWN, metavar="N", help=f"statements shown per list (default {SHOWN})"
     )
+    parser.add_argument(
+        "--group-consensus-threshold",
+        type=float,
+        default=GROUP_CONSENSUS_THRESHOLD,
+        metavar="P",
+        help="least group-informed consensus (0-1) for 'agreed in every group'; a majority of every group "
+        f"must agree too (default {GROUP_CONSENSUS_THRESHOLD}, as the web platform's default)",
+    )
     return parser
 
 
@@ -62,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.top < 1:
         print("coproduce analyse: error: --top must be at least 1", file=sys.stderr)
         return 2
+    if not 0 <= args.group_consensus_threshold <= 1:
+        print("coproduce analyse: error: --group-consensus-threshold must be from 0 to 1", file=sys.stderr)
+        return 2
     try:
         export = read_polis_export(args.path)
     except OpinionDataError as exc:
@@ -70,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     if export.values.size == 0:
         print(f"coproduce analyse: {export.path}: there are no votes to analyse yet.", file=sys.stderr)
         return 1
-    analysis = analyse(export, n_groups=args.groups or "auto")
+    analysis = analyse(
+        export, n_groups=args.groups or "auto", group_consensus_threshold=args.group_consensus_threshold
+    )
     print(render(analysis, top=args.top))
     if args.json:
         text = json.dumps(analysis, indent=2, ensure_ascii=False, default=_json_default)
@@ -88,28 +101,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, Any]:
-    """Everything the report shows, as plain data (JSON-ready)."""
+def analyse(
+    export: PolisExport,
+    *,
+    n_groups: int | str = "auto",
+    group_consensus_threshold: float = GROUP_CONSENSUS_THRESHOLD,
+) -> dict[str, Any]:
+    """Everything the report shows, as plain data (JSON-ready). The map is built by
+    ``build_opinion_map``, as the web platform's is, so its figures match the platform's."""
     n_raw = int(export.values.size)
-    model = OpinionMap(n_groups=n_groups)
-    if export.has_history:
-        # with the votes' times, who is in the conversation is replayed as Polis kept it, update by update
-        opinion = model.fit_history(
-            export.participant_ids,
-            export.statement_ids,
-            export.values,
-            export.vote_times,
-            excluded_statements=export.excluded,
-            statements=export.statements,
-        )
-    else:
-        opinion = model.fit(
-            export.participant_ids,
-            export.statement_ids,
-            export.values,
-            excluded_statements=export.excluded,
-            statements=export.statements,
-        )
+    # with the votes' times, who is in the conversation is replayed as Polis kept it, update by update
+    opinion = build_opinion_map(
+        export.participant_ids,
+        export.statement_ids,
+        export.values,
+        excluded_statements=export.excluded,
+        statements=export.statements,
+        vote_times=export.vote_times if export.has_history else None,
+        n_groups=n_groups,
+        group_consensus_threshold=group_consensus_threshold,
+    )
     n_votes = int(opinion.votes_cast_.sum())
     warnings = list(export.warnings)
     if n_raw > n_votes:
@@ -188,9 +199,21 @@ def analyse(export: PolisExport, *, n_groups: int | str = "auto") -> dict[str, A
         "warnings": warnings,
         "n_groups": int(opinion.n_groups_),
         "stability": _num(stability),
+        "stability_percent": stability_percent(_num(stability)),
+        "group_consensus_threshold": float(group_consensus_threshold),
         "groups": groups,
         "consensus": [
             {**_plain(c.__dict__), "text": texts.get(c.statement_id, "")} for c in opinion.consensus_
+        ],
+        "agreed_in_every_group": [
+            {
+                "statement_id": _plain(x.statement_id),
+                "group_informed_consensus": x.probability,
+                "agree_shares": list(x.agree_shares),
+                "voted_per_group": list(x.n_voted),
+                "text": texts.get(x.statement_id, ""),
+            }
+            for x in opinion.agreed_in_every_group_
         ],
         "statements": statements,
         "participants": participants,
@@ -234,7 +257,7 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
     if ungrouped:
         out.append(f"  ({ungrouped:,} people voted on too few statements to be placed in a group.)")
     if a["stability"] is not None:
-        out.append(f"Stability: {a['stability']:.2f} — {_stability_words(a['stability'])}")
+        out.append(f"Stability: {a['stability_percent']}% — {_stability_words(a['stability'])}")
 
     if a["n_groups"] >= 2:
         out.append("")
@@ -268,14 +291,16 @@ def render(a: dict[str, Any], *, top: int = SHOWN) -> str:
 
     live = [s for s in a["statements"] if not s["excluded"] and s["votes"]]
     if a["n_groups"] >= 2:
+        threshold = a["group_consensus_threshold"]
         out.append("")
-        out.append("Agreed across every group (group-informed consensus: chance that all groups agree)")
-        gic = sorted(
-            (s for s in live if s["group_informed_consensus"] is not None),
-            key=lambda s: -s["group_informed_consensus"],
-        )[:top]
-        for s in gic:
-            out.append(_item(f"{s['group_informed_consensus']:.2f}", s["text"], s["statement_id"]))
+        out.append(
+            "Agreed in every group (a majority of every group agrees, and group-informed consensus, "
+            f"the chance that one person from each group would all agree, is at least {threshold:.2f})"
+        )
+        for x in a["agreed_in_every_group"][:top]:
+            out.append(_item(f"{x['group_informed_consensus']:.2f}", x["text"], x["statement_id"]))
+        if not a["agreed_in_every_group"]:
+            out.append("  None yet.")
 
     out.append("")
     out.append("Bridging statements (support across viewpoints, Community Notes model)")

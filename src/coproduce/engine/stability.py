@@ -11,7 +11,20 @@ found the same groups; near 0, the groups are no better than chance.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+
+def stability_percent(stability: float | None) -> int | None:
+    """The stability figure shown to people: a whole percentage, halves rounded up (0.875 → 88).
+
+    None for no figure (None or NaN). Every page and report that prints stability uses this, so the
+    same map gives the same figure everywhere.
+    """
+    if stability is None or not math.isfinite(stability):
+        return None
+    return math.floor(100 * stability + 0.5)
 
 
 def _comb2(x: np.ndarray) -> float:

@@ -288,3 +288,66 @@ def select_consensus(
                 )
             )
     return result
+
+
+GROUP_CONSENSUS_THRESHOLD = 0.5
+"""Default least group-informed consensus for "agreed in every group": more likely than not."""
+
+
+@dataclass(frozen=True)
+class GroupAgreedStatement:
+    """A statement agreed in every opinion group (see :func:`select_agreed_in_every_group`).
+
+    ``probability`` is its group-informed consensus; ``agree_shares`` the share of each group's voters
+    on it who agreed (group 0 first, passes counted as not agreeing), ``n_voted`` how many in each
+    group voted on it.
+    """
+
+    statement_id: Any
+    probability: float
+    agree_shares: tuple[float, ...]
+    n_voted: tuple[int, ...]
+
+
+def select_agreed_in_every_group(
+    agree: np.ndarray,
+    seen: np.ndarray,
+    statement_ids,
+    candidates: np.ndarray,
+    *,
+    threshold: float = GROUP_CONSENSUS_THRESHOLD,
+    top: int = 5,
+) -> list[GroupAgreedStatement]:
+    """Statements agreed in every opinion group, most agreed first (at most ``top``).
+
+    Group-informed consensus (Polis's ``group-aware-consensus`` in conversation.clj; Small et al.,
+    "Polis: Scaling deliberation by mapping high dimensional opinion spaces", 2021) is a probability:
+    ``∏_g (A_g+1)/(S_g+2)``, the chance that one person drawn from each group would all agree, with
+    Polis's +1/+2 prior. Polis ranks every statement by it; ranking alone would call a statement that
+    one group rejected outright, or that everybody passed on, "agreed" whenever nothing scores
+    better. So a statement is chosen only when both hold:
+
+    1. in every group, some members voted on it and more than half of those who did agreed
+       (``2·A_g > S_g``; a pass is not agreement), and
+    2. its group-informed consensus is at least ``threshold`` (default 0.5: more likely than not).
+
+    With fewer than two groups there is no "every group" to speak of, and nothing is chosen.
+    ``agree`` and ``seen`` are (groups × statements) counts over the clustered participants.
+    """
+    agree = np.asarray(agree, dtype=np.int64)
+    seen = np.asarray(seen, dtype=np.int64)
+    if agree.ndim != 2 or agree.shape[0] < 2:
+        return []
+    gic = group_informed_consensus(agree, seen)
+    majority = ((seen > 0) & (2 * agree > seen)).all(axis=0)
+    chosen = np.flatnonzero(np.asarray(candidates, dtype=bool) & majority & (gic >= threshold))
+    chosen = chosen[np.argsort(-gic[chosen], kind="stable")][:top]
+    return [
+        GroupAgreedStatement(
+            statement_id=statement_ids[i],
+            probability=float(gic[i]),
+            agree_shares=tuple(float(a / s) for a, s in zip(agree[:, i], seen[:, i], strict=True)),
+            n_voted=tuple(int(s) for s in seen[:, i]),
+        )
+        for i in chosen
+    ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django_ratelimit.core import get_usage
 
 from coproduce.events.access import agenda_items, event_or_404
 from coproduce.events.models import Event
@@ -118,8 +120,45 @@ def project_person_by_id(session: LiveSession, person_id) -> Person | None:
         return None
 
 
-def session_by_join_code(code: str) -> LiveSession | None:
+class TooManyJoinCodeGuesses(Exception):
+    """This client address (or signed-in person) has looked up too many codes that do not exist."""
+
+
+JOIN_CODE_GUESSES = "live.join_code.failures"
+
+
+def _failed_lookups(request, *, count_one: bool) -> tuple[int, int]:
+    """(failed lookups so far in this window, failures allowed), after counting one more if asked.
+
+    Keyed by person when signed in, else by address (IPv6 by /64): a room on one NHS address shares
+    one count, but someone signed in is held to their own."""
+    usage = get_usage(
+        request,
+        group=JOIN_CODE_GUESSES,
+        key="user_or_ip",
+        rate=settings.COPRODUCE_JOIN_CODE_FAILURES,
+        increment=count_one,
+    )
+    return (usage["count"], usage["limit"]) if usage else (0, 1)
+
+
+def access_session_by_join_code(request, code: str) -> LiveSession | None:
+    """The session whose join code is ``code``, or None when there is none.
+
+    Every lookup of a code that does not exist counts against the client, and once a client has made
+    ``settings.COPRODUCE_JOIN_CODE_FAILURES`` of them, every lookup raises :class:`TooManyJoinCodeGuesses`
+    until the window passes, whether the code is right or not, so guessing teaches nothing. Lookups that
+    find a session never count: a whole room joining from one address is never held back by it.
+    """
+    count, allowed = _failed_lookups(request, count_one=False)
+    if count >= allowed:
+        raise TooManyJoinCodeGuesses
     normalised = normalise_join_code(code)
-    if not normalised:
-        return None
-    return LiveSession.objects.select_related("event__project").filter(join_code=normalised).first()
+    session = (
+        LiveSession.objects.select_related("event__project").filter(join_code=normalised).first()
+        if normalised
+        else None
+    )
+    if session is None:
+        _failed_lookups(request, count_one=True)
+    return session

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from coproduce.core import happenings
 from coproduce.core.audit import record
@@ -63,10 +64,14 @@ def do_create_live_session(
     format_key: str,
     capacity: int | None = None,
     moderation: str = LiveSession.Moderation.AUTOMATIC,
+    signed_in_only: bool = False,
     acting_user,
     join_code: str | None = None,
 ) -> LiveSession:
-    """A new session for ``event`` with phases from a shipped format or from the event's agenda."""
+    """A new session for ``event`` with phases from a shipped format or from the event's agenda.
+
+    ``capacity`` None means the usual limit (``LiveSession.join_limit``); ``signed_in_only`` lets only
+    people signed in to an account join."""
     for _ in range(10):
         code = join_code or new_join_code()
         if not LiveSession.objects.filter(join_code=code).exists():
@@ -78,6 +83,7 @@ def do_create_live_session(
         title=title.strip() or event.title,
         capacity=capacity,
         moderation=moderation,
+        signed_in_only=signed_in_only,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         join_code=code,
     )
@@ -116,21 +122,27 @@ def do_create_live_session(
 
 @transaction.atomic
 def do_update_session_settings(
-    session: LiveSession, *, title: str, capacity: int | None, moderation: str, acting_user
+    session: LiveSession,
+    *,
+    title: str,
+    capacity: int | None,
+    moderation: str,
+    signed_in_only: bool | None = None,
+    acting_user,
 ) -> LiveSession:
+    """Change a session's settings; ``signed_in_only`` None leaves that setting as it is."""
     session = _locked(session)
     if session.is_finished:
         raise LiveSessionError("This session has finished; its settings can no longer change.")
     session.title = title.strip() or session.title
     session.capacity = capacity
     session.moderation = moderation
-    session.save(update_fields=["title", "capacity", "moderation"])
-    record(
-        "live_session.settings_changed",
-        session,
-        acting_user=acting_user,
-        fields=["title", "capacity", "moderation"],
-    )
+    fields = ["title", "capacity", "moderation"]
+    if signed_in_only is not None:
+        session.signed_in_only = signed_in_only
+        fields.append("signed_in_only")
+    session.save(update_fields=fields)
+    record("live_session.settings_changed", session, acting_user=acting_user, fields=fields)
     return session
 
 
@@ -409,6 +421,11 @@ def do_finish_session(
 # --- joining ---------------------------------------------------------------------------------------
 
 
+SIGNED_IN_ONLY_MESSAGE = gettext_lazy(
+    "This session is for people who are signed in. Please sign in, and you will come back here to join."
+)
+
+
 def clean_badge_name(badge_name: str) -> str:
     name = " ".join((badge_name or "").split())
     if not name:
@@ -423,8 +440,9 @@ def clean_badge_name(badge_name: str) -> str:
 def do_join_session(session: LiveSession, *, badge_name: str, person=None, acting_user=None) -> Participant:
     """Join ``session`` with a badge name; a signed-in ``person`` who already joined is recognised.
 
-    Raises LiveSessionError with a message for the person when the session has finished, is full,
-    or someone there already uses that badge name.
+    Raises LiveSessionError with a message for the person when the session has finished, is full
+    (``LiveSession.join_limit``), is for signed-in people only and ``person`` is not signed in, or
+    someone there already uses that badge name.
     """
     person = person if getattr(person, "is_authenticated", False) else None
     if person is not None:
@@ -435,13 +453,16 @@ def do_join_session(session: LiveSession, *, badge_name: str, person=None, actin
     try:
         with transaction.atomic():
             locked = _locked(session)
+            if person is None and locked.signed_in_only:
+                raise LiveSessionError(SIGNED_IN_ONLY_MESSAGE)
             if locked.is_finished:
                 raise LiveSessionError(
                     "This session has finished, so it cannot be joined any more. Thank you for your interest."
                 )
-            if locked.capacity is not None and locked.participants.count() >= locked.capacity:
+            limit = locked.join_limit
+            if limit is not None and locked.participants.count() >= limit:
                 raise LiveSessionError(
-                    f"Sorry, this session is full: it has room for {locked.capacity} people. "
+                    f"Sorry, this session is full: it has room for {limit} people. "
                     "Please speak to a facilitator, who may be able to make room."
                 )
             if locked.participants.filter(badge_name__iexact=name).exists():

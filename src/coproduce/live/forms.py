@@ -1,10 +1,39 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .actions import BADGE_NAME_MAX, EXTEND_MINUTES_MAX
 from .formats import format_choices
 from .models import LiveSession, Phase
+
+
+def _capacity_hint() -> str:
+    if settings.COPRODUCE_LIVE_DEFAULT_CAPACITY:
+        return _("Leave empty for the usual limit of %(limit)d people.") % {
+            "limit": settings.COPRODUCE_LIVE_DEFAULT_CAPACITY
+        }
+    return _("Leave empty for no limit.")
+
+
+def _signed_in_only_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Only people who are signed in can join"),
+        required=False,
+        help_text=_(
+            "The join code alone is then not enough: people are asked to sign in first, and come back to "
+            "join. Leave it unticked for sessions open to anyone in the room."
+        ),
+    )
+
+
+class _CapacityMixin:
+    """The capacity hint names the usual limit, which an operator may change in the settings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].help_text = _capacity_hint()
 
 
 class JoinForm(forms.Form):
@@ -29,7 +58,7 @@ class JoinForm(forms.Form):
     )
 
 
-class CreateSessionForm(forms.Form):
+class CreateSessionForm(_CapacityMixin, forms.Form):
     title = forms.CharField(label="Session title", max_length=200, help_text="Shown to everyone who joins.")
     format_key = forms.ChoiceField(
         label="Format",
@@ -41,7 +70,6 @@ class CreateSessionForm(forms.Form):
         required=False,
         min_value=1,
         max_value=5000,
-        help_text="Leave empty for no limit.",
     )
     moderation = forms.ChoiceField(
         label="Statements",
@@ -49,24 +77,25 @@ class CreateSessionForm(forms.Form):
         widget=forms.RadioSelect,
         initial=LiveSession.Moderation.AUTOMATIC,
     )
+    signed_in_only = _signed_in_only_field()
 
     def __init__(self, *args, has_agenda: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["format_key"].choices = format_choices(has_agenda)
 
 
-class SessionSettingsForm(forms.Form):
+class SessionSettingsForm(_CapacityMixin, forms.Form):
     title = forms.CharField(label="Session title", max_length=200)
     capacity = forms.IntegerField(
         label="Most people who can join",
         required=False,
         min_value=1,
         max_value=5000,
-        help_text="Leave empty for no limit.",
     )
     moderation = forms.ChoiceField(
         label="Statements", choices=LiveSession.Moderation.choices, widget=forms.RadioSelect
     )
+    signed_in_only = _signed_in_only_field()
 
 
 class PhaseForm(forms.Form):

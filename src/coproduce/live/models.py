@@ -52,9 +52,11 @@ class LiveSession(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="The most people who can join. Leave empty for no limit.",
+        help_text="The most people who can join. Leave empty for the usual limit.",
     )
     moderation = models.CharField(max_length=12, choices=Moderation.choices, default=Moderation.AUTOMATIC)
+    # Only people signed in to an account may join: a join code alone is not enough.
+    signed_in_only = models.BooleanField(default=False)
     co_facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -100,6 +102,14 @@ class LiveSession(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.is_live and self.current_phase_id is not None and self.phase_running_since is None
+
+    @property
+    def join_limit(self) -> int | None:
+        """The most people who can join: the session's capacity, or when its facilitator left that empty,
+        ``settings.COPRODUCE_LIVE_DEFAULT_CAPACITY`` (None when that is 0: no limit)."""
+        if self.capacity is not None:
+            return self.capacity
+        return settings.COPRODUCE_LIVE_DEFAULT_CAPACITY or None
 
     @property
     def display_code(self) -> str:

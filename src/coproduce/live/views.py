@@ -8,26 +8,28 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from coproduce.core.errors import add_action_error
 
 from . import actions, activities, permissions
 from .access import (
+    TooManyJoinCodeGuesses,
     access_controlled_session_by_id,
     access_event_for_sessions_by_id,
     access_participation_by_id,
     access_phase_by_id,
     access_session_as_viewer_by_id,
+    access_session_by_join_code,
     co_facilitators_of,
     event_has_agenda,
     participant_badge_names,
     phases_of,
     project_people,
     project_person_by_id,
-    session_by_join_code,
     sessions_of_event,
 )
 from .broadcast import session_state
@@ -35,8 +37,6 @@ from .forms import CoFacilitatorForm, CreateSessionForm, ExtendForm, JoinForm, P
 from .identity import find_participant, remember_participant
 from .models import LiveSession, Phase, describe_time_left
 from .qr import qr_svg
-
-JOIN_GUESSES_PER_MINUTE = "20/m"
 
 
 def _join_url(request: HttpRequest, session: LiveSession) -> str:
@@ -67,6 +67,7 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
                         format_key=form.cleaned_data["format_key"],
                         capacity=form.cleaned_data["capacity"],
                         moderation=form.cleaned_data["moderation"],
+                        signed_in_only=form.cleaned_data["signed_in_only"],
                         acting_user=request.user,
                     )
                 except actions.LiveSessionError as error:
@@ -99,27 +100,50 @@ def for_event(request: HttpRequest, event_id: int) -> HttpResponse:
 # --- joining -----------------------------------------------------------------------------------------
 
 
-def _join(request: HttpRequest, form: JoinForm) -> HttpResponse | None:
-    """Join from a valid form; returns a redirect, or None with the form's errors set."""
-    if is_ratelimited(
-        request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=False
-    ):
-        form.add_error("code", "Too many codes were tried from here. Please wait a minute and try again.")
-        return None
-    session = session_by_join_code(form.cleaned_data["code"])
+TOO_MANY_GUESSES = _(
+    "Too many codes that do not exist were tried from here. Please wait a few minutes and try again, "
+    "or sign in first: then only your own tries count."
+)
+NO_SUCH_CODE = _("We could not find a session with that code. Check the code on the screen and try again.")
+
+
+def _join_page(
+    request: HttpRequest, form: JoinForm, session: LiveSession | None, *, limited: bool = False
+) -> HttpResponse:
+    context = {"form": form, "session": session, "limited": TOO_MANY_GUESSES if limited else ""}
+    return render(request, "live/join.html", context, status=429 if limited else 200)
+
+
+def _too_many_guesses(request: HttpRequest, form: JoinForm) -> HttpResponse:
+    """The join form, saying why it cannot look the code up now (an unbound form: the person may
+    try again later)."""
+    return _join_page(request, form, None, limited=True)
+
+
+def _sign_in_first(request: HttpRequest, session: LiveSession) -> HttpResponse:
+    """A session for signed-in people only: sign in, then come back to its join page."""
+    messages.info(request, actions.SIGNED_IN_ONLY_MESSAGE)
+    back = reverse("live:join_code", args=[session.join_code])
+    return redirect(f"{reverse('people:sign_in')}?{urlencode({'next': back})}")
+
+
+def _join(request: HttpRequest, form: JoinForm, page_session: LiveSession | None = None) -> HttpResponse:
+    """Join from a valid form: a redirect, or the join page again (for ``page_session`` when it was one
+    session's page) with the reason next to the field."""
+    try:
+        session = access_session_by_join_code(request, form.cleaned_data["code"])
+    except TooManyJoinCodeGuesses:
+        return _too_many_guesses(request, form)
     if session is None:
-        is_ratelimited(
-            request, group="live-join-code", key="ip", rate=JOIN_GUESSES_PER_MINUTE, increment=True
-        )
-        form.add_error(
-            "code", "We could not find a session with that code. Check the code on the screen and try again."
-        )
-        return None
+        form.add_error("code", NO_SUCH_CODE)
+        return _join_page(request, form, page_session)
     existing = find_participant(request.session, request.user, session)
     if existing is not None:
         remember_participant(request.session, existing)
         messages.success(request, f"Welcome back, {existing.badge_name}.")
         return redirect("live:participant", session_id=session.pk)
+    if session.signed_in_only and not request.user.is_authenticated:
+        return _sign_in_first(request, session)
     try:
         participant = actions.do_join_session(
             session,
@@ -129,7 +153,7 @@ def _join(request: HttpRequest, form: JoinForm) -> HttpResponse | None:
         )
     except actions.LiveSessionError as error:
         add_action_error(form, error, default_field="code")
-        return None
+        return _join_page(request, form, page_session)
     remember_participant(request.session, participant)
     messages.success(request, f"Welcome, {participant.badge_name}. You have joined {session.title}.")
     return redirect("live:participant", session_id=session.pk)
@@ -142,32 +166,37 @@ def join(request: HttpRequest) -> HttpResponse:
         initial["badge_name"] = request.user.badge_name
     if request.method == "POST":
         form = JoinForm(request.POST)
-        if form.is_valid() and (response := _join(request, form)) is not None:
-            return response
+        if form.is_valid():
+            return _join(request, form)
     else:
         form = JoinForm(initial=initial)
-    return render(request, "live/join.html", {"form": form, "session": None})
+    return _join_page(request, form, None)
 
 
 def join_code(request: HttpRequest, code: str) -> HttpResponse:
-    """Where the QR code leads: the code is already filled in."""
-    session = session_by_join_code(code)
+    """Where the QR code leads: the code is already filled in. A code that does not exist is "not
+    found" and counts as a failed lookup (see ``access_session_by_join_code``)."""
+    try:
+        session = access_session_by_join_code(request, code)
+    except TooManyJoinCodeGuesses:
+        return _too_many_guesses(request, JoinForm(initial={"code": code[:20]}))
     if session is None:
         raise Http404("No such session.")
     participant = find_participant(request.session, request.user, session)
     if participant is not None:  # recognised: signed in and joined before, or this browser joined before
         remember_participant(request.session, participant)
         return redirect("live:participant", session_id=session.pk)
+    if session.signed_in_only and not request.user.is_authenticated:
+        return _sign_in_first(request, session)
     if request.method == "POST":
         form = JoinForm(request.POST)
-        if form.is_valid() and (response := _join(request, form)) is not None:
-            return response
-    else:
-        initial = {"code": session.join_code}
-        if request.user.is_authenticated:
-            initial["badge_name"] = request.user.badge_name
-        form = JoinForm(initial=initial)
-    return render(request, "live/join.html", {"form": form, "session": session})
+        if form.is_valid():
+            return _join(request, form, session)
+        return _join_page(request, form, session)
+    initial = {"code": session.join_code}
+    if request.user.is_authenticated:
+        initial["badge_name"] = request.user.badge_name
+    return _join_page(request, JoinForm(initial=initial), session)
 
 
 # --- taking part -------------------------------------------------------------------------------------
@@ -272,6 +301,7 @@ def control(request: HttpRequest, session_id: int) -> HttpResponse:
                     "title": session.title,
                     "capacity": session.capacity,
                     "moderation": session.moderation,
+                    "signed_in_only": session.signed_in_only,
                 }
             ),
             "co_facilitators": co_facilitators,

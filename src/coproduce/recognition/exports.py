@@ -5,13 +5,13 @@ method they chose, and a separate line for a fee they chose to donate, paid to t
 in pounds with two decimals, worked out from integer pence. Bank details are never held here:
 finance matches the person reference (or e-mail) to its own payee records.
 
-Any text a person typed (names, causes, titles) that a spreadsheet could read as a formula is
-neutralised with a leading apostrophe.
+Both files are written by ``coproduce.core.spreadsheets``, the one writer every export uses: any text a
+person typed (names, causes, titles) that a spreadsheet could read as a formula gets a leading
+apostrophe.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,19 +19,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from . import xlsx
+from coproduce.core.spreadsheets import SafeCsvWriter, workbook_bytes
+
 from .models import Offer, PaymentRun
 from .money import plain_pounds
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DONATION = "donation"
-
-
-def neutralise(value):
-    """Text a spreadsheet would run as a formula, made inert; everything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 EXPORT_FIELDS = (
@@ -118,12 +111,12 @@ def _text_columns(line: Line, labels: dict[str, str], run_reference: str) -> lis
         labels.get(line.group, line.group),
         f"C-{claim['pk']:06d}",
         f"P-{claim['person_id']:06d}",
-        neutralise(claim["person__badge_name"]),
-        neutralise(claim["person__email"]),
-        neutralise(" ".join(claim["person__postal_address"].split())),
-        neutralise(line.payee),
-        neutralise(claim["project__title"]),
-        neutralise(claim["offer__title"]),
+        claim["person__badge_name"],
+        claim["person__email"],
+        " ".join(claim["person__postal_address"].split()),
+        line.payee,
+        claim["project__title"],
+        claim["offer__title"],
         claim["offer__activity_date"].isoformat(),
         None,
         None,
@@ -137,7 +130,7 @@ def run_csv(run: PaymentRun, claims: Iterable[dict]) -> str:
     """The run as CSV: one row per payment line, amounts in pounds with two decimals."""
     labels, reference = group_labels(), f"R-{run.pk:05d}"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(headers())
     for line in lines(claims):
         row = _text_columns(line, labels, reference)
@@ -173,7 +166,8 @@ def run_xlsx(run: PaymentRun, claims: Iterable[dict]) -> bytes:
         total_lines += len(rows) - 1
         total_pence += pence
     summary.append([_("Total"), total_lines, _decimal(total_pence)])
-    return xlsx.workbook([(_("Summary"), summary)] + [(labels.get(g, g), rows) for g, rows in groups.items()])
+    sheets = [(_("Summary"), summary)] + [(labels.get(g, g), rows) for g, rows in groups.items()]
+    return workbook_bytes(sheets)
 
 
 def _decimal(pence: int) -> Decimal:

@@ -8,8 +8,6 @@ positions in an export count characters of the text as exported, so codings stil
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -18,8 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from coproduce.core import spreadsheets
 from coproduce.core.audit import record
-from coproduce.core.text import clean_line, clean_text, xml_safe
+from coproduce.core.text import clean_line, clean_text
 from coproduce.partnerships.models import Membership
 
 from .. import refi
@@ -267,34 +266,10 @@ CODING_COLUMNS = ["Source", "Passage", "Code", "Code path", "Coder", "Start", "E
 QUOTE_COLUMNS = ["Theme", "Audience", "Quote", "Attributed to", "Signed off by", "Signed off at"]
 
 
-def _excel_safe(value):
-    """Spreadsheet programs run cells that start with = + - @ as formulas: keep them as text. Characters
-    a spreadsheet cannot hold (only in text stored before it was cleaned at the door) are replaced."""
-    if isinstance(value, str):
-        value = xml_safe(value)
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-    return value
-
-
 def _table_bytes(columns: list[str], rows: list[list], file_format: str) -> bytes:
-    rows = [[_excel_safe(v) for v in row] for row in rows]
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(columns)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        return spreadsheets.csv_bytes(columns, rows)
+    return spreadsheets.xlsx_bytes(columns, rows)
 
 
 def do_export_codings(project, file_format: str, *, acting_user, real_names: bool = False) -> bytes:
