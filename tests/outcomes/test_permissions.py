@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from coproduce.outcomes.actions import do_create_feedback_form, do_invite_to_feedback, do_set_public_page
+from coproduce.sensemaking.actions.themes import do_create_theme
+from coproduce.sensemaking.models import Audience
 from tests.events.conftest import make_event  # noqa: F401
 
 ROLES = ("coordinator", "facilitator", "member", "other_member", "anonymous")
@@ -35,6 +37,7 @@ TABLE = [
     ("update action (post)", "post", "/outcomes/actions/{action}/update/", COORDINATOR),
     ("link sources form", "get", "/outcomes/actions/{action}/link/", COORDINATOR),
     ("link sources (post)", "post", "/outcomes/actions/{action}/link/", COORDINATOR),
+    ("unlink a source (post)", "post", "/outcomes/actions/{action}/unlink/{action_source}/", COORDINATOR),
     ("publish the public page (post)", "post", "/outcomes/project/{project}/public/", COORDINATOR),
     ("public page, not published", "get", "/outcomes/you-said-we-did/{project}/", COORDINATOR),
     ("public page, published", "get", "/outcomes/you-said-we-did/{published}/", (OK,) * 5),
@@ -103,11 +106,14 @@ def world(project, other_project, coordinator, facilitator, member, other_member
     other_event = make_event(other_project, title="Quiet rooms walkabout")
     invited = do_create_feedback_form(other_event, title="Walkabout", acting_user=None)
     do_invite_to_feedback(invited, other_member, acting_user=None)
+    theme = do_create_theme(project, name="Going home", audience=Audience.TEAM, acting_user=coordinator)
+    action = make_action(links=[("theme", theme.pk)])
     return {
         "project": project.pk,
         "other_project": other_project.pk,
         "published": other_project.pk,
-        "action": make_action().pk,
+        "action": action.pk,
+        "action_source": action.sources.get().pk,
         "event": event.pk,
         "feedback": feedback.pk,
         "invited_feedback": invited.pk,

@@ -5,7 +5,7 @@ may...                           coordinator  facilitator  steering  member  con
 ===============================  ===========  ===========  ========  ======  ==============  =========
 see the project's actions        yes          yes          yes       yes     no              no
 see an action and its sources    yes          yes          yes       yes     no              no
-create, update, link sources     yes          no           no        no      no              no
+create, update, (un)link sources yes          no           no        no      no              no
 publish the public page          yes          no           no        no      no              no
 see the public page (published)  yes          yes          yes       yes     yes             yes
 see "what happened to what       their own    their own    ...       ...     their own       no

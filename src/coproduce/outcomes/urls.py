@@ -17,6 +17,7 @@ urlpatterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action_detail"),
     path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
     path("actions/<int:action_id>/link/", views.action_link, name="action_link"),
+    path("actions/<int:action_id>/unlink/<int:source_id>/", views.action_unlink, name="action_unlink"),
     path("project/<int:project_id>/feedback/", feedback_views.project_feedback, name="project_feedback"),
     path("events/<int:event_id>/feedback/new/", feedback_views.feedback_form_create, name="feedback_new"),
     path("feedback/<int:form_id>/", feedback_views.feedback_manage, name="feedback_manage"),

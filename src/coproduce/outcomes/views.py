@@ -192,6 +192,18 @@ def action_link(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
+@require_POST
+def action_unlink(request: HttpRequest, action_id: int, source_id: int) -> HttpResponse:
+    action = access.access_managed_action_by_id(request.user, action_id)
+    try:
+        actions.do_unlink_source(action, source_id=source_id, acting_user=request.user)
+    except actions.OutcomesError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Unlinked."))
+    return redirect("outcomes:action_detail", action.pk)
+
+
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ from .loop import (
     do_link_sources,
     do_mark_outcomes_seen,
     do_set_public_page,
+    do_unlink_source,
     do_update_action,
 )
 
@@ -40,5 +41,6 @@ __all__ = [
     "do_set_feedback_form_open",
     "do_set_public_page",
     "do_submit_feedback",
+    "do_unlink_source",
     "do_update_action",
 ]

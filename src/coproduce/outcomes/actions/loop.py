@@ -142,6 +142,51 @@ def do_link_sources(action: Action, *, links: list[tuple[str, int]], acting_user
     return action
 
 
+def do_unlink_source(action: Action, *, source_id: int, acting_user) -> ActionUpdate:
+    """Unlink one thing the action came from (e.g. linked by mistake), with an entry on its timeline.
+
+    The timeline says only what kind of thing was unlinked, never its words: the people told about the
+    action read the timeline. People whose words came only through the unlinked source stop being told
+    about the action; if some other linked thing can no longer be traced to its author (removed
+    upstream), everyone stays, since that author cannot be ruled out. Nobody is told of the unlinking.
+    """
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        source = ActionSource.objects.filter(action=action, pk=source_id).first()
+        if source is None:
+            raise OutcomesError(_("That is no longer linked to this action."))
+        removed = origins.resolve(action.project, source.kind, source.object_id)
+        kind = source.get_kind_display()
+        source.delete()
+        if removed is not None and removed.person_ids:
+            kept: set[int] = set()
+            traceable = True
+            for other in action.sources.all():
+                origin = origins.resolve(action.project, other.kind, other.object_id)
+                if origin is None:
+                    traceable = False
+                    break
+                kept |= origin.person_ids
+            if traceable:
+                ActionContributor.objects.filter(
+                    action=action, person_id__in=removed.person_ids - kept
+                ).delete()
+        now = timezone.now()
+        update = ActionUpdate.objects.create(
+            action=action,
+            status=action.status,
+            progress=action.progress,
+            note=_("No longer linked to one thing it came from: %(kind)s.") % {"kind": kind},
+            status_changed=False,
+            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_at=now,
+        )
+        action.updated_at = now
+        action.save(update_fields=["updated_at"])
+        record("outcomes.unlink_source", action, acting_user=acting_user, kind=source.kind)
+    return update
+
+
 def do_update_action(
     action: Action,
     *,
