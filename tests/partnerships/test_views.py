@@ -559,3 +559,14 @@ def test_project_and_ground_rules_pages_take_the_same_queries_however_many_membe
         if i % 2:
             do_agree_to_ground_rules(two_versions, acting_user=person)
     assert queries() == few
+
+
+def test_the_project_page_links_to_the_work_each_person_may_do(client, project, coordinator, member):
+    client.force_login(coordinator)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f'href="/outcomes/project/{project.pk}/"' in page
+    assert f'href="/payments/project/{project.pk}/"' in page
+    client.force_login(member)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f'href="/outcomes/project/{project.pk}/"' in page
+    assert f'href="/payments/project/{project.pk}/"' not in page  # payments: coordinators only

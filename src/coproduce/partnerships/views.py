@@ -43,6 +43,7 @@ from .ladder import LADDER
 from .models import Membership, Project
 from .permissions import ProjectPolicy, can_create_organisation, can_create_project, policy_for
 from .perspectives import project_perspective_counts
+from .work_links import work_links
 
 
 def _project_for(request: HttpRequest, project_id: int, rule: str) -> tuple[Project, ProjectPolicy]:
@@ -115,6 +116,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "perspective_counts": (
                 project_perspective_counts(project) if policy.can_see_member_perspectives else None
             ),
+            "work_links": work_links(request.user, project),
         },
     )
 
