@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from coproduce.core import happenings
+from coproduce.core import happenings, worker
 from coproduce.core.models import FailedHappening
 from coproduce.events.actions import do_check_in
 from coproduce.events.models import Registration
@@ -116,3 +118,19 @@ def test_subscribing_twice_tells_once(registration, facilitator, django_capture_
     finally:
         happenings.attendance_recorded.unsubscribe(hear_attendance)
     assert heard == [("attendance", registration.pk)]
+
+
+def test_the_background_worker_retries_a_failure_once_its_pause_is_over(
+    subscribed, registration, facilitator, django_capture_on_commit_callbacks
+):
+    assert worker.JOBS["core.retry_happenings"] is happenings.retry_due
+    with django_capture_on_commit_callbacks(execute=True):
+        do_check_in(registration, acting_user=facilitator)
+    broken["on"] = False
+    failure = FailedHappening.objects.get()
+    assert happenings.retry_due(now=failure.failed_at + timedelta(minutes=1)) == "0 retried, 0 succeeded"
+    assert ("retried", registration.pk) not in heard
+    assert happenings.retry_due(now=failure.failed_at + timedelta(minutes=3)) == "1 retried, 1 succeeded"
+    failure.refresh_from_db()
+    assert failure.resolved_at is not None and failure.attempts == 2
+    assert ("retried", registration.pk) in heard

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Coproduce core"
 
     def ready(self) -> None:
-        from . import outbox, worker
+        from . import happenings, outbox, worker
 
         worker.register_job("core.send_outbox", outbox.send_due)
+        worker.register_job("core.retry_happenings", happenings.retry_due)

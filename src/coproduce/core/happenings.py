@@ -19,8 +19,9 @@ The contract:
   (e-mail, PDFs) goes to background work from the subscriber.
 - Each subscriber runs in **its own transaction**. One that raises is rolled back alone: the upstream
   change stands, the other subscribers still run, and the person who acted never sees the error. The
-  failure is logged and kept as a :class:`~coproduce.core.models.FailedHappening`, which
-  ``coproduce manage retry_happenings`` runs again.
+  failure is logged and kept as a :class:`~coproduce.core.models.FailedHappening`, which the
+  background worker runs again after a growing pause (:func:`retry_due`), as does
+  ``coproduce manage retry_happenings`` at once.
 - The payload is small and documented: model instances (passed as ids and fetched afresh on a retry)
   and plain JSON values.
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
@@ -137,6 +139,35 @@ def retry(failure: FailedHappening) -> bool:
     failure.resolved_at = timezone.now()
     failure.save(update_fields=["attempts", "resolved_at"])
     return True
+
+
+MAX_ATTEMPTS = 10
+
+
+def retry_due(now=None) -> str:
+    """Retry each failed delivery whose pause is over (2, 4, 8... minutes after the first failure).
+
+    A background-worker job: safe in several processes at once, since each failure is claimed with a
+    row lock that other workers skip. Gives up after MAX_ATTEMPTS tries; after that,
+    ``retry_happenings --max-attempts N`` goes on by hand.
+    """
+    now = now or timezone.now()
+    retried = succeeded = 0
+    waiting = FailedHappening.objects.filter(resolved_at=None, attempts__lt=MAX_ATTEMPTS)
+    for pk, failed_at, attempts in waiting.values_list("pk", "failed_at", "attempts"):
+        if failed_at + timedelta(minutes=2**attempts) > now:
+            continue
+        with transaction.atomic():
+            claimed = (
+                FailedHappening.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, resolved_at=None, attempts=attempts)
+                .first()
+            )
+            if claimed is None:
+                continue
+            retried += 1
+            succeeded += retry(claimed)
+    return f"{retried} retried, {succeeded} succeeded"
 
 
 CATALOGUE: dict[str, Happening] = {}
