@@ -82,6 +82,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.badge_name or "Unnamed participant"
 
+    @property
+    def wants_email(self) -> bool:
+        """Whether to e-mail this person news they would otherwise see on their pages: only those who
+        chose e-mail, and never a closed (erased) account."""
+        return self.is_active and self.contact_preference == self.ContactPreference.EMAIL
+
     def access_needs_review_due(self, today: date | None = None) -> bool:
         """True when access needs were never reviewed, or last reviewed 12 months ago or more."""
         if self.access_needs_reviewed_on is None:

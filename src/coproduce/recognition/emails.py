@@ -25,11 +25,6 @@ from .models import Claim, Offer, PaymentRun
 from .rates import settings_for
 
 
-def wants_email(person: Person) -> bool:
-    """Whether ``person`` may be e-mailed about their payments."""
-    return person.is_active and person.contact_preference == Person.ContactPreference.EMAIL
-
-
 def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
@@ -45,7 +40,7 @@ def _send(person: Person, template: str, subject: str, **context) -> None:
 def send_offer_made(offer: Offer) -> None:
     """Tell the person an offer is waiting for their choice."""
     offer = Offer.objects.select_related("person", "rate__organisation").get(pk=offer.pk)
-    if not wants_email(offer.person) or offer.status != Offer.Status.PENDING:
+    if not offer.person.wants_email or offer.status != Offer.Status.PENDING:
         return
     _send(
         offer.person,
@@ -64,7 +59,7 @@ def _claim(claim: Claim) -> Claim:
 def send_claim_returned(claim: Claim) -> None:
     """Tell the person their claim was returned, with the reason, so they can put it right."""
     claim = _claim(claim)
-    if not wants_email(claim.person):
+    if not claim.person.wants_email:
         return
     _send(
         claim.person,
@@ -78,7 +73,7 @@ def send_claim_returned(claim: Claim) -> None:
 def send_claim_approved(claim: Claim) -> None:
     """Tell the person their claim is approved and when to expect the money."""
     claim = _claim(claim)
-    if not wants_email(claim.person):
+    if not claim.person.wants_email:
         return
     _send(
         claim.person,
@@ -102,7 +97,7 @@ def send_run_paid(run: PaymentRun) -> None:
         by_person[claim.person_id].append(claim)
     for paid in by_person.values():
         person = paid[0].person
-        if not wants_email(person):
+        if not person.wants_email:
             continue
         _send(
             person,

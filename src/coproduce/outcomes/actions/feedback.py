@@ -32,16 +32,12 @@ REMIND_AFTER = timedelta(days=3)
 MAX_CHOICES = 10
 
 
-def _wants_email(person: Person) -> bool:
-    return person.is_active and person.contact_preference == Person.ContactPreference.EMAIL
-
-
 def _invite(form: FeedbackForm, person: Person) -> FeedbackInvitation | None:
     """Invite once; the e-mail (for those who chose e-mail) goes after commit. None if already invited."""
     invitation, created = FeedbackInvitation.objects.get_or_create(form=form, person=person)
     if not created:
         return None
-    if _wants_email(person):
+    if person.wants_email:
         transaction.on_commit(lambda: emails.send_feedback_invitation(invitation.pk))
     return invitation
 
@@ -275,7 +271,7 @@ def do_send_feedback_reminders(*, now: datetime | None = None) -> int:
         for invitation in due.select_for_update(of=("self",)):
             invitation.reminded_at = now
             invitation.save(update_fields=["reminded_at"])
-            if _wants_email(invitation.person):
+            if invitation.person.wants_email:
                 reminded.append(invitation.pk)
     for pk in reminded:
         transaction.on_commit(lambda pk=pk: emails.send_feedback_invitation(pk, reminder=True))

@@ -260,15 +260,13 @@ def do_update_action(
 
 def _tell_contributors(action: Action, update: ActionUpdate, *, send_email: bool) -> list[Notice]:
     people = Person.objects.filter(actions_from_my_words__action=action, is_active=True).only(
-        "pk", "contact_preference"
+        "pk", "contact_preference", "is_active"
     )
     notices = [
         Notice(
             person=person,
             update=update,
-            channel=Notice.Channel.EMAIL
-            if send_email and person.contact_preference == Person.ContactPreference.EMAIL
-            else Notice.Channel.HOME_PAGE,
+            channel=Notice.Channel.EMAIL if send_email and person.wants_email else Notice.Channel.HOME_PAGE,
         )
         for person in people
     ]
