@@ -48,9 +48,9 @@ def test_csv_and_excel_files_neutralise_every_cell():
 
 def test_a_workbook_keeps_numbers_exact_and_neutralises_every_sheet():
     data = workbook_bytes(
-        [("Summary", [["Total", Decimal("1234.50"), 0.25, True, None]]), ("Sheet: 2", [["+SUM(A1)", "-3"]])]
+        [("Summary", [["Total", Decimal("1234.50"), None, 0.25, True]]), ("Sheet: 2", [["+SUM(A1)", "-3"]])]
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Summary", "Sheet  2"]
-    assert list(book["Summary"].iter_rows(values_only=True)) == [("Total", 1234.5, 0.25, True, None)]
+    assert list(book["Summary"].iter_rows(values_only=True)) == [("Total", 1234.5, None, 0.25, True)]
     assert list(book["Sheet  2"].iter_rows(values_only=True)) == [("'+SUM(A1)", "-3")]
